@@ -1,0 +1,30 @@
+package io.rhei.core.engine;
+
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.TableSchema;
+
+/** What the engine knows of one table: its schema, what the sink applied, what is pending, whether it is paused. */
+final class TableState {
+    final TableId table;
+    TableSchema schema;
+    long appliedSeq;
+    TableBatchBuilder pending;
+    String pausedReason;
+
+    TableState(TableId table, TableSchema schema, long appliedSeq) {
+        this.table = table;
+        this.schema = schema;
+        this.appliedSeq = appliedSeq;
+    }
+
+    boolean paused() {
+        return pausedReason != null;
+    }
+
+    TableBatchBuilder pending() {
+        if (pending == null) {
+            pending = new TableBatchBuilder(schema);
+        }
+        return pending;
+    }
+}
