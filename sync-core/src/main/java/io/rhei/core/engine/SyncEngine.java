@@ -56,6 +56,7 @@ public final class SyncEngine implements AutoCloseable {
     private final ChangeLog log;
     private final OlapEngine sink;
     private final SyncEngineConfig config;
+    private final long replayFrom;
     private final SyncMetrics metrics = new SyncMetrics();
     private final Map<TableId, TableState> tables = new HashMap<>();
     private final List<LogRecord> buffer = new ArrayList<>(POLL_CHUNK);
@@ -75,7 +76,8 @@ public final class SyncEngine implements AutoCloseable {
     private long lastProcessedSeq;
     private long lastMarked = -1;
 
-    private SyncEngine(ChangeLog log, OlapEngine sink, SyncEngineConfig config) {
+    private SyncEngine(ChangeLog log, OlapEngine sink, SyncEngineConfig config, long replayFrom) {
+        this.replayFrom = replayFrom;
         this.log = log;
         this.sink = sink;
         this.config = config;
@@ -90,6 +92,7 @@ public final class SyncEngine implements AutoCloseable {
         private final ChangeLog log;
         private final OlapEngine sink;
         private SyncEngineConfig config = SyncEngineConfig.defaults();
+        private long replayFrom = Long.MAX_VALUE;
 
         private Builder(ChangeLog log, OlapEngine sink) {
             this.log = Objects.requireNonNull(log, "log");
@@ -101,8 +104,20 @@ public final class SyncEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads the log from {@code seq} even when every table has applied beyond it (a verification replay);
+         * per-table skipping keeps it harmless.
+         */
+        public Builder replayFrom(long seq) {
+            if (seq < 1) {
+                throw new IllegalArgumentException("sequences start at 1, got " + seq);
+            }
+            this.replayFrom = seq;
+            return this;
+        }
+
         public SyncEngine build() {
-            return new SyncEngine(log, sink, config);
+            return new SyncEngine(log, sink, config, replayFrom);
         }
     }
 
@@ -234,6 +249,7 @@ public final class SyncEngine implements AutoCloseable {
         if (start == Long.MAX_VALUE) {
             start = 1;
         }
+        start = Math.min(start, replayFrom);
         if (logLast > 0 && start < logFirst && start <= logLast) {
             throw new RheiException("the sync needs the change log from sequence " + start + " but retention removed records before "
                     + logFirst + ": rebuild the sink from a full log or re-snapshot the source");
@@ -247,7 +263,9 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Reads one chunk of the log (waiting briefly when there is none), processes it, applies when due. */
     private void step(long untilSeq) throws InterruptedException {
-        int max = (int) Math.min(POLL_CHUNK, Math.max(1, untilSeq - lastProcessedSeq));
+        // Never read past the batch bound: what is read is held in memory until applied.
+        int room = Math.max(1, config.maxBatchEvents() - pendingEvents);
+        int max = (int) Math.min(Math.min(POLL_CHUNK, room), Math.max(1, untilSeq - lastProcessedSeq));
         buffer.clear();
         long bytesBefore = reader.bytesRead();
         int n = reader.poll(buffer, max, pollTimeout());

@@ -131,11 +131,14 @@ public final class LogRecordCodec {
     }
 
     /**
-     * Decodes one record. Checks the checksum first.
+     * Decodes one record. Checks the format version (a log written by a newer build says so), then the checksum.
      *
      * @throws MalformedRecordException when the checksum fails or the bytes do not decode
      */
     public LogRecord decode(byte[] bytes, int offset, int length) {
+        if (length > 0 && bytes[offset] != FORMAT_VERSION) {
+            throw new MalformedRecordException("unknown record format " + bytes[offset] + " (this build reads format " + FORMAT_VERSION + ")");
+        }
         if (!checksumMatches(bytes, offset, length)) {
             throw new MalformedRecordException("checksum mismatch over " + length + " bytes");
         }

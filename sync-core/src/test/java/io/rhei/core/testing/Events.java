@@ -11,7 +11,8 @@ import io.rhei.core.schema.TableSchema;
 
 /** Builds events for a simple two-column table {@code (id int8 key, v text)} with increasing positions. */
 public final class Events {
-    private long lsn;
+    /** Shared by every instance so that events of several tables interleave with increasing positions. */
+    private static final java.util.concurrent.atomic.AtomicLong LSN = new java.util.concurrent.atomic.AtomicLong();
     private final TableSchema schema;
 
     public Events(TableSchema schema) {
@@ -27,7 +28,7 @@ public final class Events {
     }
 
     public SourcePosition next() {
-        lsn += 16;
+        long lsn = LSN.addAndGet(16);
         return new SourcePosition(lsn, lsn, 0);
     }
 
