@@ -131,14 +131,15 @@ final class ChronicleLogReader implements LogReader {
                 len = buf.copy(dc);
             }
             byte[] bytes = buf.array();
-            if (!codec.checksumMatches(bytes, 0, len)) {
-                throw corrupt(index, "checksum mismatch over " + len + " bytes", null);
-            }
-            long seq = LogRecordCodec.peekSeq(bytes, 0);
-            if (seq < nextSeq) {
-                continue; // before the requested start: positioning read forward from a segment's start
-            }
-            if (seq != nextSeq) {
+            long seq = len >= LogRecordCodec.HEADER_BYTES ? LogRecordCodec.peekSeq(bytes, 0) : -1;
+            if (seq != nextSeq || len < LogRecordCodec.HEADER_BYTES) {
+                // Only here is the checksum checked separately; decode() checks it for the expected record.
+                if (!codec.checksumMatches(bytes, 0, len)) {
+                    throw corrupt(index, "checksum mismatch over " + len + " bytes", null);
+                }
+                if (seq < nextSeq) {
+                    continue; // before the requested start: positioning read forward from a segment's start
+                }
                 throw corrupt(index, "found sequence " + seq + " where " + nextSeq + " was expected", null);
             }
             LogRecord record;

@@ -1,0 +1,29 @@
+package io.rhei.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code scripts/bench}. {@code bench [core] [--events N]}: runs the named suites (all by default)
+ * and prints each figure beside a baseline measured in the same run.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        int events = 2_000_000;
+        int i = a.indexOf("--events");
+        if (i >= 0 && i + 1 < a.size()) {
+            events = Integer.parseInt(a.get(i + 1));
+        }
+        boolean all = a.stream().noneMatch(s -> !s.startsWith("--") && !s.matches("\\d+"));
+        Report report = new Report(System.out);
+        report.line("Rhei benchmarks: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        if (all || a.contains("core")) {
+            new CoreBenchmark(report, events).run();
+        }
+    }
+}

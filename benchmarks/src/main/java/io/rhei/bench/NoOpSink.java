@@ -1,0 +1,56 @@
+package io.rhei.bench;
+
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.core.sink.OlapEngine;
+import io.rhei.core.sink.TableChangeBatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** A sink that keeps schemas and applied sequences but no rows: measures the engine's own cost per event. */
+final class NoOpSink implements OlapEngine {
+    private final Map<TableId, TableSchema> schemas = new HashMap<>();
+    private final Map<TableId, Long> applied = new HashMap<>();
+    long changesSeen;
+
+    @Override
+    public void ensureTable(TableSchema schema, long seq) {
+        schemas.merge(schema.table(), schema, (a, b) -> a.version() >= b.version() ? a : b);
+        applied.merge(schema.table(), seq, Math::max);
+    }
+
+    @Override
+    public Optional<TableSchema> schema(TableId table) {
+        return Optional.ofNullable(schemas.get(table));
+    }
+
+    @Override
+    public Set<TableId> tables() {
+        return schemas.keySet();
+    }
+
+    @Override
+    public void apply(TableChangeBatch batch) {
+        changesSeen += batch.changes().size();
+        applied.merge(batch.schema().table(), batch.lastSeq(), Math::max);
+    }
+
+    @Override
+    public long appliedSeq(TableId table) {
+        return applied.getOrDefault(table, 0L);
+    }
+
+    @Override
+    public ArrowReader query(String sql, BufferAllocator allocator) {
+        throw new UnsupportedOperationException("the no-op benchmark sink stores no rows to query");
+    }
+
+    @Override
+    public void close() {
+    }
+}
