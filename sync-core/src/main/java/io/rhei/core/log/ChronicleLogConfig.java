@@ -45,6 +45,31 @@ public record ChronicleLogConfig(Path directory, FsyncPolicy fsync, RollCycle ro
                 net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE);
     }
 
+    public static final java.util.List<String> KEYS = java.util.List.of("log.dir", "log.fsync", "log.roll-cycle",
+            "log.retention", "log.min-free-bytes");
+
+    /** From configuration keys (see the class comment); {@code log.dir} is required. */
+    public static ChronicleLogConfig from(io.rhei.core.config.Settings s) {
+        ChronicleLogConfig d = defaults(Path.of(s.require("log.dir")));
+        String fsync = s.getString("log.fsync", "batch").toUpperCase(java.util.Locale.ROOT);
+        FsyncPolicy policy;
+        try {
+            policy = FsyncPolicy.valueOf(fsync);
+        } catch (IllegalArgumentException e) {
+            throw new io.rhei.core.RheiException("configuration key log.fsync must be batch or none, got '" + fsync.toLowerCase(java.util.Locale.ROOT) + "'");
+        }
+        String cycleName = s.getString("log.roll-cycle", "FAST_HOURLY").toUpperCase(java.util.Locale.ROOT);
+        RollCycle cycle;
+        try {
+            cycle = RollCycles.valueOf(cycleName);
+        } catch (IllegalArgumentException e) {
+            throw new io.rhei.core.RheiException("configuration key log.roll-cycle names no Chronicle roll cycle: '" + cycleName
+                    + "' (try FAST_HOURLY or FAST_DAILY)");
+        }
+        return new ChronicleLogConfig(d.directory(), policy, cycle, s.getDuration("log.retention", d.retention()),
+                s.getLong("log.min-free-bytes", d.minFreeBytes()), d.clock());
+    }
+
     public ChronicleLogConfig withFsync(FsyncPolicy policy) {
         return new ChronicleLogConfig(directory, policy, rollCycle, retention, minFreeBytes, clock);
     }

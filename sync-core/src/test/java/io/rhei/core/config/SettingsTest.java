@@ -25,6 +25,17 @@ class SettingsTest {
     }
 
     @Test
+    void logConfigFromKeys() {
+        var c = io.rhei.core.log.ChronicleLogConfig.from(Settings.of(Map.of("log.dir", "/tmp/x", "log.fsync", "none",
+                "log.retention", "2h", "log.roll-cycle", "fast_daily")));
+        assertEquals(io.rhei.core.log.ChronicleLogConfig.FsyncPolicy.NONE, c.fsync());
+        assertEquals(Duration.ofHours(2), c.retention());
+        assertEquals(net.openhft.chronicle.queue.RollCycles.FAST_DAILY, c.rollCycle());
+        RheiException e = assertThrows(RheiException.class, () -> io.rhei.core.log.ChronicleLogConfig.from(Settings.of(Map.of("log.dir", "/x", "log.fsync", "sometimes"))));
+        assertTrue(e.getMessage().contains("log.fsync"), e.getMessage());
+    }
+
+    @Test
     void badValuesNameTheKeyAndSecretsAreMasked() {
         Settings s = Settings.of(Map.of("sync.batch.max-delay", "soon", "source.password", "hunter2"));
         RheiException e = assertThrows(RheiException.class, () -> SyncEngineConfig.from(s));
