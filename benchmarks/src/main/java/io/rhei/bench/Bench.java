@@ -13,7 +13,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
-        int events = 2_000_000;
+        int events = 1_000_000;
         int i = a.indexOf("--events");
         if (i >= 0 && i + 1 < a.size()) {
             events = Integer.parseInt(a.get(i + 1));
