@@ -1,0 +1,51 @@
+package io.rhei.cdc;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the capture has done; read from any thread. */
+public final class CdcMetrics {
+    private final LongAdder recordsReceived = new LongAdder();
+    private final LongAdder eventsAppended = new LongAdder();
+    private final LongAdder duplicatesDropped = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final AtomicLong lastCommitMicros = new AtomicLong();
+    private final AtomicLong lastAppendMillis = new AtomicLong();
+
+    void batch(int received, int appended, int dropped, long lastCommit) {
+        batches.increment();
+        recordsReceived.add(received);
+        eventsAppended.add(appended);
+        duplicatesDropped.add(dropped);
+        if (lastCommit > 0) {
+            lastCommitMicros.accumulateAndGet(lastCommit, Math::max);
+        }
+        lastAppendMillis.set(System.currentTimeMillis());
+    }
+
+    public long recordsReceived() {
+        return recordsReceived.sum();
+    }
+
+    /** Log records appended (change events and schema records). */
+    public long eventsAppended() {
+        return eventsAppended.sum();
+    }
+
+    /** Re-delivered records the log dropped as already appended. */
+    public long duplicatesDropped() {
+        return duplicatesDropped.sum();
+    }
+
+    public long batches() {
+        return batches.sum();
+    }
+
+    public long lastCommitMicros() {
+        return lastCommitMicros.get();
+    }
+
+    public long lastAppendMillis() {
+        return lastAppendMillis.get();
+    }
+}

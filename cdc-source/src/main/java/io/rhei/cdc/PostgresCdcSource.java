@@ -1,0 +1,167 @@
+package io.rhei.cdc;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.rhei.core.RheiException;
+import io.rhei.core.log.ChangeLog;
+import io.rhei.core.model.ChangeEvent;
+import io.rhei.core.model.LogRecord;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Captures committed PostgreSQL changes with Debezium Embedded ({@code pgoutput}) into a {@link ChangeLog}.
+ *
+ * <p><b>Exactly once into the log.</b> Each Debezium batch is converted, appended and made durable by the log
+ * ({@link ChangeLog#append}) before any of its records is marked processed, so Debezium's offsets, and with them
+ * the replication slot's confirmed LSN, never run ahead of the log. After a restart Debezium re-delivers from its
+ * last flushed offset; the log drops those records by source position.
+ *
+ * <p>Lifecycle: {@link #start()} checks the server ({@link PostgresPreflight}), recovers the table schemas from the
+ * log and runs the engine on a thread of its own; {@link #stop()} closes it. A failure (unsupported type, full log
+ * disk, lost connection) stops capture with {@link #failure()} set; nothing unacknowledged is lost, and starting a
+ * new source resumes.
+ */
+public final class PostgresCdcSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
+
+    public enum State { NEW, RUNNING, STOPPED, FAILED }
+
+    private final PostgresSourceConfig config;
+    private final ChangeLog log;
+    private final CdcMetrics metrics = new CdcMetrics();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile State state = State.NEW;
+    private volatile Throwable failure;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private ExecutorService executor;
+    private RecordConverter converter;
+
+    public PostgresCdcSource(PostgresSourceConfig config, ChangeLog log) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public CdcMetrics metrics() {
+        return metrics;
+    }
+
+    public synchronized void start() throws InterruptedException {
+        if (state != State.NEW) {
+            throw new IllegalStateException("CDC source already " + state.name().toLowerCase() + "; create a new one to restart");
+        }
+        PostgresPreflight.check(config);
+        try {
+            Files.createDirectories(config.offsetsFile().toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new RheiException("cannot create the directory of source.offsets-file " + config.offsetsFile() + ": " + e.getMessage(), e);
+        }
+        converter = new RecordConverter(SchemaTracker.recover(log));
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(config.toDebezium())
+                .using((success, message, error) -> {
+                    if (!success && state != State.STOPPED) {
+                        failure = error != null ? error : new RheiException(message);
+                        state = State.FAILED;
+                        LOG.error("change capture from {} stopped: {}", config, message, error);
+                    }
+                    finished.countDown();
+                })
+                .notifying(this::handleBatch)
+                .build();
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rhei-cdc");
+            t.setDaemon(true);
+            return t;
+        });
+        state = State.RUNNING;
+        executor.execute(engine);
+        LOG.info("change capture started from {} into the log at sequence {}", config, log.lastSeq());
+    }
+
+    private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        List<LogRecord> out = new ArrayList<>(records.size() + 4);
+        long lastCommit = 0;
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            converter.convert(r.record(), out);
+        }
+        ChangeLog.AppendResult result = out.isEmpty() ? new ChangeLog.AppendResult(0, 0, 0, 0) : log.append(out);
+        for (LogRecord r : out) {
+            if (r instanceof ChangeEvent e) {
+                lastCommit = Math.max(lastCommit, e.commitTimeMicros());
+            }
+        }
+        // Only now, with the records durable in the log, may Debezium's offsets (and the slot) move past them.
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            committer.markProcessed(r);
+        }
+        committer.markBatchFinished();
+        metrics.batch(records.size(), result.appended(), result.droppedDuplicates(), lastCommit);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("appended {} records (sequences {}..{}), dropped {} re-delivered", result.appended(), result.firstSeq(),
+                    result.lastSeq(), result.droppedDuplicates());
+        }
+    }
+
+    /** Waits until the engine ends by itself (failure) or the timeout passes; true when it ended. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    public synchronized void stop() {
+        if (state == State.NEW) {
+            state = State.STOPPED;
+            return;
+        }
+        if (engine != null) {
+            if (state == State.RUNNING) {
+                state = State.STOPPED;
+            }
+            try {
+                engine.close();
+            } catch (IllegalStateException e) {
+                LOG.debug("Debezium engine already shut down: {}", e.getMessage());
+            } catch (IOException e) {
+                LOG.warn("closing the Debezium engine: {}", e.getMessage());
+            }
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.warn("Debezium engine did not stop within 60 s");
+                    executor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            engine = null;
+            LOG.info("change capture stopped at log sequence {}", log.lastSeq());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,145 @@
+package io.rhei.cdc;
+
+import io.rhei.core.RheiException;
+import io.rhei.core.config.Settings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Where and what to capture. Keys:
+ * <pre>
+ * source.host / source.port / source.database / source.user   connection (defaults 127.0.0.1, 5432, postgres, postgres)
+ * source.password          the password; better from RHEI_SOURCE_PASSWORD or source.password-file (never logged)
+ * source.password-file     a file holding the password
+ * source.tables.include    regular expressions of schema.table to capture, comma separated (default: all)
+ * source.tables.exclude    regular expressions of schema.table to leave out
+ * source.columns.exclude   regular expressions of schema.table.column to leave out (e.g. unsupported types)
+ * source.slot              replication slot name (default rhei), created when missing
+ * source.publication       publication name (default rhei_pub), created when missing (filtered to the tables)
+ * source.snapshot-mode     initial (default) | never | when_needed
+ * source.heartbeat-interval  heartbeat period, keeps the slot moving on idle databases (default 10s)
+ * source.offsets-file      where Debezium keeps its offsets (default: {log.dir}/cdc-offsets.dat)
+ * </pre>
+ */
+public record PostgresSourceConfig(String host, int port, String database, String user, String password,
+                                   String tablesInclude, String tablesExclude, String columnsExclude,
+                                   String slot, String publication, String snapshotMode, Duration heartbeatInterval,
+                                   Path offsetsFile, String name) {
+
+    public static final List<String> KEYS = List.of("source.host", "source.port", "source.database", "source.user",
+            "source.password", "source.password-file", "source.tables.include", "source.tables.exclude",
+            "source.columns.exclude", "source.slot", "source.publication", "source.snapshot-mode",
+            "source.heartbeat-interval", "source.offsets-file");
+
+    private static final List<String> SNAPSHOT_MODES = List.of("initial", "never", "when_needed", "no_data");
+
+    public PostgresSourceConfig {
+        Objects.requireNonNull(host, "source.host");
+        Objects.requireNonNull(offsetsFile, "source.offsets-file");
+        if (!SNAPSHOT_MODES.contains(snapshotMode)) {
+            throw new RheiException("source.snapshot-mode must be one of " + SNAPSHOT_MODES + ", got '" + snapshotMode + "'");
+        }
+        if (!slot.matches("[a-z0-9_]+")) {
+            throw new RheiException("source.slot '" + slot + "' must be lower-case letters, digits and underscores (a PostgreSQL rule)");
+        }
+    }
+
+    public static PostgresSourceConfig from(Settings s, Path logDir) {
+        String password = s.get("source.password").orElse(null);
+        if (password == null && s.get("source.password-file").isPresent()) {
+            Path file = Path.of(s.require("source.password-file"));
+            try {
+                password = Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new RheiException("cannot read source.password-file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        String slot = s.getString("source.slot", "rhei");
+        return new PostgresSourceConfig(s.getString("source.host", "127.0.0.1"), s.getInt("source.port", 5432),
+                s.getString("source.database", "postgres"), s.getString("source.user", "postgres"), password == null ? "" : password,
+                s.getString("source.tables.include", ""), s.getString("source.tables.exclude", ""),
+                s.getString("source.columns.exclude", ""), slot, s.getString("source.publication", slot + "_pub"),
+                s.getString("source.snapshot-mode", "initial").toLowerCase(Locale.ROOT),
+                s.getDuration("source.heartbeat-interval", Duration.ofSeconds(10)),
+                Path.of(s.getString("source.offsets-file", logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot);
+    }
+
+    /** A configuration for a local server, as tests and the demo use. */
+    public static PostgresSourceConfig local(int port, String database, String user, String password, Path offsetsFile, String slot) {
+        return new PostgresSourceConfig("127.0.0.1", port, database, user, password, "", "", "", slot, slot + "_pub", "initial",
+                Duration.ofSeconds(10), offsetsFile, "rhei-" + slot);
+    }
+
+    public PostgresSourceConfig withTablesInclude(String regex) {
+        return new PostgresSourceConfig(host, port, database, user, password, regex, tablesExclude, columnsExclude, slot, publication,
+                snapshotMode, heartbeatInterval, offsetsFile, name);
+    }
+
+    public PostgresSourceConfig withSnapshotMode(String mode) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
+                publication, mode, heartbeatInterval, offsetsFile, name);
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** The Debezium engine properties. Types come as Connect values with their source column types attached. */
+    Properties toDebezium() {
+        Properties p = new Properties();
+        p.setProperty("name", name);
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        p.setProperty("offset.storage.file.filename", offsetsFile.toString());
+        // Offsets are marked processed only after the log append is durable; flushing often narrows re-delivery.
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("database.hostname", host);
+        p.setProperty("database.port", String.valueOf(port));
+        p.setProperty("database.user", user);
+        p.setProperty("database.password", password);
+        p.setProperty("database.dbname", database);
+        p.setProperty("topic.prefix", "rhei");
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", slot);
+        p.setProperty("publication.name", publication);
+        p.setProperty("publication.autocreate.mode", "filtered");
+        p.setProperty("snapshot.mode", snapshotMode);
+        if (!tablesInclude.isBlank()) {
+            p.setProperty("table.include.list", tablesInclude);
+        }
+        if (!tablesExclude.isBlank()) {
+            p.setProperty("table.exclude.list", tablesExclude);
+        }
+        if (!columnsExclude.isBlank()) {
+            p.setProperty("column.exclude.list", columnsExclude);
+        }
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("interval.handling.mode", "string");
+        p.setProperty("hstore.handling.mode", "json");
+        p.setProperty("column.propagate.source.type", ".*");
+        p.setProperty("unavailable.value.placeholder", ValueConverter.UNCHANGED_PLACEHOLDER);
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("skipped.operations", "none");
+        p.setProperty("include.unknown.datatypes", "false");
+        p.setProperty("heartbeat.interval.ms", String.valueOf(heartbeatInterval.toMillis()));
+        p.setProperty("poll.interval.ms", "50");
+        p.setProperty("max.batch.size", "8192");
+        p.setProperty("max.queue.size", "32768");
+        p.setProperty("provide.transaction.metadata", "false");
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "postgresql://" + user + "@" + host + ":" + port + "/" + database + " slot " + slot + " publication " + publication;
+    }
+}

@@ -1,0 +1,211 @@
+package io.rhei.cdc;
+
+import io.rhei.core.RheiException;
+import io.rhei.core.model.ChangeEvent;
+import io.rhei.core.model.LogRecord;
+import io.rhei.core.model.Operation;
+import io.rhei.core.model.Row;
+import io.rhei.core.model.RowKey;
+import io.rhei.core.model.SchemaChange;
+import io.rhei.core.model.SourcePosition;
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.Column;
+import io.rhei.core.schema.TableSchema;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts Debezium Connect records into log records, straight from the Connect structs.
+ *
+ * <p><b>Positions.</b> Debezium's {@code source.sequence} is {@code [commit LSN of the previous transaction, LSN of
+ * this change]}; records sharing both (snapshot rows, a primary-key change's delete + insert) are numbered in
+ * arrival order {@code n = 0, 1, ...}, restarting in every process so re-delivered records get the numbers they
+ * had the first time. The log's de-duplication compares {@code (commit, lsn, sub)}: change events take
+ * {@code sub = 4n + 3}; records this converter adds before them take the free slots below: a new schema version
+ * {@code 4n + 1}, the truncate that starts a table's snapshot {@code 4n + 2}.
+ *
+ * <p><b>Snapshots</b> replace a table: the first snapshot row of a table is preceded by a TRUNCATE, so a snapshot
+ * that Debezium repeats (after an interrupted first attempt) leaves no row the new snapshot no longer has.
+ */
+final class RecordConverter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordConverter.class);
+    private final SchemaTracker schemas;
+    private final Map<Schema, Shape> shapes = new IdentityHashMap<>();
+    private long prevCommit = -1;
+    private long prevLsn = -1;
+    private int n;
+
+    RecordConverter(SchemaTracker schemas) {
+        this.schemas = schemas;
+    }
+
+    /** The columns and key Debezium describes for one table, derived once per Connect schema object. */
+    private record Shape(TableId table, List<Column> columns, List<String> primaryKey, Schema rowSchema) {
+    }
+
+    /** Adds the log records for {@code record} to {@code out}; heartbeats and other non-change records add nothing. */
+    void convert(SourceRecord record, List<LogRecord> out) {
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("record topic {} schema {}", record.topic(), record.valueSchema() == null ? null : record.valueSchema().name());
+        }
+        if (!(record.value() instanceof Struct value) || record.valueSchema().name() == null
+                || !record.valueSchema().name().endsWith(".Envelope")) {
+            return;
+        }
+        Struct source = value.getStruct("source");
+        TableId table = TableId.of(source.getString("schema"), source.getString("table"));
+        String op = value.getString("op");
+        String snapshot = source.schema().field("snapshot") == null ? null : String.valueOf(source.get("snapshot"));
+        boolean snapshotRead = "r".equals(op);
+        long[] seq = parseSequence(source.get("sequence"), table);
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{} op {} sequence {} snapshot {}", table, op, source.get("sequence"), snapshot);
+        }
+        if (snapshotRead) {
+            // Snapshot rows sort before every streamed change: they carry the snapshot LSN with no commit LSN.
+            seq[0] = 0;
+        }
+        if (seq[0] == prevCommit && seq[1] == prevLsn) {
+            n++;
+        } else {
+            n = 0;
+            prevCommit = seq[0];
+            prevLsn = seq[1];
+        }
+        long txId = source.get("txId") instanceof Number t ? t.longValue() : 0;
+        long commitMicros = commitMicros(source);
+        Shape shape = shape(table, record);
+        SchemaTracker.Resolved resolved = schemas.resolve(table, shape.columns(), shape.primaryKey());
+        TableSchema schema = resolved.schema();
+        if (resolved.isNew()) {
+            out.add(SchemaChange.of(schema, position(seq, 1)));
+        }
+        if (snapshotRead && "first".equals(snapshot) || snapshotRead && "first_in_data_collection".equals(snapshot)) {
+            out.add(ChangeEvent.truncate(table, schema.version(), position(seq, 2), txId, commitMicros));
+        }
+        SourcePosition pos = position(seq, 3);
+        switch (op) {
+            case "r", "c", "u" -> {
+                Row after = row(schema, shape, value.getStruct("after"));
+                Operation operation = op.equals("r") ? Operation.SNAPSHOT_READ : op.equals("c") ? Operation.INSERT : Operation.UPDATE;
+                out.add(new ChangeEvent(LogRecord.UNSEQUENCED, table, operation, schema.version(), key(schema, after, record),
+                        before(schema, shape, value), after, pos, txId, commitMicros));
+            }
+            case "d" -> {
+                Row before = before(schema, shape, value);
+                RowKey key = schema.hasPrimaryKey() ? keyFromRecord(schema, record) : keyOfKeyless(before, table);
+                out.add(new ChangeEvent(LogRecord.UNSEQUENCED, table, Operation.DELETE, schema.version(), key, before, null, pos,
+                        txId, commitMicros));
+            }
+            case "t" -> out.add(ChangeEvent.truncate(table, schema.version(), pos, txId, commitMicros));
+            default -> throw new RheiException("Debezium record for " + table + " has unknown operation '" + op + "' at " + pos);
+        }
+    }
+
+    private Shape shape(TableId table, SourceRecord record) {
+        Schema envelope = record.valueSchema();
+        return shapes.computeIfAbsent(envelope, e -> {
+            Schema rowSchema = e.field("after") != null ? e.field("after").schema() : e.field("before").schema();
+            List<String> pk = new ArrayList<>();
+            if (record.keySchema() != null && record.keySchema().type() == Schema.Type.STRUCT) {
+                for (Field f : record.keySchema().fields()) {
+                    pk.add(f.name());
+                }
+            }
+            return new Shape(table, ConnectSchemaMapper.columns(table, rowSchema), pk, rowSchema);
+        });
+    }
+
+    private static Row row(TableSchema schema, Shape shape, Struct struct) {
+        if (struct == null) {
+            return null;
+        }
+        Object[] values = new Object[schema.columnCount()];
+        List<Field> fields = shape.rowSchema().fields();
+        for (int i = 0; i < values.length; i++) {
+            Field f = fields.get(i);
+            values[i] = ValueConverter.convert(schema.table(), f.name(), schema.column(i).type(), f.schema(), struct.get(f));
+        }
+        return Row.wrap(values);
+    }
+
+    /** The old image, when PostgreSQL sent a complete one (REPLICA IDENTITY FULL); key-only images are not kept. */
+    private static Row before(TableSchema schema, Shape shape, Struct value) {
+        Struct before = value.getStruct("before");
+        if (before == null) {
+            return null;
+        }
+        Row row = row(schema, shape, before);
+        for (int i = 0; i < schema.columnCount(); i++) {
+            if (row.get(i) == null && !schema.column(i).nullable()) {
+                return null; // identity DEFAULT: only key columns are filled
+            }
+        }
+        return row;
+    }
+
+    private static RowKey key(TableSchema schema, Row after, SourceRecord record) {
+        if (schema.hasPrimaryKey()) {
+            return schema.keyOf(after);
+        }
+        return keyOfKeyless(after, schema.table());
+    }
+
+    private static RowKey keyFromRecord(TableSchema schema, SourceRecord record) {
+        Struct key = (Struct) record.key();
+        Object[] values = new Object[schema.primaryKey().size()];
+        int i = 0;
+        for (int p : schema.keyPositions()) {
+            Column c = schema.column(p);
+            Field f = key.schema().field(c.name());
+            values[i++] = ValueConverter.convert(schema.table(), c.name(), c.type(), f.schema(), key.get(f));
+        }
+        return RowKey.wrap(values);
+    }
+
+    /** Keyless tables: the whole row stands for the key (the engine pauses such tables on update/delete). */
+    private static RowKey keyOfKeyless(Row row, TableId table) {
+        if (row == null) {
+            return RowKey.of();
+        }
+        return RowKey.wrap(row.toArray());
+    }
+
+    private SourcePosition position(long[] seq, int slot) {
+        if (n > (Integer.MAX_VALUE - 3) / 4) {
+            throw new RheiException("more than " + ((Integer.MAX_VALUE - 3) / 4) + " records share source position " + seq[0] + "/" + seq[1]);
+        }
+        return new SourcePosition(seq[0], seq[1], 4 * n + slot);
+    }
+
+    private long[] parseSequence(Object sequence, TableId table) {
+        if (!(sequence instanceof String s)) {
+            throw new RheiException("Debezium record for " + table + " has no source.sequence: cannot order it");
+        }
+        String[] parts = s.replace("[", "").replace("]", "").replace("\"", "").split(",");
+        if (parts.length != 2) {
+            throw new RheiException("Debezium record for " + table + " has a malformed source.sequence " + s);
+        }
+        return new long[]{parseLsn(parts[0].trim()), parseLsn(parts[1].trim())};
+    }
+
+    private static long parseLsn(String p) {
+        return p.isEmpty() || p.equals("null") ? 0 : Long.parseLong(p);
+    }
+
+    private static long commitMicros(Struct source) {
+        Field us = source.schema().field("ts_us");
+        if (us != null && source.get(us) instanceof Number v) {
+            return v.longValue();
+        }
+        Object ms = source.get("ts_ms");
+        return ms instanceof Number v ? v.longValue() * 1000 : 0;
+    }
+}

@@ -1,0 +1,76 @@
+package io.rhei.cdc.pg;
+
+import io.rhei.core.RheiException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * A real PostgreSQL 17 started from the binaries Maven brings (zonky), with {@code wal_level=logical}, on a free
+ * loopback port: for tests and {@code rhei demo}, never a pre-installed server. As root, zonky runs the server in
+ * a user namespace (PostgreSQL refuses to run as root).
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private final EmbeddedPostgres pg;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres pg) {
+        this.pg = pg;
+    }
+
+    /** A fresh server with a throw-away data directory. */
+    public static EmbeddedPostgresServer start() {
+        return start(null);
+    }
+
+    /** A server keeping its data in {@code dataDir} (reused when it exists), or a throw-away one when null. */
+    public static EmbeddedPostgresServer start(Path dataDir) {
+        long t0 = System.nanoTime();
+        try {
+            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+                    .setPort(0)
+                    .setOverrideWorkingDirectory(new File(System.getProperty("java.io.tmpdir"), "rhei-embedded-pg"))
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "16")
+                    .setServerConfig("max_wal_senders", "16")
+                    .setServerConfig("listen_addresses", "127.0.0.1");
+            if (dataDir != null) {
+                b.setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false);
+            }
+            EmbeddedPostgres pg = b.start();
+            LOG.info("embedded PostgreSQL up on 127.0.0.1:{} in {} ms", pg.getPort(), (System.nanoTime() - t0) / 1_000_000);
+            return new EmbeddedPostgresServer(pg);
+        } catch (IOException e) {
+            throw new RheiException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return pg.getPort();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
+    }
+
+    /** A connection as the superuser {@code postgres} (no password). */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "postgres", "");
+    }
+
+    @Override
+    public void close() {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            LOG.warn("stopping the embedded PostgreSQL: {}", e.getMessage());
+        }
+    }
+}
