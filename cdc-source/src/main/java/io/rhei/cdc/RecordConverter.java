@@ -95,7 +95,7 @@ final class RecordConverter {
             case "r", "c", "u" -> {
                 Row after = row(schema, shape, value.getStruct("after"));
                 Operation operation = op.equals("r") ? Operation.SNAPSHOT_READ : op.equals("c") ? Operation.INSERT : Operation.UPDATE;
-                out.add(new ChangeEvent(LogRecord.UNSEQUENCED, table, operation, schema.version(), key(schema, after, record),
+                out.add(new ChangeEvent(LogRecord.UNSEQUENCED, table, operation, schema.version(), key(schema, after),
                         before(schema, shape, value), after, pos, txId, commitMicros));
             }
             case "d" -> {
@@ -151,7 +151,7 @@ final class RecordConverter {
         return row;
     }
 
-    private static RowKey key(TableSchema schema, Row after, SourceRecord record) {
+    private static RowKey key(TableSchema schema, Row after) {
         if (schema.hasPrimaryKey()) {
             return schema.keyOf(after);
         }

@@ -34,14 +34,6 @@ final class TableBatchBuilder {
         this.schema = schema;
     }
 
-    TableSchema schema() {
-        return schema;
-    }
-
-    int eventCount() {
-        return eventCount;
-    }
-
     long lastCommitMicros() {
         return lastCommitMicros;
     }
