@@ -17,7 +17,9 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +40,8 @@ final class RecordConverter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordConverter.class);
     private final SchemaTracker schemas;
     private final Map<Schema, Shape> shapes = new IdentityHashMap<>();
+    /** Tables whose snapshot rows this process has seen: Debezium's first/last markers coincide for one-row tables. */
+    private final Set<TableId> snapshotStarted = new HashSet<>();
     private long prevCommit = -1;
     private long prevLsn = -1;
     private int n;
@@ -81,13 +85,18 @@ final class RecordConverter {
         }
         long txId = source.get("txId") instanceof Number t ? t.longValue() : 0;
         long commitMicros = commitMicros(source);
+        if ("t".equals(op) && schemas.current(table).isPresent()) {
+            // A TRUNCATE record has no key schema: resolving its shape would make a keyless schema version.
+            out.add(ChangeEvent.truncate(table, schemas.current(table).get().version(), position(seq, 3), txId, commitMicros));
+            return;
+        }
         Shape shape = shape(table, record);
         SchemaTracker.Resolved resolved = schemas.resolve(table, shape.columns(), shape.primaryKey());
         TableSchema schema = resolved.schema();
         if (resolved.isNew()) {
             out.add(SchemaChange.of(schema, position(seq, 1)));
         }
-        if (snapshotRead && "first".equals(snapshot) || snapshotRead && "first_in_data_collection".equals(snapshot)) {
+        if (snapshotRead && snapshotStarted.add(table)) {
             out.add(ChangeEvent.truncate(table, schema.version(), position(seq, 2), txId, commitMicros));
         }
         SourcePosition pos = position(seq, 3);

@@ -53,6 +53,11 @@ final class SchemaTracker {
         return t;
     }
 
+    /** The current schema of a table, if the log has one. */
+    java.util.Optional<TableSchema> current(TableId table) {
+        return java.util.Optional.ofNullable(current.get(table));
+    }
+
     /** The schema for a row of this shape: the current one, or a new version when the shape changed (then {@code isNew}). */
     Resolved resolve(TableId table, List<Column> columns, List<String> primaryKey) {
         TableSchema cur = current.get(table);

@@ -20,6 +20,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -79,10 +80,36 @@ final class CdcHarness {
 
     static void dropSlot(EmbeddedPostgresServer pg, String slot) {
         try (Connection c = pg.connect(); Statement st = c.createStatement()) {
-            st.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+            // The walsender of a just-closed source may still hold the slot for a moment.
+            st.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active_pid IS NOT NULL");
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    st.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+                    return;
+                } catch (SQLException e) {
+                    if (attempt == 50) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
         } catch (SQLException e) {
             throw new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Where two id sequences first differ, to make an ordering failure readable. */
+    static String firstDifference(List<Long> expected, List<Long> actual) {
+        int n = Math.min(expected.size(), actual.size());
+        for (int i = 0; i < n; i++) {
+            if (!expected.get(i).equals(actual.get(i))) {
+                return "sizes " + expected.size() + " vs " + actual.size() + "; first difference at index " + i + ": expected "
+                        + expected.subList(i, Math.min(n, i + 5)) + " but log has " + actual.subList(i, Math.min(n, i + 5));
+            }
+        }
+        return "sizes " + expected.size() + " vs " + actual.size() + (expected.size() == actual.size() ? " (equal)" : "");
     }
 
     static TableId table(String qualified) {

@@ -1,0 +1,163 @@
+package io.rhei.cdc;
+
+import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.core.log.ChronicleChangeLog;
+import io.rhei.core.log.ChronicleLogConfig;
+import io.rhei.core.log.LogReader;
+import io.rhei.core.model.ChangeEvent;
+import io.rhei.core.model.LogRecord;
+import io.rhei.core.model.Operation;
+import io.rhei.core.model.RowKey;
+import io.rhei.core.model.TableId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The capturing JVM killed with SIGKILL mid-stream, again and again: the log keeps each committed change once, in order. */
+class CaptureCrashTest {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureCrashTest.class);
+    private static final int KILLS = 10;
+    private static EmbeddedPostgresServer pg;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() {
+        pg = EmbeddedPostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void sigkillMidStreamTenTimesLosesAndDoublesNothing() throws Exception {
+        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE public.payments (id int8 PRIMARY KEY, tx int4, amount numeric(12,2))");
+            st.execute("INSERT INTO public.payments VALUES (0, -1, 0)");
+        }
+        Path logDir = dir.resolve("log");
+        Path offsets = dir.resolve("offsets.dat");
+        TableId t = TableId.parse("public.payments");
+        List<Long> committed = Collections.synchronizedList(new ArrayList<>(List.of(0L)));
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> write(committed, stop), "workload");
+        try {
+            // The snapshot (row 0) in a first process that is stopped cleanly, then only streaming is exposed to kills.
+            Process first = child(logDir, offsets);
+            await().atMost(Duration.ofSeconds(60)).until(() -> keys(logDir, t).contains(0L));
+            writer.start();
+            Random rnd = new Random(42);
+            Process current = first;
+            for (int kill = 0; kill < KILLS; kill++) {
+                Thread.sleep(700 + rnd.nextInt(2500));
+                current.destroyForcibly(); // SIGKILL
+                current.waitFor(30, TimeUnit.SECONDS);
+                LOG.info("killed capture process {} of {} with {} transactions committed so far", kill + 1, KILLS, committed.size() / 20);
+                current = child(logDir, offsets);
+            }
+            stop.set(true);
+            writer.join();
+            int total = committed.size();
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> keys(logDir, t).size() >= total);
+            Thread.sleep(1500); // anything doubled would arrive now
+            current.destroy();
+            current.waitFor(60, TimeUnit.SECONDS);
+            List<Long> logged = keys(logDir, t);
+            assertTrue(committed.equals(logged), "after " + KILLS + " SIGKILLs the log holds each committed insert exactly once, in commit order: "
+                    + CdcHarness.firstDifference(committed, logged));
+        } finally {
+            stop.set(true);
+            if (writer.isAlive()) {
+                writer.join();
+            }
+            CdcHarness.dropSlot(pg, "crash");
+        }
+    }
+
+    private void write(List<Long> committed, AtomicBoolean stop) {
+        try (Connection c = pg.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO public.payments VALUES (?, ?, ?)")) {
+                long next = 1;
+                for (int tx = 0; !stop.get(); tx++) {
+                    List<Long> ids = new ArrayList<>(20);
+                    for (int i = 0; i < 20; i++) {
+                        ps.setLong(1, next);
+                        ps.setInt(2, tx);
+                        ps.setBigDecimal(3, java.math.BigDecimal.valueOf(next, 2));
+                        ps.addBatch();
+                        ids.add(next++);
+                    }
+                    ps.executeBatch();
+                    c.commit();
+                    committed.addAll(ids);
+                    Thread.sleep(2);
+                }
+            }
+        } catch (SQLException e) {
+            throw new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Process child(Path logDir, Path offsets) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(System.getProperty("rhei.jvm.flags", "").trim().split("\\s+")));
+        cmd.removeIf(String::isBlank);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CaptureChild.class.getName(), String.valueOf(pg.port()),
+                logDir.toString(), offsets.toString(), "crash", "public.payments"));
+        Path out = Files.createTempFile(dir, "child", ".log");
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    /** The inserted keys of the table, in log order, read from the log directory the child writes. */
+    private static List<Long> keys(Path logDir, TableId table) throws InterruptedException {
+        List<Long> out = new ArrayList<>();
+        if (!Files.exists(logDir)) {
+            return out;
+        }
+        try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(logDir).withMinFreeBytes(0));
+             LogReader r = log.openReader(1)) {
+            List<LogRecord> buf = new ArrayList<>();
+            while (r.nextSeq() <= log.lastSeq()) {
+                buf.clear();
+                if (r.poll(buf, 4096, Duration.ofSeconds(1)) == 0) {
+                    break;
+                }
+                for (LogRecord rec : buf) {
+                    if (rec instanceof ChangeEvent e && e.table().equals(table) && e.op() != Operation.TRUNCATE) {
+                        out.add((Long) e.key().get(0));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
