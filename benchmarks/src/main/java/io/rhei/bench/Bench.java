@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [--events N]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [--events N] [--changes N]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -24,6 +24,14 @@ public final class Bench {
                 + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
         if (all || a.contains("core")) {
             new CoreBenchmark(report, events).run();
+        }
+        if (all || a.contains("cdc")) {
+            int changes = 200_000;
+            int c = a.indexOf("--changes");
+            if (c >= 0 && c + 1 < a.size()) {
+                changes = Integer.parseInt(a.get(c + 1));
+            }
+            new CdcBenchmark(report, changes).run();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.rhei.cdc;
 
+import io.rhei.core.metrics.LatencyHistogram;
+
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -11,6 +13,7 @@ public final class CdcMetrics {
     private final LongAdder batches = new LongAdder();
     private final AtomicLong lastCommitMicros = new AtomicLong();
     private final AtomicLong lastAppendMillis = new AtomicLong();
+    private final LatencyHistogram captureLatency = new LatencyHistogram();
 
     void batch(int received, int appended, int dropped, long lastCommit) {
         batches.increment();
@@ -21,6 +24,15 @@ public final class CdcMetrics {
             lastCommitMicros.accumulateAndGet(lastCommit, Math::max);
         }
         lastAppendMillis.set(System.currentTimeMillis());
+    }
+
+    /** Commit in PostgreSQL to durable in the log, per streamed change (snapshot rows have no commit time). */
+    void captured(long commitMicros, long appendedMicros) {
+        captureLatency.record(appendedMicros - commitMicros);
+    }
+
+    public LatencyHistogram captureLatency() {
+        return captureLatency;
     }
 
     public long recordsReceived() {

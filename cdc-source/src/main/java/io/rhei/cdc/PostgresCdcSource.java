@@ -8,6 +8,7 @@ import io.rhei.core.RheiException;
 import io.rhei.core.log.ChangeLog;
 import io.rhei.core.model.ChangeEvent;
 import io.rhei.core.model.LogRecord;
+import io.rhei.core.model.Operation;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,9 +109,11 @@ public final class PostgresCdcSource implements AutoCloseable {
             converter.convert(r.record(), out);
         }
         ChangeLog.AppendResult result = out.isEmpty() ? new ChangeLog.AppendResult(0, 0, 0, 0) : log.append(out);
+        long appendedMicros = currentMicros();
         for (LogRecord r : out) {
-            if (r instanceof ChangeEvent e) {
+            if (r instanceof ChangeEvent e && e.op() != Operation.SNAPSHOT_READ && e.commitTimeMicros() > 0) {
                 lastCommit = Math.max(lastCommit, e.commitTimeMicros());
+                metrics.captured(e.commitTimeMicros(), appendedMicros);
             }
         }
         // Only now, with the records durable in the log, may Debezium's offsets (and the slot) move past them.
@@ -123,6 +126,11 @@ public final class PostgresCdcSource implements AutoCloseable {
             LOG.debug("appended {} records (sequences {}..{}), dropped {} re-delivered", result.appended(), result.firstSeq(),
                     result.lastSeq(), result.droppedDuplicates());
         }
+    }
+
+    private static long currentMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     /** Waits until the engine ends by itself (failure) or the timeout passes; true when it ended. */
