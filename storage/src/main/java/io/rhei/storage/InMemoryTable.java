@@ -1,0 +1,306 @@
+package io.rhei.storage;
+
+import io.rhei.core.RheiException;
+import io.rhei.core.model.Row;
+import io.rhei.core.model.RowKey;
+import io.rhei.core.model.Unchanged;
+import io.rhei.core.schema.ArrowSchemas;
+import io.rhei.core.schema.Column;
+import io.rhei.core.schema.SchemaEvolution;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.core.sink.RowChange;
+import io.rhei.core.sink.TableChangeBatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One table held as immutable Arrow batches in memory, merge-on-read: a commit appends one new data file with the
+ * batch's inserted and updated rows and marks the rows they replace (and deleted rows) in the deletion vectors of
+ * the older files, so its cost follows the size of the change, not of the table. A primary-key index (key to
+ * file and row) finds the row a change replaces. Compaction merges small files and drops deleted rows.
+ *
+ * <p>One writer (the sync engine) calls {@link #apply} and {@link #evolve}; any thread may take
+ * {@link #snapshot}s. A commit publishes its new state with one volatile write, after everything that can fail,
+ * so a failed batch changes nothing.
+ */
+final class InMemoryTable {
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryTable.class);
+
+    /** What readers see: replaced as a whole at every commit. */
+    private record State(TableSchema schema, long appliedSeq, List<Segment> segments) {
+    }
+
+    private final BufferAllocator allocator;
+    private final StorageConfig config;
+    private final Map<RowKey, Long> index = new HashMap<>();
+    private volatile State state;
+    private int nextFileId = 1;
+
+    InMemoryTable(TableSchema schema, long seq, BufferAllocator allocator, StorageConfig config) {
+        this.allocator = allocator;
+        this.config = config;
+        this.state = new State(schema, seq, List.of());
+    }
+
+    TableSchema schema() {
+        return state.schema();
+    }
+
+    long appliedSeq() {
+        return state.appliedSeq();
+    }
+
+    /** A new schema version: old files stay as written and are projected when read. */
+    void evolve(TableSchema next, long seq) {
+        State s = state;
+        SchemaEvolution.between(s.schema(), next); // throws SchemaException naming the table and columns when refused
+        state = new State(next, Math.max(seq, s.appliedSeq()), s.segments());
+        LOG.info("table {} now at schema version {}", next.table(), next.version());
+    }
+
+    TableSnapshot snapshot() {
+        while (true) {
+            State s = state;
+            List<Segment> taken = new ArrayList<>(s.segments().size());
+            boolean ok = true;
+            for (Segment seg : s.segments()) {
+                if (seg.file().acquire()) {
+                    taken.add(seg);
+                } else {
+                    ok = false;
+                    break;
+                }
+            }
+            if (ok) {
+                return new TableSnapshot(s.schema(), s.appliedSeq(), List.copyOf(taken));
+            }
+            taken.forEach(seg -> seg.file().release()); // a commit freed a file meanwhile: read the newer state
+        }
+    }
+
+    void apply(TableChangeBatch batch) {
+        State s = state;
+        if (batch.lastSeq() <= s.appliedSeq()) {
+            return;
+        }
+        TableSchema schema = s.schema();
+        if (batch.schema().version() != schema.version()) {
+            throw new RheiException("batch of " + schema.table() + " is in schema version " + batch.schema().version()
+                    + " but the table is at version " + schema.version());
+        }
+        if (batch.isEmpty()) {
+            state = new State(schema, batch.lastSeq(), s.segments());
+            return;
+        }
+        boolean truncate = batch.truncateFirst();
+        List<Segment> base = truncate ? List.of() : s.segments();
+        Map<Integer, RoaringBitmap> newDeletes = new HashMap<>();
+        Map<RowKey, Long> indexChanges = new HashMap<>();
+        List<Row> appended = new ArrayList<>();
+        List<RowKey> appendedKeys = new ArrayList<>();
+        for (RowChange c : batch.changes()) {
+            Long loc = truncate ? null : index.get(c.key());
+            if (loc != null) {
+                int fileId = (int) (loc >>> 32);
+                newDeletes.computeIfAbsent(fileId, f -> new RoaringBitmap()).add((int) (long) loc);
+            }
+            if (c.kind() == RowChange.Kind.DELETE) {
+                indexChanges.put(c.key(), null);
+                continue;
+            }
+            Row row = c.row();
+            if (row.hasUnchanged()) {
+                row = fillUnchanged(schema, c, row, loc, base);
+            }
+            appendedKeys.add(c.key());
+            appended.add(row);
+        }
+        DataFile file = appended.isEmpty() ? null : write(schema, appended, batch);
+        List<Segment> next = new ArrayList<>(base.size() + 1);
+        List<DataFile> dropped = new ArrayList<>();
+        for (Segment seg : base) {
+            RoaringBitmap add = newDeletes.get(seg.file().id());
+            if (add == null) {
+                next.add(seg);
+                continue;
+            }
+            RoaringBitmap merged = RoaringBitmap.or(seg.deleted(), add);
+            if (merged.getCardinality() == seg.file().rowCount()) {
+                dropped.add(seg.file());
+            } else {
+                next.add(new Segment(seg.file(), merged));
+            }
+        }
+        if (file != null) {
+            next.add(new Segment(file, new RoaringBitmap()));
+            for (int row = 0; row < appendedKeys.size(); row++) {
+                indexChanges.put(appendedKeys.get(row), location(file.id(), row));
+            }
+        }
+        // Publish: nothing below can fail.
+        if (truncate) {
+            s.segments().forEach(seg -> dropped.add(seg.file()));
+            index.clear();
+        }
+        indexChanges.forEach((k, v) -> {
+            if (v == null) {
+                index.remove(k);
+            } else {
+                index.put(k, v);
+            }
+        });
+        state = new State(schema, batch.lastSeq(), List.copyOf(next));
+        dropped.forEach(DataFile::release);
+        if (next.size() > config.compactionMaxFiles()) {
+            compact();
+        }
+    }
+
+    private Row fillUnchanged(TableSchema schema, RowChange c, Row row, Long loc, List<Segment> base) {
+        if (loc == null) {
+            throw new RheiException("update of " + schema.table() + " key " + c.key() + " (sequence " + c.seq()
+                    + ") leaves TOASTed columns unchanged, but the table holds no row with that key to take them from");
+        }
+        DataFile f = fileById(base, (int) (loc >>> 32));
+        int r = (int) (long) loc;
+        Object[] values = row.toArray();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == Unchanged.VALUE) {
+                Column col = schema.column(i);
+                int pos = f.schema().position(col.name()).orElse(-1);
+                Object old = pos < 0 ? null : ArrowValues.get(f.root().getVector(pos), r, f.schema().column(pos).type());
+                values[i] = pos < 0 ? null : SchemaEvolution.widen(old, f.schema().column(pos).type(), col.type());
+            }
+        }
+        return Row.wrap(values);
+    }
+
+    private static DataFile fileById(List<Segment> segments, int id) {
+        for (Segment s : segments) {
+            if (s.file().id() == id) {
+                return s.file();
+            }
+        }
+        throw new IllegalStateException("index points at data file " + id + ", which the table no longer has");
+    }
+
+    private DataFile write(TableSchema schema, List<Row> rows, TableChangeBatch batch) {
+        VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.schema(schema), allocator);
+        try {
+            List<FieldVector> vectors = root.getFieldVectors();
+            for (FieldVector v : vectors) {
+                v.setInitialCapacity(rows.size());
+                v.allocateNew();
+            }
+            for (int c = 0; c < schema.columnCount(); c++) {
+                Column col = schema.column(c);
+                FieldVector v = vectors.get(c);
+                for (int r = 0; r < rows.size(); r++) {
+                    Object value = rows.get(r).get(c);
+                    if (value == null && !col.nullable()) {
+                        throw new RheiException("table " + schema.table() + " column " + col.name() + " is NOT NULL but the row "
+                                + rows.get(r) + " (log sequences " + batch.firstSeq() + ".." + batch.lastSeq() + ") has NULL there");
+                    }
+                    try {
+                        ArrowValues.set(v, r, col.type(), value);
+                    } catch (ClassCastException | ArithmeticException e) {
+                        throw new RheiException("table " + schema.table() + " column " + col.name() + " (" + col.type()
+                                + ") cannot store value " + value + " (" + value.getClass().getSimpleName() + "): " + e.getMessage(), e);
+                    }
+                }
+            }
+            root.setRowCount(rows.size());
+            return new DataFile(nextFileId++, schema, root);
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    private static long location(int fileId, int row) {
+        return ((long) fileId << 32) | (row & 0xffffffffL);
+    }
+
+    /**
+     * Merges the smallest files (up to the target size) and rewrites files that are mostly deleted, into one new
+     * file in the current schema. Runs on the writer thread after a commit; readers keep their snapshots.
+     */
+    private void compact() {
+        State s = state;
+        List<Segment> bySize = new ArrayList<>(s.segments());
+        bySize.sort(Comparator.comparingInt(Segment::liveRows));
+        List<Segment> chosen = new ArrayList<>();
+        long rows = 0;
+        for (Segment seg : bySize) {
+            boolean mostlyDeleted = seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted();
+            if (mostlyDeleted || rows + seg.liveRows() <= config.compactionTargetRows() || chosen.size() < 2) {
+                chosen.add(seg);
+                rows += seg.liveRows();
+            }
+        }
+        if (chosen.size() < 2) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        TableSchema schema = s.schema();
+        VectorSchemaRoot merged = VectorSchemaRoot.create(ArrowSchemas.schema(schema), allocator);
+        try {
+            merged.allocateNew();
+            int out = 0;
+            for (Segment seg : chosen) {
+                try (VectorSchemaRoot part = TableSnapshot.read(seg, schema.columns(), allocator)) {
+                    for (int c = 0; c < schema.columnCount(); c++) {
+                        FieldVector to = merged.getVector(c);
+                        FieldVector from = part.getVector(c);
+                        for (int r = 0; r < part.getRowCount(); r++) {
+                            to.copyFromSafe(r, out + r, from);
+                        }
+                    }
+                    out += part.getRowCount();
+                }
+            }
+            merged.setRowCount(out);
+        } catch (RuntimeException e) {
+            merged.close();
+            throw e;
+        }
+        DataFile file = new DataFile(nextFileId++, schema, merged);
+        int[] keyPos = schema.hasPrimaryKey() ? schema.keyPositions()
+                : java.util.stream.IntStream.range(0, schema.columnCount()).toArray(); // keyless: the whole row is the key
+        for (int r = 0; r < merged.getRowCount(); r++) {
+            Object[] key = new Object[keyPos.length];
+            for (int k = 0; k < keyPos.length; k++) {
+                key[k] = ArrowValues.get(merged.getVector(keyPos[k]), r, schema.column(keyPos[k]).type());
+            }
+            index.put(RowKey.wrap(key), location(file.id(), r));
+        }
+        List<Segment> next = new ArrayList<>(s.segments());
+        next.removeAll(chosen);
+        next.add(new Segment(file, new RoaringBitmap()));
+        state = new State(schema, s.appliedSeq(), List.copyOf(next));
+        chosen.forEach(seg -> seg.file().release());
+        LOG.debug("compacted {} files of {} into one of {} rows in {} ms", chosen.size(), schema.table(), merged.getRowCount(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    int fileCount() {
+        return state.segments().size();
+    }
+
+    void close() {
+        State s = state;
+        state = new State(s.schema(), s.appliedSeq(), List.of());
+        s.segments().forEach(seg -> seg.file().release());
+        index.clear();
+    }
+}
