@@ -1,0 +1,65 @@
+package io.rhei.olap.exec;
+
+import io.rhei.olap.QueryException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.comet.CometBatchIterator;
+import org.apache.comet.Native;
+import org.apache.comet.serde.Config.ConfigMap;
+import org.apache.comet.serde.OperatorOuterClass.Operator;
+import org.apache.spark.CometTaskMemoryManager;
+import org.apache.spark.sql.comet.CometMetricNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Hands a lowered plan to DataFusion and returns its streaming result. One plan runs on the thread that reads it. */
+public final class NativeExecutor {
+    private static final AtomicLong IDS = new AtomicLong();
+    private final Native nativeLib = new Native();
+    private final NativeQueryOptions options;
+
+    public NativeExecutor(NativeQueryOptions options) {
+        this.options = options;
+        try {
+            Files.createDirectories(options.spillDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create olap.spill-dir " + options.spillDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param inputs one iterator of batches per {@code Scan} in the plan, in depth-first left-first order; the
+     *               batches belong to the executor from here on (closed after export or on close)
+     */
+    public NativeResultReader execute(String sql, Operator plan, List<Iterator<VectorSchemaRoot>> inputs, List<String> names,
+                                      Schema plannedSchema, BufferAllocator allocator) {
+        List<CometBatchIterator> its = new ArrayList<>(inputs.size());
+        for (Iterator<VectorSchemaRoot> in : inputs) {
+            its.add(new CometBatchIterator(in, allocator));
+        }
+        ConfigMap conf = ConfigMap.newBuilder()
+                .putEntries("spark.comet.explain.native.enabled", "false")
+                .putEntries("spark.comet.debug.enabled", "false")
+                .build();
+        long id = IDS.incrementAndGet();
+        CometMetricNode metrics = new CometMetricNode();
+        CometTaskMemoryManager memory = new CometTaskMemoryManager(options.memoryLimit());
+        long started = System.nanoTime();
+        long handle;
+        try {
+            handle = nativeLib.createPlan(id, its.toArray(new CometBatchIterator[0]), plan.toByteArray(), conf.toByteArray(), 1, metrics, 0L,
+                    memory, new String[]{options.spillDir().toString()}, options.batchSize(), true, "greedy_unified",
+                    options.memoryLimit(), options.memoryLimit(), id, null);
+        } catch (RuntimeException e) {
+            its.forEach(CometBatchIterator::close);
+            throw new QueryException(sql, "DataFusion refused the plan: " + e.getMessage(), e);
+        }
+        return new NativeResultReader(allocator, nativeLib, handle, sql, names, plannedSchema, its, metrics, memory, started);
+    }
+}

@@ -1,0 +1,10 @@
+package io.rhei.olap.sql;
+
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.comet.serde.OperatorOuterClass.Operator;
+
+import java.util.List;
+
+/** A query lowered to a native plan: the operator tree, its scans in feeding order, and the result's names and schema. */
+public record LoweredPlan(String sql, Operator plan, List<ScanInput> scans, List<String> columnNames, Schema plannedSchema) {
+}

@@ -1,0 +1,246 @@
+package io.rhei.olap.sql;
+
+import io.rhei.olap.UnsupportedSqlException;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.DateString;
+import org.apache.calcite.util.TimestampString;
+import org.apache.comet.serde.ExprOuterClass.BinaryExpr;
+import org.apache.comet.serde.ExprOuterClass.BoundReference;
+import org.apache.comet.serde.ExprOuterClass.CaseWhen;
+import org.apache.comet.serde.ExprOuterClass.Cast;
+import org.apache.comet.serde.ExprOuterClass.EvalMode;
+import org.apache.comet.serde.ExprOuterClass.Expr;
+import org.apache.comet.serde.ExprOuterClass.MathExpr;
+import org.apache.comet.serde.ExprOuterClass.ScalarFunc;
+import org.apache.comet.serde.ExprOuterClass.UnaryExpr;
+import org.apache.comet.serde.ExprOuterClass.UnaryMinus;
+import org.apache.comet.serde.LiteralOuterClass.Literal;
+import org.apache.comet.shaded.protobuf.ByteString;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * Row expressions to native expressions. PostgreSQL semantics where the plan can ask for them: arithmetic and
+ * casts run in ANSI mode (integer overflow, division by zero and bad casts raise errors, as in PostgreSQL, rather
+ * than wrapping or returning NULL). Anything not mapped is refused by name.
+ */
+final class RexLowering {
+    private final String sql;
+    private final RexBuilder rexBuilder;
+
+    RexLowering(String sql, RexBuilder rexBuilder) {
+        this.sql = sql;
+        this.rexBuilder = rexBuilder;
+    }
+
+    Expr lower(RexNode node) {
+        if (node instanceof RexInputRef ref) {
+            return Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(ref.getIndex()).setDatatype(type(ref.getType()))).build();
+        }
+        if (node instanceof RexLiteral lit) {
+            return literal(lit);
+        }
+        if (node instanceof RexCall call) {
+            return call(call);
+        }
+        throw unsupported("expression " + node + " (" + node.getKind() + ")");
+    }
+
+    private org.apache.comet.serde.Types.DataType type(RelDataType t) {
+        try {
+            return CometTypes.of(t);
+        } catch (IllegalArgumentException e) {
+            throw unsupported("type " + t.getFullTypeString() + " in a query (e.g. columns of PostgreSQL type time)");
+        }
+    }
+
+    private UnsupportedSqlException unsupported(String what) {
+        return new UnsupportedSqlException(sql, what);
+    }
+
+    private Expr literal(RexLiteral lit) {
+        RelDataType t = lit.getType();
+        Literal.Builder b = Literal.newBuilder().setDatatype(type(t));
+        if (lit.isNull()) {
+            return Expr.newBuilder().setLiteral(b.setIsNull(true)).build();
+        }
+        switch (t.getSqlTypeName()) {
+            case BOOLEAN -> b.setBoolVal(lit.getValueAs(Boolean.class));
+            case TINYINT -> b.setByteVal(lit.getValueAs(Byte.class));
+            case SMALLINT -> b.setShortVal(lit.getValueAs(Short.class));
+            case INTEGER -> b.setIntVal(lit.getValueAs(Integer.class));
+            case BIGINT -> b.setLongVal(lit.getValueAs(Long.class));
+            case REAL, FLOAT -> b.setFloatVal(lit.getValueAs(Float.class));
+            case DOUBLE -> b.setDoubleVal(lit.getValueAs(Double.class));
+            case DECIMAL -> {
+                BigDecimal d = lit.getValueAs(BigDecimal.class).setScale(t.getScale());
+                b.setDecimalVal(ByteString.copyFrom(d.unscaledValue().toByteArray()));
+            }
+            case CHAR, VARCHAR -> b.setStringVal(lit.getValueAs(String.class));
+            case DATE -> b.setIntVal(lit.getValueAs(DateString.class).getDaysSinceEpoch());
+            case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> b.setLongVal(lit.getValueAs(TimestampString.class).getMillisSinceEpoch() * 1000);
+            default -> throw unsupported("literal " + lit + " of type " + t.getFullTypeString());
+        }
+        return Expr.newBuilder().setLiteral(b).build();
+    }
+
+    private Expr call(RexCall call) {
+        SqlKind kind = call.getKind();
+        List<RexNode> ops = call.getOperands();
+        switch (kind) {
+            case SEARCH:
+                return lower(RexUtil.expandSearch(rexBuilder, null, call));
+            case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL, IS_NOT_DISTINCT_FROM, IS_DISTINCT_FROM:
+                return comparison(kind, ops.get(0), ops.get(1));
+            case AND, OR: {
+                Expr acc = lower(ops.get(0));
+                for (int i = 1; i < ops.size(); i++) {
+                    BinaryExpr be = BinaryExpr.newBuilder().setLeft(acc).setRight(lower(ops.get(i))).build();
+                    acc = kind == SqlKind.AND ? Expr.newBuilder().setAnd(be).build() : Expr.newBuilder().setOr(be).build();
+                }
+                return acc;
+            }
+            case NOT:
+                return Expr.newBuilder().setNot(UnaryExpr.newBuilder().setChild(lower(ops.get(0)))).build();
+            case IS_NULL:
+                return Expr.newBuilder().setIsNull(UnaryExpr.newBuilder().setChild(lower(ops.get(0)))).build();
+            case IS_NOT_NULL:
+                return Expr.newBuilder().setIsNotNull(UnaryExpr.newBuilder().setChild(lower(ops.get(0)))).build();
+            case IS_TRUE:
+                return comparison(SqlKind.IS_NOT_DISTINCT_FROM, ops.get(0), rexBuilder.makeLiteral(true));
+            case IS_FALSE:
+                return comparison(SqlKind.IS_NOT_DISTINCT_FROM, ops.get(0), rexBuilder.makeLiteral(false));
+            case PLUS, MINUS, TIMES, DIVIDE, MOD:
+                return math(kind, call);
+            case MINUS_PREFIX:
+                return Expr.newBuilder().setUnaryMinus(UnaryMinus.newBuilder().setChild(lower(ops.get(0))).setFailOnError(true)).build();
+            case PLUS_PREFIX:
+                return lower(ops.get(0));
+            case CAST:
+                return cast(lower(ops.get(0)), call.getType());
+            case CASE: {
+                CaseWhen.Builder cw = CaseWhen.newBuilder();
+                for (int i = 0; i + 1 < ops.size(); i += 2) {
+                    cw.addWhen(lower(ops.get(i))).addThen(castIfNeeded(ops.get(i + 1), call.getType()));
+                }
+                cw.setElseExpr(castIfNeeded(ops.get(ops.size() - 1), call.getType()));
+                return Expr.newBuilder().setCaseWhen(cw).build();
+            }
+            case LIKE: {
+                if (ops.size() > 2) {
+                    throw unsupported("LIKE ... ESCAPE");
+                }
+                Expr like = Expr.newBuilder().setLike(BinaryExpr.newBuilder().setLeft(lower(ops.get(0))).setRight(lower(ops.get(1)))).build();
+                return call.getOperator().getName().startsWith("NOT") ? Expr.newBuilder().setNot(UnaryExpr.newBuilder().setChild(like)).build() : like;
+            }
+            case COALESCE:
+                return function("coalesce", call);
+            default:
+                break;
+        }
+        String name = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+        return switch (name) {
+            case "UPPER" -> function("upper", call);
+            case "LOWER" -> function("lower", call);
+            case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> function("character_length", call);
+            case "||", "CONCAT" -> function("concat", call);
+            case "ABS" -> function("abs", call);
+            case "ROUND" -> function("round", call);
+            case "FLOOR" -> function("floor", call);
+            case "CEIL" -> function("ceil", call);
+            case "SQRT" -> function("sqrt", call);
+            default -> throw unsupported("function or operator " + call.getOperator().getName() + " (" + kind + ")");
+        };
+    }
+
+    private Expr function(String name, RexCall call) {
+        ScalarFunc.Builder f = ScalarFunc.newBuilder().setFunc(name).setReturnType(type(call.getType()));
+        for (RexNode op : call.getOperands()) {
+            f.addArgs(castIfNeeded(op, name.equals("coalesce") ? call.getType() : op.getType()));
+        }
+        return Expr.newBuilder().setScalarFunc(f).build();
+    }
+
+    /** Binary comparisons need both sides in one type: the least restrictive of the two. */
+    private Expr comparison(SqlKind kind, RexNode l, RexNode r) {
+        RelDataType common = rexBuilder.getTypeFactory().leastRestrictive(List.of(l.getType(), r.getType()));
+        if (common == null) {
+            throw unsupported("comparison of " + l.getType().getFullTypeString() + " with " + r.getType().getFullTypeString());
+        }
+        BinaryExpr be = BinaryExpr.newBuilder().setLeft(castIfNeeded(l, common)).setRight(castIfNeeded(r, common)).build();
+        Expr.Builder e = Expr.newBuilder();
+        switch (kind) {
+            case EQUALS -> e.setEq(be);
+            case NOT_EQUALS -> e.setNeq(be);
+            case LESS_THAN -> e.setLt(be);
+            case LESS_THAN_OR_EQUAL -> e.setLtEq(be);
+            case GREATER_THAN -> e.setGt(be);
+            case GREATER_THAN_OR_EQUAL -> e.setGtEq(be);
+            case IS_NOT_DISTINCT_FROM -> e.setEqNullSafe(be);
+            case IS_DISTINCT_FROM -> e.setNeqNullSafe(be);
+            default -> throw unsupported("comparison " + kind);
+        }
+        return e.build();
+    }
+
+    private Expr math(SqlKind kind, RexCall call) {
+        RelDataType result = call.getType();
+        RelDataType l = call.getOperands().get(0).getType();
+        RelDataType r = call.getOperands().get(1).getType();
+        if (l.getSqlTypeName() == SqlTypeName.DATE || r.getSqlTypeName() == SqlTypeName.DATE
+                || l.getSqlTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_DAY_TIME
+                || r.getSqlTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_DAY_TIME) {
+            throw unsupported("date/interval arithmetic");
+        }
+        // Operands are brought to the result type (decimal operands keep their own precision for exactness).
+        boolean decimal = result.getSqlTypeName() == SqlTypeName.DECIMAL;
+        Expr left = decimal ? lower(call.getOperands().get(0)) : castIfNeeded(call.getOperands().get(0), result);
+        Expr right = decimal ? lower(call.getOperands().get(1)) : castIfNeeded(call.getOperands().get(1), result);
+        if (decimal && (l.getSqlTypeName() != SqlTypeName.DECIMAL || r.getSqlTypeName() != SqlTypeName.DECIMAL)) {
+            throw unsupported("arithmetic mixing decimal and non-decimal operands without a CAST (" + call + ")");
+        }
+        MathExpr m = MathExpr.newBuilder().setLeft(left).setRight(right).setReturnType(type(result)).setEvalMode(EvalMode.ANSI).build();
+        return switch (kind) {
+            case PLUS -> Expr.newBuilder().setAdd(m).build();
+            case MINUS -> Expr.newBuilder().setSubtract(m).build();
+            case TIMES -> Expr.newBuilder().setMultiply(m).build();
+            case DIVIDE -> isIntegral(result) ? Expr.newBuilder().setIntegralDivide(m).build() : Expr.newBuilder().setDivide(m).build();
+            case MOD -> Expr.newBuilder().setRemainder(m).build();
+            default -> throw unsupported("arithmetic " + kind);
+        };
+    }
+
+    private static boolean isIntegral(RelDataType t) {
+        return switch (t.getSqlTypeName()) {
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> true;
+            default -> false;
+        };
+    }
+
+    Expr castIfNeeded(RexNode node, RelDataType to) {
+        Expr e = lower(node);
+        if (node.getType().getSqlTypeName() == to.getSqlTypeName()
+                && (to.getSqlTypeName() != SqlTypeName.DECIMAL
+                || (node.getType().getPrecision() == to.getPrecision() && node.getType().getScale() == to.getScale()))) {
+            return e;
+        }
+        if (node instanceof RexLiteral lit && lit.isNull()) {
+            return Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(type(to))).build();
+        }
+        return cast(e, to);
+    }
+
+    private Expr cast(Expr child, RelDataType to) {
+        return Expr.newBuilder().setCast(Cast.newBuilder().setChild(child).setDatatype(type(to)).setEvalMode(EvalMode.ANSI)
+                .setTimezone("UTC").setAllowIncompat(true)).build();
+    }
+}

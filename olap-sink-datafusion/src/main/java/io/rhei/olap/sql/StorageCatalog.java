@@ -1,0 +1,81 @@
+package io.rhei.olap.sql;
+
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.Column;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.storage.TableStorage;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The tables of a {@link TableStorage} as Calcite schemas: one per PostgreSQL schema, tables by their names. */
+final class StorageCatalog {
+    private StorageCatalog() {
+    }
+
+    /** Adds one sub-schema per PostgreSQL schema to {@code root}, with the tables as they are now. */
+    static void register(SchemaPlus root, TableStorage storage) {
+        Map<String, Map<String, Table>> bySchema = new HashMap<>();
+        for (TableId id : storage.tables()) {
+            storage.schema(id).ifPresent(s -> bySchema.computeIfAbsent(id.schema(), k -> new HashMap<>()).put(id.table(), new StorageTable(s)));
+        }
+        bySchema.putIfAbsent("public", new HashMap<>());
+        bySchema.forEach((name, tables) -> root.add(name, new AbstractSchema() {
+            @Override
+            protected Map<String, Table> getTableMap() {
+                return tables;
+            }
+        }));
+    }
+
+    /** A table known by its schema; rows come from storage snapshots at execution. */
+    static final class StorageTable extends AbstractTable {
+        private final TableSchema schema;
+
+        StorageTable(TableSchema schema) {
+            this.schema = schema;
+        }
+
+        TableSchema tableSchema() {
+            return schema;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory f) {
+            List<String> names = new ArrayList<>();
+            List<RelDataType> types = new ArrayList<>();
+            for (Column c : schema.columns()) {
+                names.add(c.name());
+                types.add(f.createTypeWithNullability(sqlType(f, c), c.nullable()));
+            }
+            return f.createStructType(types, names);
+        }
+
+        private static RelDataType sqlType(RelDataTypeFactory f, Column c) {
+            return switch (c.type().kind()) {
+                case BOOLEAN -> f.createSqlType(SqlTypeName.BOOLEAN);
+                case INT16 -> f.createSqlType(SqlTypeName.SMALLINT);
+                case INT32 -> f.createSqlType(SqlTypeName.INTEGER);
+                case INT64 -> f.createSqlType(SqlTypeName.BIGINT);
+                case FLOAT32 -> f.createSqlType(SqlTypeName.REAL);
+                case FLOAT64 -> f.createSqlType(SqlTypeName.DOUBLE);
+                case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, c.type().precision(), c.type().scale());
+                case TEXT, UUID, JSON -> f.createSqlType(SqlTypeName.VARCHAR);
+                case BYTES -> f.createSqlType(SqlTypeName.VARBINARY);
+                case DATE -> f.createSqlType(SqlTypeName.DATE);
+                case TIME -> f.createSqlType(SqlTypeName.TIME, 6);
+                case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, 6);
+                case TIMESTAMPTZ -> f.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 6);
+            };
+        }
+    }
+}

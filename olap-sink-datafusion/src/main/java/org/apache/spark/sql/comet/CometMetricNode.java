@@ -1,0 +1,54 @@
+package org.apache.spark.sql.comet;
+
+import org.apache.comet.serde.Metric.NativeMetricNode;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Operator metrics of one native plan, a tree shaped like the plan. The native side calls
+ * {@link #set_all_from_bytes} (at release, or periodically) with a serialised {@code NativeMetricNode}.
+ */
+public class CometMetricNode {
+    private final Map<String, Long> metrics = Collections.synchronizedMap(new TreeMap<>());
+    private final List<CometMetricNode> children = new ArrayList<>();
+
+    public synchronized CometMetricNode getChildNode(int i) {
+        while (children.size() <= i) {
+            children.add(new CometMetricNode());
+        }
+        return children.get(i);
+    }
+
+    public void set(String name, long value) {
+        metrics.put(name, value);
+    }
+
+    public void set_all_from_bytes(byte[] bytes) {
+        try {
+            apply(NativeMetricNode.parseFrom(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException("malformed native metrics: " + e.getMessage(), e);
+        }
+    }
+
+    private void apply(NativeMetricNode n) {
+        metrics.putAll(n.getMetricsMap());
+        for (int i = 0; i < n.getChildrenCount(); i++) {
+            getChildNode(i).apply(n.getChildren(i));
+        }
+    }
+
+    public Map<String, Long> metrics() {
+        synchronized (metrics) {
+            return Map.copyOf(metrics);
+        }
+    }
+
+    public synchronized List<CometMetricNode> children() {
+        return List.copyOf(children);
+    }
+}

@@ -1,0 +1,129 @@
+package io.rhei.olap;
+
+import io.rhei.core.model.Row;
+import io.rhei.core.model.RowKey;
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.ColumnType;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.core.sink.RowChange;
+import io.rhei.core.sink.TableChangeBatch;
+import io.rhei.olap.exec.NativeQueryOptions;
+import io.rhei.storage.InMemoryStorage;
+import io.rhei.storage.StorageConfig;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DataFusionOlapEngineTest {
+    private static final TableId ORDERS = TableId.parse("public.orders");
+    private RootAllocator root;
+    private DataFusionOlapEngine engine;
+
+    @BeforeEach
+    void open() {
+        root = new RootAllocator();
+        engine = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
+        TableSchema schema = TableSchema.builder(ORDERS).key("id", ColumnType.INT64).column("customer", ColumnType.INT32)
+                .column("status", ColumnType.TEXT).column("total", ColumnType.decimal(12, 2)).column("weight", ColumnType.FLOAT64).build();
+        engine.ensureTable(schema, 1);
+        List<RowChange> changes = new ArrayList<>();
+        for (long i = 1; i <= 1000; i++) {
+            Row row = Row.of(i, (int) (i % 10), i % 3 == 0 ? "shipped" : (i % 3 == 1 ? "open" : null), BigDecimal.valueOf(i * 25, 2),
+                    i % 7 == 0 ? null : i / 4.0);
+            changes.add(RowChange.upsert(RowKey.of(i), row, i + 1));
+        }
+        engine.apply(new TableChangeBatch(schema, false, changes, 2, 1001, 1000));
+        // a second commit: deletes and updates go through deletion vectors
+        List<RowChange> more = new ArrayList<>();
+        for (long i = 1; i <= 100; i++) {
+            more.add(i % 2 == 0 ? RowChange.delete(RowKey.of(i), 1002) : RowChange.upsert(RowKey.of(i), Row.of(i, 99, "open", BigDecimal.ONE.setScale(2), 1.0), 1002));
+        }
+        engine.apply(new TableChangeBatch(schema, false, more, 1002, 1002, 100));
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+        assertEquals(0, root.getAllocatedMemory(), "every Arrow buffer released");
+        root.close();
+    }
+
+    private List<List<Object>> q(String sql) {
+        return QueryResults.read(engine.query(sql, root)).rows();
+    }
+
+    @Test
+    void countSumAvgMinMaxWithFilterGroupOrderAndLimit() {
+        assertEquals(List.of(List.of(950L)), q("SELECT count(*) FROM orders"));
+        assertEquals(List.of(List.of(50L)), q("select COUNT(*) from public.orders where customer = 99"));
+        // customers 0..9 over ids 101..1000 (ids 1..100: 50 deleted, 50 moved to customer 99)
+        List<List<Object>> g = q("SELECT customer, count(*) AS n, sum(total) AS s, min(id), max(id) FROM orders "
+                + "WHERE customer < 99 GROUP BY customer ORDER BY customer DESC LIMIT 3");
+        assertEquals(3, g.size());
+        long n9 = 0;
+        BigDecimal s9 = BigDecimal.ZERO;
+        for (long i = 101; i <= 1000; i++) {
+            if (i % 10 == 9) {
+                n9++;
+                s9 = s9.add(BigDecimal.valueOf(i * 25, 2));
+            }
+        }
+        assertEquals(9, ((Number) g.get(0).get(0)).intValue());
+        assertEquals(n9, g.get(0).get(1));
+        assertEquals(0, s9.compareTo((BigDecimal) g.get(0).get(2)), "sum " + g.get(0).get(2));
+        assertEquals(109L, g.get(0).get(3));
+        assertEquals(999L, g.get(0).get(4));
+        List<List<Object>> avg = q("SELECT avg(weight), count(weight), count(status) FROM orders WHERE id > 100");
+        double sum = 0;
+        long cnt = 0;
+        long st = 0;
+        for (long i = 101; i <= 1000; i++) {
+            if (i % 7 != 0) {
+                sum += i / 4.0;
+                cnt++;
+            }
+            if (i % 3 != 2) {
+                st++;
+            }
+        }
+        assertEquals(sum / cnt, (Double) avg.get(0).get(0), 1e-9);
+        assertEquals(cnt, avg.get(0).get(1));
+        assertEquals(st, avg.get(0).get(2));
+    }
+
+    @Test
+    void expressionsCaseLikeInAndNulls() {
+        List<List<Object>> r = q("SELECT id, upper(status) AS s, CASE WHEN total > 200 THEN 'big' ELSE 'small' END AS size, "
+                + "coalesce(status, 'none') AS st, id * 2 + 1 AS x FROM orders WHERE id IN (101, 102, 999) AND status LIKE 'o%' OR id = 1000 ORDER BY id");
+        assertEquals(List.of(List.of(1000L, "OPEN", "big", "open", 2001L)), r.subList(r.size() - 1, r.size()));
+        assertTrue(r.stream().allMatch(row -> row.get(3) != null));
+        assertEquals(List.of(List.of(1L)), q("SELECT count(*) FROM orders WHERE status IS NULL AND id = 101"));
+    }
+
+    @Test
+    void offsetAndTopK() {
+        List<List<Object>> r = q("SELECT id FROM orders ORDER BY id LIMIT 3 OFFSET 2");
+        assertEquals(List.of(List.of(5L), List.of(7L), List.of(9L)), r);
+    }
+
+    @Test
+    void unsupportedConstructsAndBadSqlAreClearErrors() {
+        QueryException join = assertThrows(QueryException.class, () -> q("SELECT * FROM orders a JOIN orders b ON a.id = b.id"));
+        assertTrue(join.getMessage().contains("join"), join.getMessage());
+        QueryException missing = assertThrows(QueryException.class, () -> q("SELECT nope FROM orders"));
+        assertTrue(missing.getMessage().contains("nope"), missing.getMessage());
+        QueryException dml = assertThrows(QueryException.class, () -> q("DELETE FROM orders"));
+        assertTrue(dml.getMessage().contains("read-only"), dml.getMessage());
+        QueryException overflow = assertThrows(QueryException.class, () -> q("SELECT customer * 2147483647 FROM orders WHERE id = 999"));
+        assertTrue(overflow.getMessage().toLowerCase().contains("overflow"), overflow.getMessage());
+    }
+}
