@@ -1,0 +1,226 @@
+package io.rhei.cli;
+
+import io.rhei.cdc.PostgresSourceConfig;
+import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.core.engine.SyncEngineConfig;
+import io.rhei.core.engine.SyncMetrics;
+import io.rhei.core.log.ChronicleLogConfig;
+import io.rhei.olap.QueryResults;
+import io.rhei.olap.exec.NativeQueryOptions;
+import io.rhei.storage.StorageConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code rhei demo}: an embedded PostgreSQL with a shop application writing to it, Rhei syncing every table into
+ * the OLAP engine, and a sample analytical query run on the synced copy every few seconds.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Starts an embedded PostgreSQL, creates a shop schema and writes to it steadily, syncs it into the",
+                "OLAP engine and prints capture/apply rates, lag and a sample query every few seconds. Ctrl-C stops."})
+final class DemoCommand implements Callable<Integer> {
+    static final String SAMPLE_QUERY = "SELECT status, count(*) AS orders, sum(total) AS revenue, avg(total) AS avg_order "
+            + "FROM orders GROUP BY status ORDER BY status";
+    /** Each table with a column whose sum is compared with PostgreSQL's at the end, beside the row count. */
+    private static final List<String[]> TABLES = List.of(new String[]{"customers", "id"}, new String[]{"products", "price"},
+            new String[]{"orders", "total"}, new String[]{"order_items", "qty"});
+
+    @Option(names = "--rate", description = "workload transactions per second (default ${DEFAULT-VALUE})", defaultValue = "200")
+    int rate;
+
+    @Option(names = "--duration", description = "stop after this long, e.g. 30s or 5m (default: run until Ctrl-C)")
+    String duration;
+
+    @Option(names = "--interval", description = "seconds between reports (default ${DEFAULT-VALUE})", defaultValue = "5")
+    int interval;
+
+    @Option(names = "--storage", description = "memory (default); Vortex storage is not available in this build", defaultValue = "memory:")
+    String storage;
+
+    @Option(names = "--data-dir", description = "keep PostgreSQL, the change log and offsets here (default: a temporary directory, removed at exit)")
+    Path dataDir;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration runFor = duration == null ? null : parseDuration(duration);
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("rhei-demo") : Files.createDirectories(dataDir);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            main.interrupt();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rhei-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("rhei demo: starting an embedded PostgreSQL (data in " + dir + ")");
+        boolean matched;
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"))) {
+            try (Connection c = pg.connect()) {
+                ShopWorkload.createSchema(c, 2000, 300);
+            }
+            out.println("shop schema created on 127.0.0.1:" + pg.port() + " (customers, products, orders, order_items)");
+            PostgresSourceConfig source = PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "",
+                    dir.resolve("cdc-offsets.dat"), "rhei_demo").withTablesInclude("public\\..*");
+            try (SyncPipeline pipeline = new SyncPipeline(source, ChronicleLogConfig.defaults(dir.resolve("log")),
+                    new StorageConfig(storage, 16, 1_000_000, 0.5), SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
+                pipeline.start();
+                ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
+                Thread writer = new Thread(workload, "shop-workload");
+                writer.start();
+                out.println("syncing into the in-memory OLAP engine; workload " + rate + " transactions/s"
+                        + (runFor == null ? "; Ctrl-C stops" : "; running for " + duration));
+                try {
+                    report(pg, pipeline, workload, runFor);
+                } finally {
+                    workload.stop();
+                    writer.join();
+                }
+                if (workload.failure() != null) {
+                    out.println("the workload failed: " + workload.failure());
+                }
+                matched = finalCheck(pg, pipeline);
+            }
+        } finally {
+            if (temporary) {
+                deleteTree(dir);
+            }
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        return matched ? 0 : 1;
+    }
+
+    private void report(EmbeddedPostgresServer pg, SyncPipeline p, ShopWorkload workload, Duration runFor) {
+        long started = System.nanoTime();
+        long lastCaptured = 0;
+        long lastApplied = 0;
+        long lastTime = started;
+        while (runFor == null || System.nanoTime() - started < runFor.toNanos()) {
+            try {
+                Thread.sleep(interval * 1000L);
+            } catch (InterruptedException e) {
+                out.println();
+                out.println("stopping (Ctrl-C)");
+                Thread.interrupted();
+                return;
+            }
+            if (p.source().failure() != null || p.engine().failure() != null) {
+                out.println("sync stopped: " + (p.source().failure() != null ? p.source().failure() : p.engine().failure()));
+                return;
+            }
+            long now = System.nanoTime();
+            double secs = (now - lastTime) / 1e9;
+            long captured = p.source().metrics().eventsAppended();
+            SyncMetrics m = p.engine().metrics();
+            long applied = m.eventsApplied() + m.eventsSkipped();
+            out.printf(Locale.ROOT, "%n[%4ds] workload %,d tx (%,d row changes) | captured %,d (%,.0f/s) | applied %,d (%,.0f/s) "
+                            + "| lag %,d events, %,d ms%n", (now - started) / 1_000_000_000L, workload.committed(), workload.rowChanges(),
+                    captured, (captured - lastCaptured) / secs, applied, (applied - lastApplied) / secs, m.lagEvents(),
+                    m.lagMillis(System.currentTimeMillis(), p.engine().caughtUp()));
+            lastCaptured = captured;
+            lastApplied = applied;
+            lastTime = now;
+            try {
+                long t0 = System.nanoTime();
+                QueryResults.Table t = QueryResults.read(p.olap().query(SAMPLE_QUERY, p.allocator()));
+                out.printf(Locale.ROOT, "       %s  (%.1f ms, DataFusion)%n", SAMPLE_QUERY, (System.nanoTime() - t0) / 1e6);
+                TablePrinter.print(t, out, "       ");
+            } catch (RuntimeException e) {
+                out.println("       sample query failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Waits for the sync to catch up, then compares row counts and sums of every table with PostgreSQL. */
+    private boolean finalCheck(EmbeddedPostgresServer pg, SyncPipeline p) throws InterruptedException {
+        out.println();
+        out.println("workload stopped; waiting for the sync to catch up ...");
+        long deadline = System.currentTimeMillis() + 60_000;
+        long target = -1;
+        while (System.currentTimeMillis() < deadline) {
+            long logEnd = p.log().lastSeq();
+            if (logEnd == target && p.engine().metrics().lastReadSeq() >= logEnd && p.engine().caughtUp()) {
+                break;
+            }
+            target = logEnd;
+            Thread.sleep(1500);
+        }
+        boolean all = true;
+        out.println("table          PostgreSQL rows / sum          Rhei rows / sum                match");
+        for (String[] t : TABLES) {
+            String q = "SELECT count(*), sum(" + t[1] + ") FROM " + t[0];
+            List<Object> expected = pgRow(pg, q);
+            List<Object> got = QueryResults.read(p.olap().query(q, p.allocator())).rows().get(0);
+            boolean ok = ((Number) expected.get(0)).longValue() == ((Number) got.get(0)).longValue()
+                    && new java.math.BigDecimal(expected.get(1).toString()).compareTo(new java.math.BigDecimal(got.get(1).toString())) == 0;
+            all &= ok;
+            out.printf(Locale.ROOT, "%-14s %8s / %-18s %8s / %-18s %s%n", t[0], expected.get(0), expected.get(1), got.get(0), got.get(1),
+                    ok ? "yes" : "NO");
+        }
+        return all;
+    }
+
+    private static List<Object> pgRow(EmbeddedPostgresServer pg, String sql) {
+        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return List.of(rs.getObject(1), rs.getObject(2));
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + " in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(EmbeddedPostgresServer pg) {
+        try {
+            return pg.connect();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    static Duration parseDuration(String s) {
+        String v = s.strip().toLowerCase(Locale.ROOT);
+        long n = Long.parseLong(v.replaceAll("[a-z]+$", ""));
+        return switch (v.replaceAll("^[0-9]+", "")) {
+            case "", "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "ms" -> Duration.ofMillis(n);
+            default -> throw new IllegalArgumentException("--duration: use e.g. 30s, 5m or 1h, got '" + s + "'");
+        };
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}
