@@ -74,17 +74,86 @@ public final class DataFusionOlapEngine implements OlapEngine {
 
     /** Like {@link #query}, with the native reader's metrics and memory figures. */
     public NativeResultReader execute(String sql, BufferAllocator allocator) {
-        LoweredPlan plan = planner.plan(sql);
+        return run(planner.plan(sql), allocator);
+    }
+
+    private NativeResultReader run(LoweredPlan plan, BufferAllocator allocator) {
         List<Iterator<VectorSchemaRoot>> inputs = new ArrayList<>();
         try {
             for (ScanInput scan : plan.scans()) {
-                inputs.add(new SnapshotScan(storage.snapshot(scan.table()), scan.columns(), allocator));
+                if (scan instanceof ScanInput.Table t) {
+                    inputs.add(new SnapshotScan(storage.snapshot(t.table()), t.columns(), allocator));
+                } else if (scan instanceof ScanInput.Materialized m) {
+                    inputs.add(materialize(m, allocator));
+                }
             }
         } catch (RuntimeException e) {
-            inputs.forEach(i -> ((SnapshotScan) i).close());
+            inputs.forEach(i -> ((ScanFeed) i).close());
             throw e;
         }
-        return executor.execute(sql, plan.plan(), inputs, plan.columnNames(), plan.plannedSchema(), allocator);
+        return executor.execute(plan.sql(), plan.plan(), inputs, plan.columnNames(), plan.plannedSchema(), allocator);
+    }
+
+    /** Runs each branch to completion and keeps its batches for the scan that reads them. */
+    private BatchList materialize(ScanInput.Materialized m, BufferAllocator allocator) {
+        BatchList out = new BatchList();
+        try {
+            for (LoweredPlan branch : m.branches()) {
+                try (NativeResultReader reader = run(branch, allocator)) {
+                    VectorSchemaRoot root = reader.getVectorSchemaRoot();
+                    while (reader.loadNextBatch()) {
+                        List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>();
+                        for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+                            var tp = v.getTransferPair(allocator);
+                            tp.transfer();
+                            vectors.add((org.apache.arrow.vector.FieldVector) tp.getTo());
+                        }
+                        VectorSchemaRoot copy = new VectorSchemaRoot(vectors);
+                        copy.setRowCount(root.getRowCount());
+                        out.add(copy);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            out.close();
+            throw new QueryException(m.branches().get(0).sql(), "reading a union branch: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    /** Batches for one native scan, closed by the scan when it ends or the query is abandoned. */
+    private interface ScanFeed extends Iterator<VectorSchemaRoot>, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Batches held in memory, handed out once; the ones never handed out are closed on close. */
+    private static final class BatchList implements ScanFeed {
+        private final java.util.ArrayDeque<VectorSchemaRoot> batches = new java.util.ArrayDeque<>();
+
+        void add(VectorSchemaRoot b) {
+            batches.add(b);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !batches.isEmpty();
+        }
+
+        @Override
+        public VectorSchemaRoot next() {
+            return batches.poll();
+        }
+
+        @Override
+        public void close() {
+            while (!batches.isEmpty()) {
+                batches.poll().close();
+            }
+        }
     }
 
     @Override
@@ -93,7 +162,7 @@ public final class DataFusionOlapEngine implements OlapEngine {
     }
 
     /** Batches of one snapshot; releases the snapshot when exhausted or closed. */
-    private static final class SnapshotScan implements Iterator<VectorSchemaRoot>, AutoCloseable {
+    private static final class SnapshotScan implements ScanFeed {
         private final TableSnapshot snapshot;
         private final Iterator<VectorSchemaRoot> batches;
         private boolean closed;

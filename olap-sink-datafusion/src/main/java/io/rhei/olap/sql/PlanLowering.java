@@ -7,6 +7,9 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
@@ -38,7 +41,10 @@ import org.apache.comet.serde.ExprOuterClass.UnboundReference;
 import org.apache.comet.serde.ExprOuterClass.Variance;
 import org.apache.comet.serde.LiteralOuterClass.Literal;
 import org.apache.comet.serde.OperatorOuterClass.AggregateMode;
+import org.apache.comet.serde.OperatorOuterClass.BuildSide;
 import org.apache.comet.serde.OperatorOuterClass.HashAggregate;
+import org.apache.comet.serde.OperatorOuterClass.HashJoin;
+import org.apache.comet.serde.OperatorOuterClass.JoinType;
 import org.apache.comet.serde.OperatorOuterClass.Limit;
 import org.apache.comet.serde.OperatorOuterClass.Operator;
 import org.apache.comet.serde.OperatorOuterClass.Projection;
@@ -92,6 +98,12 @@ final class PlanLowering {
         if (rel instanceof Sort s) {
             return sort(s);
         }
+        if (rel instanceof Join j) {
+            return join(j);
+        }
+        if (rel instanceof Union u) {
+            return union(u);
+        }
         throw new UnsupportedSqlException(sql, relName(rel));
     }
 
@@ -130,7 +142,7 @@ final class PlanLowering {
             s.addFields(CometTypes.of(f.getType()));
             names.add(f.getName());
         }
-        scans.add(new ScanInput(table, names));
+        scans.add(new ScanInput.Table(table, names));
         return op().setScan(s).build();
     }
 
@@ -177,7 +189,11 @@ final class PlanLowering {
         return true;
     }
 
+    private boolean singleRowPerGroup;
+
     private Operator aggregate(Aggregate a) {
+        Double maxRows = a.getCluster().getMetadataQuery().getMaxRowCount(a.getInput());
+        singleRowPerGroup = a.getGroupCount() == 0 && maxRows != null && maxRows <= 1;
         if (a.getGroupType() != Aggregate.Group.SIMPLE) {
             throw new UnsupportedSqlException(sql, "GROUPING SETS / ROLLUP / CUBE");
         }
@@ -191,6 +207,15 @@ final class PlanLowering {
             partial.addGroupingExprs(bound(groups.get(k), t));
             fin.addGroupingExprs(bound(k, t));
         }
+        // AVG of a decimal runs as SUM and COUNT, divided afterwards at PostgreSQL's scale (the native AVG
+        // fixes its result scale at s+4); every other call maps to one native aggregate.
+        List<Expr> results = new ArrayList<>();
+        int g = groups.size();
+        for (int k = 0; k < g; k++) {
+            results.add(bound(k, in.get(groups.get(k)).getType()));
+        }
+        boolean needsProjection = false;
+        int slot = g;
         int i = 0;
         for (AggregateCall call : a.getAggCallList()) {
             if (call.isDistinct()) {
@@ -203,12 +228,49 @@ final class PlanLowering {
             RelDataType argType = call.getArgList().isEmpty() ? null : in.get(call.getArgList().get(0)).getType();
             Expr finalArg = argType == null ? null : Expr.newBuilder().setUnbound(UnboundReference.newBuilder()
                     .setName("a" + i).setDatatype(CometTypes.of(argType))).build();
-            partial.addAggExprs(aggExpr(call, arg, argType));
-            fin.addAggExprs(aggExpr(call, finalArg, argType));
+            if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
+                DataType sumType = CometTypes.decimal(Math.min(38, argType.getPrecision() + 10), argType.getScale());
+                AggExpr sum = AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(arg).setDatatype(sumType).setFailOnError(true)).build();
+                AggExpr cnt = AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(arg)).build();
+                partial.addAggExprs(sum).addAggExprs(cnt);
+                fin.addAggExprs(AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(finalArg).setDatatype(sumType).setFailOnError(true)))
+                        .addAggExprs(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)));
+                results.add(decimalAverage(slot, sumType, call.getType()));
+                slot += 2;
+                needsProjection = true;
+            } else {
+                partial.addAggExprs(aggExpr(call, arg, argType));
+                fin.addAggExprs(aggExpr(call, finalArg, argType));
+                results.add(bound(slot, call.getType()));
+                slot++;
+            }
             i++;
         }
         Operator p = op(child).setHashAgg(partial).build();
-        return op(p).setHashAgg(fin).build();
+        Operator f = op(p).setHashAgg(fin).build();
+        if (!needsProjection) {
+            return f;
+        }
+        Projection.Builder pb = Projection.newBuilder();
+        results.forEach(pb::addProjectList);
+        return op(f).setProjection(pb).build();
+    }
+
+    /** sum / count at the result's scale; NULL for an empty group (count 0), as AVG gives. */
+    private Expr decimalAverage(int sumSlot, DataType sumType, RelDataType resultType) {
+        DataType result = CometTypes.of(resultType);
+        Expr sum = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot).setDatatype(sumType)).build();
+        Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot + 1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        Expr divisor = castExpr(count, CometTypes.decimal(19, 0));
+        Expr dividend = castExpr(sum, result);
+        org.apache.comet.serde.ExprOuterClass.MathExpr div = org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
+                .setLeft(dividend).setRight(divisor).setReturnType(result).setEvalMode(EvalMode.LEGACY).build();
+        Expr quotient = Expr.newBuilder().setDivide(div).build();
+        Expr zero = Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(0).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        Expr isEmpty = Expr.newBuilder().setEq(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder().setLeft(count).setRight(zero)).build();
+        Expr nullResult = Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(result)).build();
+        return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(isEmpty).addThen(nullResult)
+                .setElseExpr(quotient)).build();
     }
 
     private AggExpr aggExpr(AggregateCall call, Expr arg, RelDataType argType) {
@@ -242,6 +304,17 @@ final class PlanLowering {
             case VAR_SAMP, VAR_POP -> b.setVariance(Variance.newBuilder().setChild(castExpr(arg, CometTypes.id(DataTypeId.DOUBLE)))
                     .setDatatype(CometTypes.id(DataTypeId.DOUBLE)).setNullOnDivideByZero(true)
                     .setStatsType(call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.VAR_SAMP ? StatisticsType.SAMPLE : StatisticsType.POPULATION));
+            case LITERAL_AGG -> {
+                // the same literal for every group (used by decorrelated NOT IN / EXISTS)
+                b.setMax(Max.newBuilder().setChild(rex.lower(call.rexList.get(0))).setDatatype(result));
+            }
+            case SINGLE_VALUE -> {
+                // A scalar subquery: exact as MAX only when its input has at most one row per group.
+                if (!singleRowPerGroup) {
+                    throw new UnsupportedSqlException(sql, "a scalar subquery that may return more than one row");
+                }
+                b.setMax(Max.newBuilder().setChild(arg).setDatatype(result));
+            }
             default -> throw new UnsupportedSqlException(sql, "aggregate function " + call.getAggregation().getName());
         }
         return b.build();
@@ -296,6 +369,87 @@ final class PlanLowering {
             out = op(out).setLimit(lb).build();
         }
         return out;
+    }
+
+    private Operator join(Join j) {
+        JoinInfo info = j.analyzeCondition();
+        JoinType type = switch (j.getJoinType()) {
+            case INNER -> JoinType.Inner;
+            case LEFT -> JoinType.LeftOuter;
+            case RIGHT -> JoinType.RightOuter;
+            case FULL -> JoinType.FullOuter;
+            case SEMI -> JoinType.LeftSemi;
+            case ANTI -> JoinType.LeftAnti;
+            default -> throw new UnsupportedSqlException(sql, j.getJoinType() + " joins");
+        };
+        Operator left = lower(j.getLeft());
+        Operator right = lower(j.getRight());
+        List<RelDataTypeField> lf = j.getLeft().getRowType().getFieldList();
+        List<RelDataTypeField> rf = j.getRight().getRowType().getFieldList();
+        HashJoin.Builder hj = HashJoin.newBuilder().setJoinType(type)
+                .setBuildSide(type == JoinType.RightOuter ? BuildSide.BuildLeft : BuildSide.BuildRight);
+        for (int k = 0; k < info.leftKeys.size(); k++) {
+            RelDataType lt = lf.get(info.leftKeys.get(k)).getType();
+            RelDataType rt = rf.get(info.rightKeys.get(k)).getType();
+            RelDataType common = rexBuilder.getTypeFactory().leastRestrictive(List.of(lt, rt));
+            if (common == null) {
+                throw new UnsupportedSqlException(sql, "join of " + lt.getFullTypeString() + " with " + rt.getFullTypeString());
+            }
+            hj.addLeftJoinKeys(castTo(bound(info.leftKeys.get(k), lt), lt, common));
+            hj.addRightJoinKeys(castTo(bound(info.rightKeys.get(k), rt), rt, common));
+        }
+        if (info.leftKeys.isEmpty()) {
+            // No equality to hash on (a cross join, a non-equi join, or a decorrelated scalar subquery): every row
+            // shares one constant key and the condition filters the pairs. Correct for every join type, but it
+            // compares all pairs: cost is the product of the two sides.
+            hj.addLeftJoinKeys(one()).addRightJoinKeys(one());
+        }
+        if (!info.isEqui()) {
+            RexNode remaining = info.getRemaining(rexBuilder);
+            if (!remaining.isAlwaysTrue()) {
+                hj.setCondition(rex.lower(remaining));
+            }
+        }
+        return op(left, right).setHashJoin(hj).build();
+    }
+
+    /** UNION ALL: each branch is its own native plan, cast to the union's types; a scan feeds their results. */
+    private Operator union(Union u) {
+        if (!u.all) {
+            throw new UnsupportedSqlException(sql, "UNION without ALL (rewritten by the planner; not expected here)");
+        }
+        List<RelDataTypeField> fields = u.getRowType().getFieldList();
+        List<LoweredPlan> branches = new ArrayList<>();
+        for (RelNode input : u.getInputs()) {
+            List<RexNode> casts = new ArrayList<>();
+            List<RelDataTypeField> in = input.getRowType().getFieldList();
+            for (int i = 0; i < fields.size(); i++) {
+                RexNode ref = rexBuilder.makeInputRef(input, i);
+                casts.add(sameType(in.get(i).getType(), fields.get(i).getType()) ? ref
+                        : rexBuilder.makeCast(fields.get(i).getType(), ref, true, false));
+            }
+            RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), casts, u.getRowType().getFieldNames(),
+                    java.util.Set.of());
+            PlanLowering sub = new PlanLowering(sql, rexBuilder);
+            Operator op = sub.lower(branch);
+            List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
+            for (RelDataTypeField f : fields) {
+                schema.add(new org.apache.arrow.vector.types.pojo.Field(f.getName(),
+                        org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
+            }
+            branches.add(new LoweredPlan(sql, op, List.copyOf(sub.scans()), u.getRowType().getFieldNames(),
+                    new org.apache.arrow.vector.types.pojo.Schema(schema)));
+        }
+        Scan.Builder s = Scan.newBuilder().setSource("union").setArrowFfiSafe(true);
+        for (RelDataTypeField f : fields) {
+            s.addFields(CometTypes.of(f.getType()));
+        }
+        scans.add(new ScanInput.Materialized(branches));
+        return op().setScan(s).build();
+    }
+
+    private static boolean sameType(RelDataType a, RelDataType b) {
+        return a.getSqlTypeName() == b.getSqlTypeName() && a.getPrecision() == b.getPrecision() && a.getScale() == b.getScale();
     }
 
     /** Input columns an expression list reads. */

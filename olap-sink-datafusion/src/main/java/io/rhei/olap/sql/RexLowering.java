@@ -154,7 +154,6 @@ final class RexLowering {
             case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> function("character_length", call);
             case "||", "CONCAT" -> function("concat", call);
             case "ABS" -> function("abs", call);
-            case "ROUND" -> function("round", call);
             case "FLOOR" -> function("floor", call);
             case "CEIL" -> function("ceil", call);
             case "SQRT" -> function("sqrt", call);

@@ -8,7 +8,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * Result types chosen to match what the native aggregates produce: decimals up to 38 digits (PostgreSQL's
  * numeric(38) range as Arrow Decimal128), SUM of integers as BIGINT, SUM of decimal(p,s) as decimal(min(38,p+10),s),
- * AVG of integers and floats as DOUBLE, AVG of decimal(p,s) as decimal(min(38,p+4), min(38,s+4)).
+ * AVG of integers and floats as DOUBLE, AVG of decimal(p,s) as decimal(38, max(s+4, 16)) (PostgreSQL returns about 16 decimals).
  */
 final class RheiTypeSystem extends RelDataTypeSystemImpl {
     static final RheiTypeSystem INSTANCE = new RheiTypeSystem();
@@ -47,7 +47,7 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public RelDataType deriveAvgAggType(RelDataTypeFactory f, RelDataType argumentType) {
         RelDataType t = argumentType.getSqlTypeName() == SqlTypeName.DECIMAL
-                ? f.createSqlType(SqlTypeName.DECIMAL, Math.min(38, argumentType.getPrecision() + 4), Math.min(38, argumentType.getScale() + 4))
+                ? f.createSqlType(SqlTypeName.DECIMAL, 38, Math.max(argumentType.getScale() + 4, 16))
                 : f.createSqlType(SqlTypeName.DOUBLE);
         return f.createTypeWithNullability(t, argumentType.isNullable());
     }

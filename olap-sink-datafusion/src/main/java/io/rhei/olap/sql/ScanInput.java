@@ -4,6 +4,18 @@ import io.rhei.core.model.TableId;
 
 import java.util.List;
 
-/** One native {@code Scan} of a plan: which table, and which of its columns, in the order the scan declares them. */
-public record ScanInput(TableId table, List<String> columns) {
+/** What feeds one native {@code Scan} of a plan, in the order the plan's scans are fed. */
+public sealed interface ScanInput {
+
+    /** The live rows of a table, only {@code columns}, in that order. */
+    record Table(TableId table, List<String> columns) implements ScanInput {
+    }
+
+    /**
+     * The results of other native plans, one after the other: operators the native plan format lacks (UNION ALL)
+     * are built around native plans. The branches run to completion before the plan that reads them starts
+     * (a native plan cannot run another one from inside its own execution).
+     */
+    record Materialized(List<LoweredPlan> branches) implements ScanInput {
+    }
 }

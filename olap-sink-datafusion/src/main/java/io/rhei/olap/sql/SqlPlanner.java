@@ -19,7 +19,9 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
+import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.tools.FrameworkConfig;
 import org.apache.calcite.tools.Frameworks;
@@ -43,6 +45,16 @@ public final class SqlPlanner {
         this.storage = storage;
     }
 
+    private static RelNode hep(RelNode rel, org.apache.calcite.plan.RelOptRule... rules) {
+        HepProgramBuilder b = new HepProgramBuilder();
+        for (var r : rules) {
+            b.addRuleInstance(r);
+        }
+        HepPlanner hep = new HepPlanner(b.build());
+        hep.setRoot(rel);
+        return hep.findBestExp();
+    }
+
     public LoweredPlan plan(String sql) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
@@ -63,14 +75,15 @@ public final class SqlPlanner {
             SqlNode validated = planner.validate(parsed);
             RelRoot relRoot = planner.rel(validated);
             RelNode rel = relRoot.project();
-            rel = new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null)).trim(rel);
-            HepPlanner hep = new HepPlanner(new HepProgramBuilder()
-                    .addRuleInstance(CoreRules.FILTER_MERGE)
-                    .addRuleInstance(CoreRules.PROJECT_MERGE)
-                    .addRuleInstance(CoreRules.PROJECT_REMOVE)
-                    .build());
-            hep.setRoot(rel);
-            rel = hep.findBestExp();
+            RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+            // Subqueries (IN, EXISTS, scalar) become correlates, then joins and aggregates.
+            rel = hep(rel, CoreRules.FILTER_SUB_QUERY_TO_CORRELATE, CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
+                    CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
+            rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+            rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
+                    CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
+            rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+            rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
             PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder());
             var op = lowering.lower(rel);
             List<String> names = new ArrayList<>();
