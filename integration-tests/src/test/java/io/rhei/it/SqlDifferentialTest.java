@@ -21,11 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
@@ -254,7 +251,10 @@ class SqlDifferentialTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("queries")
     void sameAnswerAsPostgres(String sql) throws SQLException {
-        List<List<String>> expected = postgres(sql);
+        List<List<String>> expected;
+        try (Connection c = pg.connect()) {
+            expected = Results.postgres(c, sql);
+        }
         List<List<String>> got;
         try {
             got = rhei(sql);
@@ -262,12 +262,7 @@ class SqlDifferentialTest {
             fail("Rhei failed: " + e.getMessage(), e);
             return;
         }
-        if (!sql.toUpperCase().contains("ORDER BY")) {
-            expected.sort(ROWS);
-            got.sort(ROWS);
-        }
-        assertEquals(expected.size(), got.size(), "row count");
-        assertEquals(expected, got);
+        Results.assertSame(sql, expected, got);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -285,59 +280,7 @@ class SqlDifferentialTest {
         org.junit.jupiter.api.Assertions.assertTrue(b, message);
     }
 
-    private static final java.util.Comparator<List<String>> ROWS = (a, b) -> String.join("\u0001", a).compareTo(String.join("\u0001", b));
-
-    private static List<List<String>> postgres(String sql) throws SQLException {
-        List<List<String>> out = new ArrayList<>();
-        try (Connection c = pg.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.add(canonical(rs.getObject(i)));
-                }
-                out.add(row);
-            }
-        }
-        return out;
-    }
-
     private static List<List<String>> rhei(String sql) {
-        List<List<String>> out = new ArrayList<>();
-        for (List<Object> row : QueryResults.read(rhei.query(sql, root)).rows()) {
-            List<String> r = new ArrayList<>();
-            for (Object v : row) {
-                r.add(canonical(v));
-            }
-            out.add(r);
-        }
-        return out;
-    }
-
-    /** One spelling per value: numbers by value (floating point to 12 significant digits), times in ISO form. */
-    static String canonical(Object v) {
-        if (v == null) {
-            return "NULL";
-        }
-        if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            return d == 0 ? "0" : new BigDecimal(d).round(new MathContext(12)).stripTrailingZeros().toPlainString();
-        }
-        if (v instanceof BigDecimal d) {
-            return d.signum() == 0 ? "0" : d.round(new MathContext(12)).stripTrailingZeros().toPlainString();
-        }
-        if (v instanceof Number n) {
-            return Long.toString(n.longValue());
-        }
-        if (v instanceof java.sql.Timestamp ts) {
-            return ts.toLocalDateTime().toString();
-        }
-        if (v instanceof java.sql.Date d) {
-            return d.toLocalDate().toString();
-        }
-        if (v instanceof org.apache.arrow.vector.util.Text t) {
-            return t.toString();
-        }
-        return v.toString();
+        return Results.rhei(rhei, root, sql);
     }
 }

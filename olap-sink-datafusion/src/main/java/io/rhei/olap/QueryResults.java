@@ -1,12 +1,16 @@
 package io.rhei.olap;
 
+import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.util.Text;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +20,22 @@ public final class QueryResults {
     }
 
     public record Table(List<String> columns, List<List<Object>> rows) {
+    }
+
+    /** A cell as a plain Java value: strings as String, dates as LocalDate, timestamps with zone as Instant. */
+    public static Object value(FieldVector v, int row) {
+        if (v.isNull(row)) {
+            return null;
+        }
+        if (v instanceof DateDayVector d) {
+            return LocalDate.ofEpochDay(d.get(row));
+        }
+        if (v instanceof TimeStampMicroTZVector t) {
+            long micros = t.get(row);
+            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+        }
+        Object o = v.getObject(row);
+        return o instanceof Text t ? t.toString() : o;
     }
 
     /** Reads the whole result and closes the reader. Strings come back as {@link String}. */
@@ -28,8 +48,7 @@ public final class QueryResults {
                 for (int r = 0; r < root.getRowCount(); r++) {
                     List<Object> row = new ArrayList<>(columns.size());
                     for (FieldVector v : root.getFieldVectors()) {
-                        Object o = v.getObject(r);
-                        row.add(o instanceof Text t ? t.toString() : o);
+                        row.add(value(v, r));
                     }
                     rows.add(row);
                 }

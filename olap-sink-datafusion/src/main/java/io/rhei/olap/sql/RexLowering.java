@@ -49,6 +49,9 @@ final class RexLowering {
         if (node instanceof RexLiteral lit) {
             return literal(lit);
         }
+        if (node instanceof org.apache.calcite.rex.RexOver over) {
+            throw unsupported("window functions (OVER): " + over.getAggOperator().getName());
+        }
         if (node instanceof RexCall call) {
             return call(call);
         }
@@ -148,6 +151,17 @@ final class RexLowering {
                 break;
         }
         String name = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+        switch (kind) {
+            case EXTRACT:
+                return extract(call);
+            case TRIM:
+                return trim(call);
+            default:
+                break;
+        }
+        if (name.equals("SUBSTRING")) {
+            return substring(call);
+        }
         return switch (name) {
             case "UPPER" -> function("upper", call);
             case "LOWER" -> function("lower", call);
@@ -159,6 +173,47 @@ final class RexLowering {
             case "SQRT" -> function("sqrt", call);
             default -> throw unsupported("function or operator " + call.getOperator().getName() + " (" + kind + ")");
         };
+    }
+
+    /** EXTRACT(field FROM date/timestamp): DataFusion's date_part, as the BIGINT Calcite types it. */
+    private Expr extract(RexCall call) {
+        String unit = ((RexLiteral) call.getOperands().get(0)).getValue().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("year", "quarter", "month", "week", "day", "hour", "minute", "dow", "doy").contains(unit)) {
+            throw unsupported("EXTRACT(" + unit.toUpperCase(java.util.Locale.ROOT) + " ...)");
+        }
+        Expr unitLit = Expr.newBuilder().setLiteral(Literal.newBuilder().setStringVal(unit)
+                .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
+        ScalarFunc.Builder f = ScalarFunc.newBuilder().setFunc("date_part").addArgs(unitLit).addArgs(lower(call.getOperands().get(1)))
+                .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT32));
+        return cast(Expr.newBuilder().setScalarFunc(f).build(), call.getType());
+    }
+
+    /** TRIM([BOTH|LEADING|TRAILING] chars FROM s). */
+    private Expr trim(RexCall call) {
+        String flag = ((RexLiteral) call.getOperands().get(0)).getValue().toString();
+        String fn = switch (flag) {
+            case "LEADING" -> "ltrim";
+            case "TRAILING" -> "rtrim";
+            default -> "btrim";
+        };
+        ScalarFunc.Builder f = ScalarFunc.newBuilder().setFunc(fn).setReturnType(type(call.getType()))
+                .addArgs(lower(call.getOperands().get(2))).addArgs(lower(call.getOperands().get(1)));
+        return Expr.newBuilder().setScalarFunc(f).build();
+    }
+
+    /** SUBSTRING(s FROM start [FOR length]) with constant start and length. */
+    private Expr substring(RexCall call) {
+        List<RexNode> ops = call.getOperands();
+        if (!(ops.get(1) instanceof RexLiteral start) || ops.size() > 2 && !(ops.get(2) instanceof RexLiteral)) {
+            throw unsupported("SUBSTRING with a start or length that is not a constant");
+        }
+        int from = start.getValueAs(Integer.class);
+        if (from < 1) {
+            throw unsupported("SUBSTRING with a start below 1");
+        }
+        int len = ops.size() > 2 ? ((RexLiteral) ops.get(2)).getValueAs(Integer.class) : Integer.MAX_VALUE;
+        return Expr.newBuilder().setSubstring(org.apache.comet.serde.ExprOuterClass.Substring.newBuilder()
+                .setChild(lower(ops.get(0))).setStart(from).setLen(len)).build();
     }
 
     private Expr function(String name, RexCall call) {
@@ -202,13 +257,19 @@ final class RexLowering {
         }
         // Operands are brought to the result type (decimal operands keep their own precision for exactness).
         boolean decimal = result.getSqlTypeName() == SqlTypeName.DECIMAL;
-        Expr left = decimal ? lower(call.getOperands().get(0)) : castIfNeeded(call.getOperands().get(0), result);
-        Expr right = decimal ? lower(call.getOperands().get(1)) : castIfNeeded(call.getOperands().get(1), result);
-        if (decimal && (l.getSqlTypeName() != SqlTypeName.DECIMAL || r.getSqlTypeName() != SqlTypeName.DECIMAL)) {
-            throw unsupported("arithmetic mixing decimal and non-decimal operands without a CAST (" + call + ")");
+        // Decimal arithmetic keeps each operand's own precision (exact); integer operands become decimal(n, 0).
+        Expr left = decimal ? asDecimal(call.getOperands().get(0)) : castIfNeeded(call.getOperands().get(0), result);
+        Expr right = decimal ? asDecimal(call.getOperands().get(1)) : castIfNeeded(call.getOperands().get(1), result);
+        if (decimal && kind == SqlKind.DIVIDE) {
+            // The native decimal division fixes its result scale by Spark's rule (often 6 digits); PostgreSQL keeps
+            // at least 16 significant digits. Divide in double precision (~15.9 digits), then take the SQL type.
+            RelDataType dbl = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
+            MathExpr m = MathExpr.newBuilder().setLeft(castIfNeeded(call.getOperands().get(0), dbl))
+                    .setRight(castIfNeeded(call.getOperands().get(1), dbl)).setReturnType(type(dbl)).setEvalMode(EvalMode.ANSI).build();
+            return cast(Expr.newBuilder().setDivide(m).build(), result);
         }
         MathExpr m = MathExpr.newBuilder().setLeft(left).setRight(right).setReturnType(type(result)).setEvalMode(EvalMode.ANSI).build();
-        return switch (kind) {
+        Expr e = switch (kind) {
             case PLUS -> Expr.newBuilder().setAdd(m).build();
             case MINUS -> Expr.newBuilder().setSubtract(m).build();
             case TIMES -> Expr.newBuilder().setMultiply(m).build();
@@ -216,6 +277,25 @@ final class RexLowering {
             case MOD -> Expr.newBuilder().setRemainder(m).build();
             default -> throw unsupported("arithmetic " + kind);
         };
+        // Native decimal arithmetic types its result by Spark's rules (e.g. p1+p2+1 for a product): bring it to the
+        // type the rest of the plan expects.
+        return decimal ? cast(e, result) : e;
+    }
+
+    private Expr asDecimal(RexNode operand) {
+        RelDataType t = operand.getType();
+        int digits = switch (t.getSqlTypeName()) {
+            case DECIMAL -> -1;
+            case TINYINT -> 3;
+            case SMALLINT -> 5;
+            case INTEGER -> 10;
+            case BIGINT -> 19;
+            default -> throw unsupported("decimal arithmetic with a " + t.getFullTypeString() + " operand (CAST it to numeric)");
+        };
+        if (digits < 0) {
+            return lower(operand);
+        }
+        return castIfNeeded(operand, rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, digits, 0));
     }
 
     private static boolean isIntegral(RelDataType t) {

@@ -52,6 +52,16 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
         return f.createTypeWithNullability(t, argumentType.isNullable());
     }
 
+    /** Decimal quotients keep 16 decimals, close to PostgreSQL's at least 16 significant digits. */
+    @Override
+    public RelDataType deriveDecimalDivideType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
+        RelDataType d = super.deriveDecimalDivideType(f, t1, t2);
+        if (d == null || d.getSqlTypeName() != SqlTypeName.DECIMAL) {
+            return d;
+        }
+        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, 38, 16), d.isNullable());
+    }
+
     @Override
     public boolean shouldConvertRaggedUnionTypesToVarying() {
         return true;

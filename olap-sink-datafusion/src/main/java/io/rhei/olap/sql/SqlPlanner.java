@@ -39,6 +39,7 @@ import java.util.List;
  * is read-only.
  */
 public final class SqlPlanner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqlPlanner.class);
     private final TableStorage storage;
 
     public SqlPlanner(TableStorage storage) {
@@ -55,6 +56,27 @@ public final class SqlPlanner {
         return hep.findBestExp();
     }
 
+    /**
+     * {@code (a AND x) OR (a AND y)} becomes {@code a AND (x OR y)} in every filter, so that a join condition
+     * repeated in each branch of an OR (TPC-H Q19) becomes a hash-join key instead of a filter over all pairs.
+     */
+    private static RelNode pullCommonFactors(RelNode rel) {
+        return rel.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
+            @Override
+            public RelNode visit(RelNode other) {
+                RelNode visited = super.visit(other);
+                if (visited instanceof org.apache.calcite.rel.logical.LogicalFilter f) {
+                    org.apache.calcite.rex.RexNode pulled = org.apache.calcite.rex.RexUtil.pullFactors(
+                            f.getCluster().getRexBuilder(), f.getCondition());
+                    if (!pulled.equals(f.getCondition())) {
+                        return f.copy(f.getTraitSet(), f.getInput(), pulled);
+                    }
+                }
+                return visited;
+            }
+        });
+    }
+
     public LoweredPlan plan(String sql) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
@@ -63,6 +85,7 @@ public final class SqlPlanner {
                         .withQuotedCasing(Casing.UNCHANGED).withConformance(SqlConformanceEnum.LENIENT))
                 .defaultSchema(root.getSubSchema("public"))
                 .typeSystem(RheiTypeSystem.INSTANCE)
+                .executor(org.apache.calcite.rex.RexUtil.EXECUTOR)
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
                         .withInSubQueryThreshold(Integer.MAX_VALUE))
                 .build();
@@ -80,10 +103,16 @@ public final class SqlPlanner {
             rel = hep(rel, CoreRules.FILTER_SUB_QUERY_TO_CORRELATE, CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
                     CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
             rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+            rel = pullCommonFactors(rel);
+            // Constant expressions (DATE '1998-12-01' - INTERVAL '90' DAY) fold to literals before lowering.
+            rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.PROJECT_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS);
             rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
                     CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
             rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
             rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
+            }
             PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder());
             var op = lowering.lower(rel);
             List<String> names = new ArrayList<>();
