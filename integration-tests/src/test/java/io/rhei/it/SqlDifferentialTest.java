@@ -48,7 +48,8 @@ class SqlDifferentialTest {
 
     /** Queries Rhei must refuse (each names a construct not supported yet). */
     static final List<String> REFUSED = List.of(
-            "SELECT id, row_number() OVER (PARTITION BY country ORDER BY id) FROM customers",
+            "SELECT id, rank() OVER (PARTITION BY country ORDER BY id) FROM customers",
+            "SELECT id, lag(qty) OVER (ORDER BY id) FROM orders",
             "SELECT id, round(weight) FROM orders WHERE id < 10",
             "SELECT 1 + 1",
             "SELECT country, count(*) FROM customers GROUP BY ROLLUP (country)",
@@ -143,6 +144,17 @@ class SqlDifferentialTest {
                 "SELECT c.id, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) FROM customers c",
                 "SELECT status, n FROM (SELECT status, count(*) AS n FROM orders GROUP BY status) t WHERE n > 100",
                 "SELECT id FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE country = 'FR') AND qty > 2",
+                // window functions
+                "SELECT id, country, row_number() OVER (PARTITION BY country ORDER BY id) FROM customers",
+                "SELECT id, customer_id, sum(total) OVER (PARTITION BY customer_id) FROM orders",
+                "SELECT id, sum(total) OVER (ORDER BY id) FROM orders WHERE id < 200",
+                "SELECT id, status, avg(total) OVER (PARTITION BY status), avg(qty) OVER (PARTITION BY status) FROM orders",
+                "SELECT id, count(*) OVER (PARTITION BY status ORDER BY placed, id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM orders",
+                "SELECT id, min(qty) OVER (PARTITION BY customer_id ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), "
+                        + "max(weight) OVER (PARTITION BY customer_id) FROM orders",
+                "SELECT * FROM (SELECT id, customer_id, row_number() OVER (PARTITION BY customer_id ORDER BY total DESC, id) AS rn "
+                        + "FROM orders) t WHERE rn <= 2",
+                "SELECT country, count(*), sum(count(*)) OVER (ORDER BY country) FROM customers GROUP BY country ORDER BY country",
                 // UNION ALL
                 "SELECT id FROM customers WHERE id < 10 UNION ALL SELECT id FROM customers WHERE id < 5",
                 "SELECT status FROM orders WHERE id < 10 UNION ALL SELECT segment FROM customers WHERE id < 10",

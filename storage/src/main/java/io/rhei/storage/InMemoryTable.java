@@ -237,18 +237,23 @@ final class InMemoryTable {
      */
     private void compact() {
         State s = state;
+        // Only small files (under half the target) and mostly-deleted files are rewritten, smallest first, up to the
+        // target size: a row is copied a logarithmic number of times, never once per commit.
         List<Segment> bySize = new ArrayList<>(s.segments());
         bySize.sort(Comparator.comparingInt(Segment::liveRows));
         List<Segment> chosen = new ArrayList<>();
         long rows = 0;
+        boolean anyMostlyDeleted = false;
         for (Segment seg : bySize) {
             boolean mostlyDeleted = seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted();
-            if (mostlyDeleted || rows + seg.liveRows() <= config.compactionTargetRows() || chosen.size() < 2) {
+            boolean small = seg.liveRows() < config.compactionTargetRows() / 2;
+            if ((mostlyDeleted || small) && rows + seg.liveRows() <= config.compactionTargetRows()) {
                 chosen.add(seg);
                 rows += seg.liveRows();
+                anyMostlyDeleted |= mostlyDeleted;
             }
         }
-        if (chosen.size() < 2) {
+        if (chosen.size() < 2 && !anyMostlyDeleted) {
             return;
         }
         long t0 = System.nanoTime();

@@ -104,6 +104,9 @@ final class PlanLowering {
         if (rel instanceof Union u) {
             return union(u);
         }
+        if (rel instanceof org.apache.calcite.rel.core.Window w) {
+            return window(w);
+        }
         throw new UnsupportedSqlException(sql, relName(rel));
     }
 
@@ -411,6 +414,180 @@ final class PlanLowering {
             }
         }
         return op(left, right).setHashJoin(hj).build();
+    }
+
+    /**
+     * Window aggregates: per window group, a sort by partition and order keys, then the native window operator
+     * (DataFusion's bounded window aggregation, which appends one column per function). ROW_NUMBER is COUNT(*)
+     * over ROWS UNBOUNDED PRECEDING .. CURRENT ROW; AVG is SUM / COUNT in a projection on top.
+     */
+    private Operator window(org.apache.calcite.rel.core.Window w) {
+        Operator current = lower(w.getInput());
+        List<RelDataTypeField> in = w.getInput().getRowType().getFieldList();
+        List<RelDataType> types = new ArrayList<>();
+        in.forEach(f -> types.add(f.getType()));
+        int inputCount = in.size();
+        List<Expr> results = new ArrayList<>();
+        for (int i = 0; i < inputCount; i++) {
+            results.add(bound(i, types.get(i)));
+        }
+        boolean needsProjection = false;
+        for (org.apache.calcite.rel.core.Window.Group group : w.groups) {
+            org.apache.comet.serde.OperatorOuterClass.Sort.Builder sort = org.apache.comet.serde.OperatorOuterClass.Sort.newBuilder();
+            org.apache.comet.serde.OperatorOuterClass.Window.Builder wb = org.apache.comet.serde.OperatorOuterClass.Window.newBuilder();
+            List<Expr> partition = new ArrayList<>();
+            for (int k : group.keys) {
+                Expr key = bound(k, types.get(k));
+                partition.add(key);
+                sort.addSortOrders(sortOrder(key, false, true));
+                wb.addPartitionByList(key);
+            }
+            List<Expr> orders = new ArrayList<>();
+            for (RelFieldCollation c : group.orderKeys.getFieldCollations()) {
+                boolean desc = c.getDirection().isDescending();
+                boolean nullsFirst = c.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED ? desc
+                        : c.nullDirection == RelFieldCollation.NullDirection.FIRST;
+                Expr o = sortOrder(bound(c.getFieldIndex(), types.get(c.getFieldIndex())), desc, nullsFirst);
+                orders.add(o);
+                sort.addSortOrders(o);
+                wb.addOrderByList(o);
+            }
+            current = op(current).setSort(sort).build();
+            org.apache.comet.serde.OperatorOuterClass.WindowFrame frame = frame(w, group);
+            for (org.apache.calcite.rel.core.Window.RexWinAggCall call : group.aggCalls) {
+                String fn = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+                List<Expr> args = new ArrayList<>();
+                List<RelDataType> argTypes = new ArrayList<>();
+                for (RexNode operand : call.getOperands()) {
+                    if (!(operand instanceof RexInputRef ref) || ref.getIndex() >= types.size()) {
+                        throw new UnsupportedSqlException(sql, "window function " + fn + " with a constant argument");
+                    }
+                    args.add(bound(ref.getIndex(), types.get(ref.getIndex())));
+                    argTypes.add(types.get(ref.getIndex()));
+                }
+                switch (fn) {
+                    case "ROW_NUMBER" -> {
+                        wb.addWindowExpr(windowExpr(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(one())).build(),
+                                partition, orders, rowsUpToCurrent()));
+                        results.add(bound(types.size(), call.getType()));
+                        types.add(call.getType());
+                    }
+                    case "COUNT", "SUM", "$SUM0", "MIN", "MAX" -> {
+                        AggExpr agg = switch (fn) {
+                            case "COUNT" -> AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(args.isEmpty() ? one() : args.get(0))).build();
+                            case "MIN" -> AggExpr.newBuilder().setMin(Min.newBuilder().setChild(args.get(0)).setDatatype(CometTypes.of(call.getType()))).build();
+                            case "MAX" -> AggExpr.newBuilder().setMax(Max.newBuilder().setChild(args.get(0)).setDatatype(CometTypes.of(call.getType()))).build();
+                            default -> AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(args.get(0)).setDatatype(CometTypes.of(call.getType()))).build();
+                        };
+                        wb.addWindowExpr(windowExpr(agg, partition, orders, frame));
+                        Expr out = bound(types.size(), call.getType());
+                        if (fn.equals("$SUM0")) { // SUM over an empty frame is 0, not NULL
+                            out = Expr.newBuilder().setScalarFunc(org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder()
+                                    .setFunc("coalesce").addArgs(out).addArgs(castExpr(one(), CometTypes.of(call.getType())))
+                                    .setReturnType(CometTypes.of(call.getType()))).build();
+                            needsProjection = true;
+                        }
+                        results.add(out);
+                        types.add(call.getType());
+                    }
+                    case "AVG" -> {
+                        RelDataType sumType = rexBuilder.getTypeFactory().getTypeSystem().deriveSumType(rexBuilder.getTypeFactory(), argTypes.get(0));
+                        wb.addWindowExpr(windowExpr(AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(args.get(0))
+                                .setDatatype(CometTypes.of(sumType))).build(), partition, orders, frame));
+                        int sumAt = types.size();
+                        types.add(sumType);
+                        wb.addWindowExpr(windowExpr(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(args.get(0))).build(),
+                                partition, orders, frame));
+                        int countAt = types.size();
+                        types.add(rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT));
+                        DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
+                        Expr quotient = Expr.newBuilder().setDivide(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
+                                .setLeft(castExpr(bound(sumAt, sumType), dbl)).setRight(castExpr(bound(countAt, types.get(countAt)), dbl))
+                                .setReturnType(dbl).setEvalMode(EvalMode.LEGACY)).build();
+                        results.add(castExpr(quotient, CometTypes.of(call.getType())));
+                        needsProjection = true;
+                    }
+                    default -> throw new UnsupportedSqlException(sql, "window function " + fn
+                            + " (supported over windows: ROW_NUMBER, COUNT, SUM, MIN, MAX, AVG)");
+                }
+            }
+            current = op(current).setWindow(wb).build();
+        }
+        if (!needsProjection) {
+            return current;
+        }
+        Projection.Builder pb = Projection.newBuilder();
+        results.forEach(pb::addProjectList);
+        return op(current).setProjection(pb).build();
+    }
+
+    private static Expr sortOrder(Expr child, boolean desc, boolean nullsFirst) {
+        return Expr.newBuilder().setSortOrder(SortOrder.newBuilder().setChild(child)
+                .setDirection(desc ? SortDirection.Descending : SortDirection.Ascending)
+                .setNullOrdering(nullsFirst ? NullOrdering.NullsFirst : NullOrdering.NullsLast)).build();
+    }
+
+    private static org.apache.comet.serde.OperatorOuterClass.WindowExpr windowExpr(AggExpr agg, List<Expr> partition, List<Expr> orders,
+                                                                                 org.apache.comet.serde.OperatorOuterClass.WindowFrame frame) {
+        return org.apache.comet.serde.OperatorOuterClass.WindowExpr.newBuilder().setAggFunc(agg)
+                .setSpec(org.apache.comet.serde.OperatorOuterClass.WindowSpecDefinition.newBuilder().addAllPartitionSpec(partition)
+                        .addAllOrderSpec(orders).setFrameSpecification(frame)).build();
+    }
+
+    private static org.apache.comet.serde.OperatorOuterClass.WindowFrame rowsUpToCurrent() {
+        return org.apache.comet.serde.OperatorOuterClass.WindowFrame.newBuilder()
+                .setFrameType(org.apache.comet.serde.OperatorOuterClass.WindowFrameType.Rows)
+                .setLowerBound(org.apache.comet.serde.OperatorOuterClass.LowerWindowFrameBound.newBuilder()
+                        .setUnboundedPreceding(org.apache.comet.serde.OperatorOuterClass.UnboundedPreceding.getDefaultInstance()))
+                .setUpperBound(org.apache.comet.serde.OperatorOuterClass.UpperWindowFrameBound.newBuilder()
+                        .setCurrentRow(org.apache.comet.serde.OperatorOuterClass.CurrentRow.getDefaultInstance()))
+                .build();
+    }
+
+    /** A frame offset: a literal, or a reference to one of the window's constants. */
+    private Long offset(org.apache.calcite.rel.core.Window w, RexNode offset) {
+        if (offset instanceof RexLiteral l) {
+            return l.getValueAs(Long.class);
+        }
+        if (offset instanceof RexInputRef ref) {
+            int c = ref.getIndex() - w.getInput().getRowType().getFieldCount();
+            if (c >= 0 && c < w.constants.size()) {
+                return w.constants.get(c).getValueAs(Long.class);
+            }
+        }
+        return null;
+    }
+
+    private org.apache.comet.serde.OperatorOuterClass.WindowFrame frame(org.apache.calcite.rel.core.Window w,
+                                                                       org.apache.calcite.rel.core.Window.Group g) {
+        var lower = org.apache.comet.serde.OperatorOuterClass.LowerWindowFrameBound.newBuilder();
+        var upper = org.apache.comet.serde.OperatorOuterClass.UpperWindowFrameBound.newBuilder();
+        if (!g.isRows && (!g.lowerBound.isUnbounded() && !g.lowerBound.isCurrentRow()
+                || !g.upperBound.isUnbounded() && !g.upperBound.isCurrentRow())) {
+            throw new UnsupportedSqlException(sql, "RANGE window frames with an offset (use ROWS)");
+        }
+        if (g.lowerBound.isUnbounded() && g.lowerBound.isPreceding()) {
+            lower.setUnboundedPreceding(org.apache.comet.serde.OperatorOuterClass.UnboundedPreceding.getDefaultInstance());
+        } else if (g.lowerBound.isCurrentRow()) {
+            lower.setCurrentRow(org.apache.comet.serde.OperatorOuterClass.CurrentRow.getDefaultInstance());
+        } else if (g.lowerBound.isPreceding() && offset(w, g.lowerBound.getOffset()) != null) {
+            lower.setPreceding(org.apache.comet.serde.OperatorOuterClass.Preceding.newBuilder().setOffset(offset(w, g.lowerBound.getOffset())));
+        } else {
+            throw new UnsupportedSqlException(sql, "window frame starting at " + g.lowerBound);
+        }
+        if (g.upperBound.isUnbounded() && g.upperBound.isFollowing()) {
+            upper.setUnboundedFollowing(org.apache.comet.serde.OperatorOuterClass.UnboundedFollowing.getDefaultInstance());
+        } else if (g.upperBound.isCurrentRow()) {
+            upper.setCurrentRow(org.apache.comet.serde.OperatorOuterClass.CurrentRow.getDefaultInstance());
+        } else if (g.upperBound.isFollowing() && offset(w, g.upperBound.getOffset()) != null) {
+            upper.setFollowing(org.apache.comet.serde.OperatorOuterClass.Following.newBuilder().setOffset(offset(w, g.upperBound.getOffset())));
+        } else {
+            throw new UnsupportedSqlException(sql, "window frame ending at " + g.upperBound);
+        }
+        return org.apache.comet.serde.OperatorOuterClass.WindowFrame.newBuilder()
+                .setFrameType(g.isRows ? org.apache.comet.serde.OperatorOuterClass.WindowFrameType.Rows
+                        : org.apache.comet.serde.OperatorOuterClass.WindowFrameType.Range)
+                .setLowerBound(lower).setUpperBound(upper).build();
     }
 
     /** UNION ALL: each branch is its own native plan, cast to the union's types; a scan feeds their results. */

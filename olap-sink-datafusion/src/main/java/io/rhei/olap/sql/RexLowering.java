@@ -50,7 +50,7 @@ final class RexLowering {
             return literal(lit);
         }
         if (node instanceof org.apache.calcite.rex.RexOver over) {
-            throw unsupported("window functions (OVER): " + over.getAggOperator().getName());
+            throw unsupported("window function " + over.getAggOperator().getName() + " in this position");
         }
         if (node instanceof RexCall call) {
             return call(call);

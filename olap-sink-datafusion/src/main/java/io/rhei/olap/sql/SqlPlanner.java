@@ -110,6 +110,8 @@ public final class SqlPlanner {
                     CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
             rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
             rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
+            rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
+            rel = hep(rel, CoreRules.PROJECT_REMOVE);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
             }

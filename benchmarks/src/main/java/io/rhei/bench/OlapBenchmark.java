@@ -1,0 +1,262 @@
+package io.rhei.bench;
+
+import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.core.model.Row;
+import io.rhei.core.model.RowKey;
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.ColumnType;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.core.sink.RowChange;
+import io.rhei.core.sink.TableChangeBatch;
+import io.rhei.olap.DataFusionOlapEngine;
+import io.rhei.olap.QueryResults;
+import io.rhei.olap.exec.NativeQueryOptions;
+import io.rhei.olap.sql.SqlPlanner;
+import io.rhei.olap.testing.TpchDataset;
+import io.rhei.storage.InMemoryStorage;
+import io.rhei.storage.StorageConfig;
+import io.rhei.storage.TableSnapshot;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.postgresql.PGConnection;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * OLAP figures (issue 3). TPC-H at a scale factor (default 1) on identical data in Rhei (in-memory storage,
+ * DataFusion), DuckDB (in-process, the peer) and PostgreSQL (embedded): time per query and ratios, with geometric
+ * means. Then a scan-filter-aggregate over 10M rows against a plain Java loop over the very same Arrow vectors.
+ */
+final class OlapBenchmark {
+    private static final int RUNS = 3;
+    private final Report report;
+    private final double scaleFactor;
+    private final boolean withPostgres;
+
+    OlapBenchmark(Report report, double scaleFactor, boolean withPostgres) {
+        this.report = report;
+        this.scaleFactor = scaleFactor;
+        this.withPostgres = withPostgres;
+    }
+
+    void run() throws Exception {
+        microBenchmark();
+        tpch();
+    }
+
+    private void tpch() throws Exception {
+        report.section(String.format(Locale.ROOT, "TPC-H SF %s: Rhei (DataFusion over JNI) vs DuckDB %s vs PostgreSQL 17, median of %d runs after a warm-up",
+                scaleFactor, duckDbVersion(), RUNS));
+        Path dir = Files.createTempDirectory("rhei-bench-tpch");
+        TpchDataset data = new TpchDataset(scaleFactor);
+        try (RootAllocator root = new RootAllocator();
+             DataFusionOlapEngine rhei = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
+             Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             EmbeddedPostgresServer pg = withPostgres ? EmbeddedPostgresServer.start() : null) {
+            long t0 = System.nanoTime();
+            long rows = data.load(rhei, 200_000);
+            report.line(String.format(Locale.ROOT, "loaded %,d rows into Rhei in %.1f s", rows, (System.nanoTime() - t0) / 1e9));
+            t0 = System.nanoTime();
+            for (String table : TpchDataset.tableNames()) {
+                Path file = dir.resolve(table + ".tsv");
+                try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    data.copyText(table, line -> {
+                        try {
+                            w.write(line);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                }
+                try (Statement st = duck.createStatement()) {
+                    st.execute(TpchDataset.createTable(table));
+                    st.execute("COPY " + table + " FROM '" + file + "' (DELIMITER '\t', HEADER false)");
+                }
+                if (pg != null) {
+                    try (Connection c = pg.connect(); Statement st = c.createStatement(); Reader in = Files.newBufferedReader(file)) {
+                        st.execute(TpchDataset.createTable(table));
+                        c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN", in);
+                    }
+                }
+                Files.delete(file);
+            }
+            if (pg != null) {
+                try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                    st.execute("CREATE INDEX ON lineitem (l_partkey, l_suppkey)");
+                    st.execute("CREATE INDEX ON orders (o_custkey)");
+                    st.execute("ANALYZE");
+                }
+            }
+            report.line(String.format(Locale.ROOT, "loaded DuckDB%s in %.1f s", pg != null ? " and PostgreSQL" : "", (System.nanoTime() - t0) / 1e9));
+            report.line(String.format(Locale.ROOT, "%-5s %12s %14s %12s %12s %14s %14s", "query", "Rhei ms", "(planning ms)", "DuckDB ms", "PG ms",
+                    "Rhei/DuckDB", "PG/Rhei"));
+            SqlPlanner planner = new SqlPlanner(rhei.storage());
+            double logVsDuck = 0;
+            double logVsPg = 0;
+            int n = 0;
+            for (int q = 1; q <= 22; q++) {
+                String sql = TpchDataset.query(q);
+                double r = median(() -> rheiQuery(rhei, root, sql));
+                double plan = median(() -> planner.plan(sql).scans().size());
+                double d = median(() -> jdbcQuery(duck, sql));
+                double p = Double.NaN;
+                if (pg != null) {
+                    try (Connection c = pg.connect()) {
+                        jdbcQuery(c, sql);
+                        p = time(() -> jdbcQuery(c, sql));
+                    }
+                }
+                logVsDuck += Math.log(r / d);
+                if (pg != null) {
+                    logVsPg += Math.log(p / r);
+                }
+                n++;
+                report.line(String.format(Locale.ROOT, "Q%-4d %12.1f %14.1f %12.1f %12.1f %14.2f %14.2f", q, r, plan, d, p, r / d, p / r));
+            }
+            double geoDuck = Math.exp(logVsDuck / n);
+            report.line(String.format(Locale.ROOT, "geometric mean Rhei/DuckDB %.2f (target <= 2.0: %s)", geoDuck, geoDuck <= 2.0 ? "OK" : "MISSED"));
+            if (pg != null) {
+                double geoPg = Math.exp(logVsPg / n);
+                report.line(String.format(Locale.ROOT, "geometric mean PostgreSQL/Rhei %.2f (target >= 3.0: %s)", geoPg, geoPg >= 3.0 ? "OK" : "MISSED"));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** 10M rows (k int32 in 0..99, v float64): filter v > 0.5, group by k, sum and count. */
+    private void microBenchmark() throws Exception {
+        int rows = 10_000_000;
+        report.section("scan-filter-aggregate, " + String.format("%,d", rows) + " rows: Rhei (SQL, DataFusion) vs a plain Java loop over the same Arrow vectors");
+        TableSchema schema = TableSchema.builder(TableId.parse("public.facts")).key("id", ColumnType.INT32).column("k", ColumnType.INT32)
+                .column("v", ColumnType.FLOAT64).build();
+        try (RootAllocator root = new RootAllocator();
+             DataFusionOlapEngine rhei = new DataFusionOlapEngine(new InMemoryStorage(root, new StorageConfig("memory:", 1000, Integer.MAX_VALUE, 0.5)),
+                     NativeQueryOptions.defaults())) {
+            rhei.ensureTable(schema, 1);
+            java.util.Random rnd = new java.util.Random(1);
+            int batch = 1_000_000;
+            long seq = 2;
+            for (int from = 0; from < rows; from += batch) {
+                List<RowChange> changes = new ArrayList<>(batch);
+                for (int i = from; i < from + batch; i++) {
+                    changes.add(RowChange.upsert(RowKey.of(i), Row.of(i, i % 100, rnd.nextDouble()), seq));
+                }
+                rhei.apply(new TableChangeBatch(schema, false, changes, seq, seq + batch - 1, batch));
+                seq += batch;
+            }
+            String sql = "SELECT k, sum(v), count(*) FROM facts WHERE v > 0.5 GROUP BY k";
+            double[] javaSum = new double[100];
+            double rheiMs = median(() -> rheiQuery(rhei, root, sql));
+            double javaMs = median(() -> {
+                Arrays.fill(javaSum, 0);
+                long[] cnt = new long[100];
+                try (TableSnapshot snap = rhei.storage().snapshot(schema.table())) {
+                    for (Iterator<VectorSchemaRoot> it = snap.scan(List.of("k", "v"), root); it.hasNext(); ) {
+                        try (VectorSchemaRoot b = it.next()) {
+                            IntVector k = (IntVector) b.getVector(0);
+                            Float8Vector v = (Float8Vector) b.getVector(1);
+                            for (int i = 0; i < b.getRowCount(); i++) {
+                                if (!v.isNull(i) && !k.isNull(i)) {
+                                    double x = v.get(i);
+                                    if (x > 0.5) {
+                                        int g = k.get(i);
+                                        javaSum[g] += x;
+                                        cnt[g]++;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                return 100;
+            });
+            QueryResults.Table check = QueryResults.read(rhei.query(sql, root));
+            for (List<Object> r : check.rows()) {
+                int k = ((Number) r.get(0)).intValue();
+                if (Math.abs((Double) r.get(1) - javaSum[k]) > 1e-6 * Math.abs(javaSum[k])) {
+                    throw new IllegalStateException("Rhei and the Java loop disagree for k=" + k + ": " + r.get(1) + " vs " + javaSum[k]);
+                }
+            }
+            report.ratio("Rhei query (rows/s)", rows / (rheiMs / 1000), "rows/s", "Java loop", rows / (javaMs / 1000), javaMs / rheiMs,
+                    ">= 1.3x faster", javaMs / rheiMs >= 1.3);
+        }
+    }
+
+    private interface Timed {
+        long run() throws Exception;
+    }
+
+    private static double time(Timed t) throws Exception {
+        long t0 = System.nanoTime();
+        t.run();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static double median(Timed t) throws Exception {
+        t.run();
+        double[] ms = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            ms[i] = time(t);
+        }
+        Arrays.sort(ms);
+        return ms[RUNS / 2];
+    }
+
+    private static long rheiQuery(DataFusionOlapEngine rhei, RootAllocator root, String sql) throws IOException {
+        long rows = 0;
+        try (ArrowReader r = rhei.query(sql, root)) {
+            while (r.loadNextBatch()) {
+                rows += r.getVectorSchemaRoot().getRowCount();
+            }
+        }
+        return rows;
+    }
+
+    private static long jdbcQuery(Connection c, String sql) throws SQLException {
+        long rows = 0;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int cols = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= cols; i++) {
+                    rs.getObject(i);
+                }
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    private static String duckDbVersion() {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version()")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return "?";
+        }
+    }
+}
