@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Keys:
  * <pre>
- * olap.memory-limit   native memory one query may use before it spills or fails (default 1g)
+ * olap.memory-limit   native memory one query may use before it spills or fails (default 4g)
  * olap.spill-dir      where operators spill (default {java.io.tmpdir}/rhei-spill)
  * olap.batch-size     rows per native batch (default 8192)
  * </pre>
@@ -17,7 +17,7 @@ public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize)
     public static final List<String> KEYS = List.of("olap.memory-limit", "olap.spill-dir", "olap.batch-size");
 
     public static NativeQueryOptions defaults() {
-        return new NativeQueryOptions(1L << 30, Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill"), 8192);
+        return new NativeQueryOptions(4L << 30, Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill"), 8192);
     }
 
     public static NativeQueryOptions from(Settings s) {

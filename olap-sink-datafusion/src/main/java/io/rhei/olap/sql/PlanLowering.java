@@ -389,8 +389,12 @@ final class PlanLowering {
         Operator right = lower(j.getRight());
         List<RelDataTypeField> lf = j.getLeft().getRowType().getFieldList();
         List<RelDataTypeField> rf = j.getRight().getRowType().getFieldList();
-        HashJoin.Builder hj = HashJoin.newBuilder().setJoinType(type)
-                .setBuildSide(type == JoinType.RightOuter ? BuildSide.BuildLeft : BuildSide.BuildRight);
+        // The hash table is built on the side the planner estimates smaller.
+        var mq = j.getCluster().getMetadataQuery();
+        Double leftRows = mq.getRowCount(j.getLeft());
+        Double rightRows = mq.getRowCount(j.getRight());
+        boolean buildLeft = leftRows != null && rightRows != null && leftRows < rightRows;
+        HashJoin.Builder hj = HashJoin.newBuilder().setJoinType(type).setBuildSide(buildLeft ? BuildSide.BuildLeft : BuildSide.BuildRight);
         for (int k = 0; k < info.leftKeys.size(); k++) {
             RelDataType lt = lf.get(info.leftKeys.get(k)).getType();
             RelDataType rt = rf.get(info.rightKeys.get(k)).getType();

@@ -26,7 +26,13 @@ final class StorageCatalog {
     static void register(SchemaPlus root, TableStorage storage) {
         Map<String, Map<String, Table>> bySchema = new HashMap<>();
         for (TableId id : storage.tables()) {
-            storage.schema(id).ifPresent(s -> bySchema.computeIfAbsent(id.schema(), k -> new HashMap<>()).put(id.table(), new StorageTable(s)));
+            storage.schema(id).ifPresent(s -> {
+                long rows;
+                try (var snap = storage.snapshot(id)) {
+                    rows = snap.rowCount();
+                }
+                bySchema.computeIfAbsent(id.schema(), k -> new HashMap<>()).put(id.table(), new StorageTable(s, rows));
+            });
         }
         bySchema.putIfAbsent("public", new HashMap<>());
         bySchema.forEach((name, tables) -> root.add(name, new AbstractSchema() {
@@ -40,9 +46,21 @@ final class StorageCatalog {
     /** A table known by its schema; rows come from storage snapshots at execution. */
     static final class StorageTable extends AbstractTable {
         private final TableSchema schema;
+        private final long rowCount;
 
-        StorageTable(TableSchema schema) {
+        StorageTable(TableSchema schema, long rowCount) {
             this.schema = schema;
+            this.rowCount = rowCount;
+        }
+
+        /** The live row count and the primary key: the planner's estimates (join order, build sides) start here. */
+        @Override
+        public org.apache.calcite.schema.Statistic getStatistic() {
+            List<org.apache.calcite.util.ImmutableBitSet> keys = new ArrayList<>();
+            if (schema.hasPrimaryKey()) {
+                keys.add(org.apache.calcite.util.ImmutableBitSet.of(schema.keyPositions()));
+            }
+            return org.apache.calcite.schema.Statistics.of(rowCount, keys);
         }
 
         TableSchema tableSchema() {
