@@ -117,8 +117,8 @@ class DataFusionOlapEngineTest {
 
     @Test
     void unsupportedConstructsAndBadSqlAreClearErrors() {
-        QueryException window = assertThrows(UnsupportedSqlException.class, () -> q("SELECT id, rank() OVER (ORDER BY total) FROM orders"));
-        assertTrue(window.getMessage().contains("window function RANK"), window.getMessage());
+        QueryException window = assertThrows(UnsupportedSqlException.class, () -> q("SELECT id, dense_rank() OVER (ORDER BY total) FROM orders"));
+        assertTrue(window.getMessage().contains("window function DENSE_RANK"), window.getMessage());
         QueryException missing = assertThrows(QueryException.class, () -> q("SELECT nope FROM orders"));
         assertTrue(missing.getMessage().contains("nope"), missing.getMessage());
         QueryException dml = assertThrows(QueryException.class, () -> q("DELETE FROM orders"));

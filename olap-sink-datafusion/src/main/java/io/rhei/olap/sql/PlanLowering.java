@@ -476,6 +476,24 @@ final class PlanLowering {
                         results.add(bound(types.size(), call.getType()));
                         types.add(call.getType());
                     }
+                    case "RANK" -> {
+                        // rows up to and including the current peer group, minus the peer group, plus one
+                        AggExpr countAll = AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(one())).build();
+                        wb.addWindowExpr(windowExpr(countAll, partition, orders, rangeFrame(false)));
+                        int upTo = types.size();
+                        types.add(rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT));
+                        wb.addWindowExpr(windowExpr(countAll, partition, orders, rangeFrame(true)));
+                        int peers = types.size();
+                        types.add(rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT));
+                        DataType i64 = CometTypes.id(DataTypeId.INT64);
+                        Expr diff = Expr.newBuilder().setSubtract(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
+                                .setLeft(bound(upTo, types.get(upTo))).setRight(bound(peers, types.get(peers))).setReturnType(i64)
+                                .setEvalMode(EvalMode.ANSI)).build();
+                        Expr rank = Expr.newBuilder().setAdd(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
+                                .setLeft(diff).setRight(castExpr(one(), i64)).setReturnType(i64).setEvalMode(EvalMode.ANSI)).build();
+                        results.add(castExpr(rank, CometTypes.of(call.getType())));
+                        needsProjection = true;
+                    }
                     case "COUNT", "SUM", "$SUM0", "MIN", "MAX" -> {
                         AggExpr agg = switch (fn) {
                             case "COUNT" -> AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(args.isEmpty() ? one() : args.get(0))).build();
@@ -512,7 +530,7 @@ final class PlanLowering {
                         needsProjection = true;
                     }
                     default -> throw new UnsupportedSqlException(sql, "window function " + fn
-                            + " (supported over windows: ROW_NUMBER, COUNT, SUM, MIN, MAX, AVG)");
+                            + " (supported over windows: ROW_NUMBER, RANK, COUNT, SUM, MIN, MAX, AVG)");
                 }
             }
             current = op(current).setWindow(wb).build();
@@ -536,6 +554,22 @@ final class PlanLowering {
         return org.apache.comet.serde.OperatorOuterClass.WindowExpr.newBuilder().setAggFunc(agg)
                 .setSpec(org.apache.comet.serde.OperatorOuterClass.WindowSpecDefinition.newBuilder().addAllPartitionSpec(partition)
                         .addAllOrderSpec(orders).setFrameSpecification(frame)).build();
+    }
+
+    /** RANGE frame ending at the current row's last peer: from the partition start, or from its first peer. */
+    private static org.apache.comet.serde.OperatorOuterClass.WindowFrame rangeFrame(boolean peersOnly) {
+        var lower = org.apache.comet.serde.OperatorOuterClass.LowerWindowFrameBound.newBuilder();
+        if (peersOnly) {
+            lower.setCurrentRow(org.apache.comet.serde.OperatorOuterClass.CurrentRow.getDefaultInstance());
+        } else {
+            lower.setUnboundedPreceding(org.apache.comet.serde.OperatorOuterClass.UnboundedPreceding.getDefaultInstance());
+        }
+        return org.apache.comet.serde.OperatorOuterClass.WindowFrame.newBuilder()
+                .setFrameType(org.apache.comet.serde.OperatorOuterClass.WindowFrameType.Range)
+                .setLowerBound(lower)
+                .setUpperBound(org.apache.comet.serde.OperatorOuterClass.UpperWindowFrameBound.newBuilder()
+                        .setCurrentRow(org.apache.comet.serde.OperatorOuterClass.CurrentRow.getDefaultInstance()))
+                .build();
     }
 
     private static org.apache.comet.serde.OperatorOuterClass.WindowFrame rowsUpToCurrent() {

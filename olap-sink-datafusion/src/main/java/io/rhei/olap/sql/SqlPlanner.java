@@ -77,6 +77,22 @@ public final class SqlPlanner {
         });
     }
 
+    private static RelNode joinOrder(RelNode rel) {
+        HepProgramBuilder b = new HepProgramBuilder();
+        b.addMatchOrder(org.apache.calcite.plan.hep.HepMatchOrder.BOTTOM_UP);
+        b.addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN);
+        b.addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE);
+        b.addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE);
+        HepProgramBuilder opt = new HepProgramBuilder();
+        opt.addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE);
+        HepPlanner toMulti = new HepPlanner(b.build());
+        toMulti.setRoot(rel);
+        RelNode multi = toMulti.findBestExp();
+        HepPlanner ordering = new HepPlanner(opt.build());
+        ordering.setRoot(multi);
+        return ordering.findBestExp();
+    }
+
     public LoweredPlan plan(String sql) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
@@ -108,6 +124,8 @@ public final class SqlPlanner {
             rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.PROJECT_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS);
             rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
                     CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
+            // Join order by estimated sizes (Calcite's heuristic join ordering over multi-joins), not the FROM order.
+            rel = joinOrder(rel);
             rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
             rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
             rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
