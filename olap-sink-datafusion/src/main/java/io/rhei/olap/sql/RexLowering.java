@@ -277,9 +277,40 @@ final class RexLowering {
             case MOD -> Expr.newBuilder().setRemainder(m).build();
             default -> throw unsupported("arithmetic " + kind);
         };
-        // Native decimal arithmetic types its result by Spark's rules (e.g. p1+p2+1 for a product): bring it to the
-        // type the rest of the plan expects.
-        return decimal ? cast(e, result) : e;
+        // Native decimal arithmetic types its result by Spark's rules; the type system derives the same types, so a
+        // cast is only needed where they still differ.
+        if (decimal) {
+            RelDataType lt = call.getOperands().get(0).getType();
+            RelDataType rt = call.getOperands().get(1).getType();
+            RelDataType native_ = nativeDecimalType(kind, decimalOf(lt), decimalOf(rt));
+            if (native_ == null || native_.getPrecision() != result.getPrecision() || native_.getScale() != result.getScale()) {
+                return cast(e, result);
+            }
+        }
+        return e;
+    }
+
+    private RelDataType decimalOf(RelDataType t) {
+        int digits = switch (t.getSqlTypeName()) {
+            case TINYINT -> 3;
+            case SMALLINT -> 5;
+            case INTEGER -> 10;
+            case BIGINT -> 19;
+            default -> -1;
+        };
+        return digits < 0 ? t : rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, digits, 0);
+    }
+
+    private RelDataType nativeDecimalType(SqlKind kind, RelDataType l, RelDataType r) {
+        var f = rexBuilder.getTypeFactory();
+        return switch (kind) {
+            case PLUS, MINUS -> {
+                int scale = Math.max(l.getScale(), r.getScale());
+                yield RheiTypeSystem.sparkDecimal(f, Math.max(l.getPrecision() - l.getScale(), r.getPrecision() - r.getScale()) + scale + 1, scale);
+            }
+            case TIMES -> RheiTypeSystem.sparkDecimal(f, l.getPrecision() + r.getPrecision() + 1, l.getScale() + r.getScale());
+            default -> null;
+        };
     }
 
     private Expr asDecimal(RexNode operand) {

@@ -52,6 +52,42 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
         return f.createTypeWithNullability(t, argumentType.isNullable());
     }
 
+    /**
+     * Decimal sums, differences and products are typed as the native operators type them (Spark's rules:
+     * {@code +,-}: scale max(s1,s2), precision max(p1-s1,p2-s2)+scale+1; {@code *}: p1+p2+1, s1+s2; above 38 digits
+     * the scale gives way down to 6), so no cast is needed after them. Results are exact whenever they fit.
+     */
+    static RelDataType sparkDecimal(RelDataTypeFactory f, int precision, int scale) {
+        if (precision > 38) {
+            int intDigits = precision - scale;
+            int minScale = Math.min(scale, 6);
+            scale = Math.max(38 - intDigits, minScale);
+            precision = 38;
+        }
+        return f.createSqlType(SqlTypeName.DECIMAL, precision, scale);
+    }
+
+    @Override
+    public RelDataType deriveDecimalPlusType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
+        RelDataType d = super.deriveDecimalPlusType(f, t1, t2);
+        if (d == null || t1.getSqlTypeName() != SqlTypeName.DECIMAL || t2.getSqlTypeName() != SqlTypeName.DECIMAL) {
+            return d;
+        }
+        int scale = Math.max(t1.getScale(), t2.getScale());
+        int precision = Math.max(t1.getPrecision() - t1.getScale(), t2.getPrecision() - t2.getScale()) + scale + 1;
+        return f.createTypeWithNullability(sparkDecimal(f, precision, scale), d.isNullable());
+    }
+
+    @Override
+    public RelDataType deriveDecimalMultiplyType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
+        RelDataType d = super.deriveDecimalMultiplyType(f, t1, t2);
+        if (d == null || t1.getSqlTypeName() != SqlTypeName.DECIMAL || t2.getSqlTypeName() != SqlTypeName.DECIMAL) {
+            return d;
+        }
+        return f.createTypeWithNullability(sparkDecimal(f, t1.getPrecision() + t2.getPrecision() + 1, t1.getScale() + t2.getScale()),
+                d.isNullable());
+    }
+
     /** Decimal quotients keep 16 decimals, close to PostgreSQL's at least 16 significant digits. */
     @Override
     public RelDataType deriveDecimalDivideType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
