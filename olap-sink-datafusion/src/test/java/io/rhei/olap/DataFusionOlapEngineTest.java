@@ -110,6 +110,19 @@ class DataFusionOlapEngineTest {
     }
 
     @Test
+    void operatorMetricsAndMemoryAreRecorded() throws Exception {
+        io.rhei.olap.exec.NativeResultReader r = engine.execute("SELECT customer, count(*) FROM orders GROUP BY customer", root);
+        long rows = 0;
+        while (r.loadNextBatch()) {
+            rows += r.getVectorSchemaRoot().getRowCount();
+        }
+        r.close();
+        assertEquals(11, rows);
+        assertTrue(r.metrics().max("output_rows") >= 950, "the scan's rows are in the metrics:\n" + r.metrics().render());
+        assertTrue(r.metrics().max("elapsed_compute") > 0, r.metrics().render());
+    }
+
+    @Test
     void offsetAndTopK() {
         List<List<Object>> r = q("SELECT id FROM orders ORDER BY id LIMIT 3 OFFSET 2");
         assertEquals(List.of(List.of(5L), List.of(7L), List.of(9L)), r);

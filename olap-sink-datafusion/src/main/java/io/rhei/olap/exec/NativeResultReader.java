@@ -168,8 +168,9 @@ public final class NativeResultReader extends ArrowReader {
             nativeLib.releasePlan(handle);
             inputs.forEach(CometBatchIterator::close);
             if (LOG.isDebugEnabled()) {
-                LOG.debug("query returned {} rows in {} ms (peak native memory {} bytes): {}", rows,
-                        (System.nanoTime() - startedNanos) / 1_000_000, memory.peak(), sql);
+                // releasePlan has just pushed the final operator metrics (rows, time per operator) into the tree
+                LOG.debug("query returned {} rows in {} ms (peak native memory {} bytes): {}\noperator metrics:\n{}", rows,
+                        (System.nanoTime() - startedNanos) / 1_000_000, memory.peak(), sql, metrics.render());
             }
         }
     }

@@ -51,4 +51,27 @@ public class CometMetricNode {
     public synchronized List<CometMetricNode> children() {
         return List.copyOf(children);
     }
+
+    /** The tree as text, one operator per line (indented by depth) with its metrics. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        render(sb, "");
+        return sb.toString();
+    }
+
+    private void render(StringBuilder sb, String indent) {
+        sb.append(indent).append(metrics()).append('\n');
+        for (CometMetricNode c : children()) {
+            c.render(sb, indent + "  ");
+        }
+    }
+
+    /** The largest value of a metric anywhere in the tree (e.g. {@code output_rows}), or -1 when absent. */
+    public long max(String name) {
+        long m = metrics().getOrDefault(name, -1L);
+        for (CometMetricNode c : children()) {
+            m = Math.max(m, c.max(name));
+        }
+        return m;
+    }
 }
