@@ -37,6 +37,11 @@ import java.util.stream.Stream;
 final class DemoCommand implements Callable<Integer> {
     static final String SAMPLE_QUERY = "SELECT status, count(*) AS orders, sum(total) AS revenue, avg(total) AS avg_order "
             + "FROM orders GROUP BY status ORDER BY status";
+    /** A join across the synced tables: revenue by customer country and product category, top five. */
+    static final String JOIN_QUERY = "SELECT c.country, p.category, sum(i.qty * i.price) AS revenue, count(DISTINCT o.id) AS orders "
+            + "FROM order_items i JOIN orders o ON o.id = i.order_id JOIN customers c ON c.id = o.customer_id "
+            + "JOIN products p ON p.id = i.product_id WHERE o.status <> 'new' GROUP BY c.country, p.category "
+            + "ORDER BY revenue DESC LIMIT 5";
     /** Each table with a column whose sum is compared with PostgreSQL's at the end, beside the row count. */
     private static final List<String[]> TABLES = List.of(new String[]{"customers", "id"}, new String[]{"products", "price"},
             new String[]{"orders", "total"}, new String[]{"order_items", "qty"});
@@ -146,13 +151,15 @@ final class DemoCommand implements Callable<Integer> {
             lastCaptured = captured;
             lastApplied = applied;
             lastTime = now;
-            try {
-                long t0 = System.nanoTime();
-                QueryResults.Table t = QueryResults.read(p.olap().query(SAMPLE_QUERY, p.allocator()));
-                out.printf(Locale.ROOT, "       %s  (%.1f ms, DataFusion)%n", SAMPLE_QUERY, (System.nanoTime() - t0) / 1e6);
-                TablePrinter.print(t, out, "       ");
-            } catch (RuntimeException e) {
-                out.println("       sample query failed: " + e.getMessage());
+            for (String sql : List.of(SAMPLE_QUERY, JOIN_QUERY)) {
+                try {
+                    long t0 = System.nanoTime();
+                    QueryResults.Table t = QueryResults.read(p.olap().query(sql, p.allocator()));
+                    out.printf(Locale.ROOT, "       %s  (%.1f ms, DataFusion)%n", sql, (System.nanoTime() - t0) / 1e6);
+                    TablePrinter.print(t, out, "       ");
+                } catch (RuntimeException e) {
+                    out.println("       sample query failed: " + e.getMessage());
+                }
             }
         }
     }
