@@ -2,6 +2,7 @@ package io.rhei.cli;
 
 import io.rhei.cdc.PostgresSourceConfig;
 import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.cli.server.FlightSqlQueryServer;
 import io.rhei.core.engine.SyncEngineConfig;
 import io.rhei.core.engine.SyncMetrics;
 import io.rhei.core.log.ChronicleLogConfig;
@@ -58,6 +59,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--storage", description = "memory (default); Vortex storage is not available in this build", defaultValue = "memory:")
     String storage;
 
+    @Option(names = "--flight-port", description = "Arrow Flight SQL port for clients (JDBC, ADBC, pyarrow); 0 picks a free one (default ${DEFAULT-VALUE})",
+            defaultValue = "47470")
+    int flightPort;
+
     @Option(names = "--data-dir", description = "keep PostgreSQL, the change log and offsets here (default: a temporary directory, removed at exit)")
     Path dataDir;
 
@@ -91,21 +96,25 @@ final class DemoCommand implements Callable<Integer> {
             try (SyncPipeline pipeline = new SyncPipeline(source, ChronicleLogConfig.defaults(dir.resolve("log")),
                     new StorageConfig(storage, 16, 1_000_000, 0.5), SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
                 pipeline.start();
-                ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
-                Thread writer = new Thread(workload, "shop-workload");
-                writer.start();
-                out.println("syncing into the in-memory OLAP engine; workload " + rate + " transactions/s"
-                        + (runFor == null ? "; Ctrl-C stops" : "; running for " + duration));
-                try {
-                    report(pg, pipeline, workload, runFor);
-                } finally {
-                    workload.stop();
-                    writer.join();
+                // the demo serves queries without authentication, on loopback only
+                try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(), "127.0.0.1", flightPort, null)) {
+                    out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + flight.port() + "?useEncryption=false");
+                    ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
+                    Thread writer = new Thread(workload, "shop-workload");
+                    writer.start();
+                    out.println("syncing into the in-memory OLAP engine; workload " + rate + " transactions/s"
+                            + (runFor == null ? "; Ctrl-C stops" : "; running for " + duration));
+                    try {
+                        report(pg, pipeline, workload, runFor);
+                    } finally {
+                        workload.stop();
+                        writer.join();
+                    }
+                    if (workload.failure() != null) {
+                        out.println("the workload failed: " + workload.failure());
+                    }
+                    matched = finalCheck(pg, pipeline);
                 }
-                if (workload.failure() != null) {
-                    out.println("the workload failed: " + workload.failure());
-                }
-                matched = finalCheck(pg, pipeline);
             }
         } finally {
             if (temporary) {

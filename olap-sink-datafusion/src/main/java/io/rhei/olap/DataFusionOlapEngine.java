@@ -72,6 +72,14 @@ public final class DataFusionOlapEngine implements OlapEngine {
         return execute(sql, allocator);
     }
 
+    /**
+     * Plans {@code sql} without running it: raises the errors a query would raise before execution, and returns
+     * the result schema the plan predicts (exact names; the native engine settles exact decimal sizes).
+     */
+    public org.apache.arrow.vector.types.pojo.Schema validate(String sql) {
+        return planner.plan(sql).plannedSchema();
+    }
+
     /** Like {@link #query}, with the native reader's metrics and memory figures. */
     public NativeResultReader execute(String sql, BufferAllocator allocator) {
         return run(planner.plan(sql), allocator);
