@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rhei} command. */
 @Command(name = "rhei", mixinStandardHelpOptions = true, version = "rhei 0.1.0",
         description = "Keeps analytical copies of PostgreSQL tables current and queries them with DataFusion.",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, QueryCommand.class})
 public final class Rhei implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -18,5 +18,23 @@ public final class Rhei implements Runnable {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Rhei()).execute(args));
+    }
+
+    /** The outcome of a command run in-process (for tests): its exit code and what it wrote to stderr. */
+    public record Run(int exitCode, String errors) {
+    }
+
+    /** Runs a command with its standard output going to {@code out}. */
+    public static Run run(java.io.PrintStream out, String... args) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        CommandLine cl = new CommandLine(new Rhei());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommand() instanceof QueryCommand q) {
+                q.out = out;
+                q.err = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        int code = cl.execute(args);
+        return new Run(code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -92,6 +92,21 @@ class FlightSqlQueryServerTest {
     }
 
     @Test
+    void rheiQueryCommandPrintsTableCsvAndJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path secret = dir.resolve("pw");
+        java.nio.file.Files.writeString(secret, "s3cret\n");
+        for (String[] fmt : new String[][]{{"table", "status | n"}, {"csv", "new,25000"}, {"json", "{\"status\": \"paid\", \"n\": 25000}"}}) {
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            io.rhei.cli.Rhei.Run run = io.rhei.cli.Rhei.run(new java.io.PrintStream(buf, true, "UTF-8"), "query", "--server", "127.0.0.1:" + server.port(),
+                    "--user", "rhei", "--password-file", secret.toString(), "--format", fmt[0],
+                    "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status");
+            String printed = buf.toString("UTF-8");
+            assertEquals(0, run.exitCode(), printed + run.errors());
+            assertTrue(printed.contains(fmt[1]), fmt[0] + ":\n" + printed);
+        }
+    }
+
+    @Test
     void wrongPasswordAndWritesAreRefused() throws SQLException {
         SQLException auth = assertThrows(SQLException.class, () -> connect("wrong").createStatement().executeQuery("SELECT 1 FROM orders"));
         assertTrue(String.valueOf(auth.getMessage()).toLowerCase().contains("unauthenticated")
