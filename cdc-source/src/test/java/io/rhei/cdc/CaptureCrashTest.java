@@ -9,8 +9,6 @@ import io.rhei.core.model.LogRecord;
 import io.rhei.core.model.Operation;
 import io.rhei.core.model.RowKey;
 import io.rhei.core.model.TableId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -37,26 +35,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CaptureCrashTest {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureCrashTest.class);
     private static final int KILLS = 10;
-    private static EmbeddedPostgresServer pg;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() {
-        pg = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+    private static EmbeddedPostgresServer pg() {
+        return PG.server();
     }
 
     @Test
     void sigkillMidStreamTenTimesLosesAndDoublesNothing() throws Exception {
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+        try (Connection c = pg().connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE public.payments (id int8 PRIMARY KEY, tx int4, amount numeric(12,2))");
             st.execute("INSERT INTO public.payments VALUES (0, -1, 0)");
         }
@@ -95,12 +86,12 @@ class CaptureCrashTest {
             if (writer.isAlive()) {
                 writer.join();
             }
-            CdcHarness.dropSlot(pg, "crash");
+            CdcHarness.dropSlot(pg(), "crash");
         }
     }
 
     private void write(List<Long> committed, AtomicBoolean stop) {
-        try (Connection c = pg.connect()) {
+        try (Connection c = pg().connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO public.payments VALUES (?, ?, ?)")) {
                 long next = 1;
@@ -131,7 +122,7 @@ class CaptureCrashTest {
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(List.of(System.getProperty("rhei.jvm.flags", "").trim().split("\\s+")));
         cmd.removeIf(String::isBlank);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CaptureChild.class.getName(), String.valueOf(pg.port()),
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CaptureChild.class.getName(), String.valueOf(pg().port()),
                 logDir.toString(), offsets.toString(), "crash", "public.payments"));
         Path out = Files.createTempFile(dir, "child", ".log");
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

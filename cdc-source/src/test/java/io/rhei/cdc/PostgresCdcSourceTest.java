@@ -14,8 +14,6 @@ import io.rhei.core.model.TableId;
 import io.rhei.core.schema.ColumnType;
 import io.rhei.core.schema.TableSchema;
 import io.rhei.core.testing.ReferenceSink;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,21 +41,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PostgresCdcSourceTest {
-    private static EmbeddedPostgresServer pg;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() {
-        pg = EmbeddedPostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+    private static EmbeddedPostgresServer pg() {
+        return PG.server();
     }
 
     private ChronicleChangeLog openLog() {
@@ -65,12 +56,12 @@ class PostgresCdcSourceTest {
     }
 
     private PostgresSourceConfig config(String slot, String tables) {
-        return PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "", dir.resolve("offsets-" + slot + ".dat"), slot)
+        return PostgresSourceConfig.local(pg().port(), "postgres", "postgres", "", dir.resolve("offsets-" + slot + ".dat"), slot)
                 .withTablesInclude(tables);
     }
 
     private static void sql(String... statements) throws SQLException {
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+        try (Connection c = pg().connect(); Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -117,7 +108,7 @@ class PostgresCdcSourceTest {
             assertEquals(ColumnType.TIMESTAMPTZ, schema.column("tstz").orElseThrow().type());
             assertEquals(ColumnType.UUID, schema.column("u").orElseThrow().type());
             assertEquals(ColumnType.JSON, schema.column("jb").orElseThrow().type());
-            try (Connection c = pg.connect()) {
+            try (Connection c = pg().connect()) {
                 Map<RowKey, Row> expected = CdcHarness.pgRows(c, schema);
                 assertEquals(expected, sink.rows(t));
             }
@@ -127,7 +118,7 @@ class PostgresCdcSourceTest {
             assertEquals(new java.math.BigDecimal("12345678901234.123456"), one.get(schema.position("n").orElseThrow()));
             assertSame(PostgresCdcSource.State.RUNNING, source.state());
         } finally {
-            CdcHarness.dropSlot(pg, "types");
+            CdcHarness.dropSlot(pg(), "types");
         }
     }
 
@@ -142,7 +133,7 @@ class PostgresCdcSourceTest {
             awaitEvents(log, t, e -> e.size() >= 2); // the snapshot (truncate + row 0) is done: what follows is streamed
             sql("INSERT INTO public.docs VALUES (1, 'a', '" + big + "'), (2, 'b', 'small'), (3, 'c', 'gone')");
             sql("UPDATE public.docs SET title = 'a2' WHERE id = 1");
-            try (Connection c = pg.connect()) {
+            try (Connection c = pg().connect()) {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.execute("INSERT INTO public.docs VALUES (4, 'd', 'tx')");
@@ -158,7 +149,7 @@ class PostgresCdcSourceTest {
             assertTrue(toastUpdate.after().isUnchanged(2), "the unchanged TOAST body is marked unchanged, not sent as text: " + toastUpdate.after());
             ReferenceSink sink = CdcHarness.applyAll(log);
             TableSchema schema = sink.schema(t).orElseThrow();
-            try (Connection c = pg.connect()) {
+            try (Connection c = pg().connect()) {
                 assertEquals(CdcHarness.pgRows(c, schema), sink.rows(t));
             }
             assertEquals(big, sink.rows(t).get(RowKey.of(1)).get(2), "the TOAST value was kept from the insert");
@@ -168,9 +159,9 @@ class PostgresCdcSourceTest {
                     && e.get(e.size() - 1).key() != null && e.get(e.size() - 1).key().equals(RowKey.of(7)));
             ReferenceSink again = CdcHarness.applyAll(log);
             assertEquals(Map.of(RowKey.of(7), Row.of(7, "after", "truncate")), again.rows(t));
-            assertEquals(Map.of(RowKey.of(7), Row.of(7, "after", "truncate")), CdcHarness.pgRows(pg.connect(), schema));
+            assertEquals(Map.of(RowKey.of(7), Row.of(7, "after", "truncate")), CdcHarness.pgRows(pg().connect(), schema));
         } finally {
-            CdcHarness.dropSlot(pg, "docs");
+            CdcHarness.dropSlot(pg(), "docs");
         }
     }
 
@@ -189,11 +180,11 @@ class PostgresCdcSourceTest {
             TableSchema schema = sink.schema(t).orElseThrow();
             assertEquals(4, schema.version());
             assertEquals(List.of("id", "qty", "price"), schema.columns().stream().map(c -> c.name()).toList());
-            try (Connection c = pg.connect()) {
+            try (Connection c = pg().connect()) {
                 assertEquals(CdcHarness.pgRows(c, schema), sink.rows(t));
             }
         } finally {
-            CdcHarness.dropSlot(pg, "evolve");
+            CdcHarness.dropSlot(pg(), "evolve");
         }
     }
 
@@ -205,7 +196,7 @@ class PostgresCdcSourceTest {
         Thread writer = new Thread(() -> {
             Random rnd = new Random(7);
             long next = 20_001;
-            try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
                 while (!stop.get()) {
                     switch (rnd.nextInt(3)) {
                         case 0 -> st.execute("INSERT INTO public.snap VALUES (" + (next++) + ", 1, 'new')");
@@ -228,13 +219,13 @@ class PostgresCdcSourceTest {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> CdcHarness.applyAll(log).rows(t).containsKey(RowKey.of(-1L)));
             ReferenceSink sink = CdcHarness.applyAll(log);
-            try (Connection c = pg.connect()) {
+            try (Connection c = pg().connect()) {
                 Map<RowKey, Row> expected = CdcHarness.pgRows(c, sink.schema(t).orElseThrow());
                 assertEquals(expected.size(), sink.rows(t).size());
                 assertEquals(expected, sink.rows(t));
             }
         } finally {
-            CdcHarness.dropSlot(pg, "snap");
+            CdcHarness.dropSlot(pg(), "snap");
         }
     }
 
@@ -245,7 +236,7 @@ class PostgresCdcSourceTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong nextId = new AtomicLong(1);
         Thread writer = new Thread(() -> {
-            try (Connection c = pg.connect()) {
+            try (Connection c = pg().connect()) {
                 c.setAutoCommit(false);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO public.ledger VALUES (?, ?)")) {
                     int tx = 0;
@@ -300,7 +291,7 @@ class PostgresCdcSourceTest {
         } finally {
             stop.set(true);
             writer.join();
-            CdcHarness.dropSlot(pg, "ledger");
+            CdcHarness.dropSlot(pg(), "ledger");
         }
     }
 
@@ -320,7 +311,7 @@ class PostgresCdcSourceTest {
             assertEquals(100_000, ev.stream().map(ChangeEvent::key).distinct().count());
             assertTrue(ev.stream().allMatch(e -> e.txId() == ev.get(0).txId()), "one transaction");
         } finally {
-            CdcHarness.dropSlot(pg, "bulk");
+            CdcHarness.dropSlot(pg(), "bulk");
         }
     }
 
@@ -339,7 +330,7 @@ class PostgresCdcSourceTest {
                     String.valueOf(source.failure()));
             assertEquals(0, log.lastSeq(), "nothing of the refused batch was appended");
         } finally {
-            CdcHarness.dropSlot(pg, "arrays");
+            CdcHarness.dropSlot(pg(), "arrays");
         }
     }
 
