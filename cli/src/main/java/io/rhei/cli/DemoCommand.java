@@ -3,6 +3,7 @@ package io.rhei.cli;
 import io.rhei.cdc.PostgresSourceConfig;
 import io.rhei.cdc.pg.EmbeddedPostgresServer;
 import io.rhei.cli.server.FlightSqlQueryServer;
+import io.rhei.cli.server.MetricsHttpServer;
 import io.rhei.core.engine.SyncEngineConfig;
 import io.rhei.core.engine.SyncMetrics;
 import io.rhei.core.log.ChronicleLogConfig;
@@ -63,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "47470")
     int flightPort;
 
+    @Option(names = "--metrics-port", description = "HTTP port of /metrics (Prometheus) and /health; 0 picks a free one (default ${DEFAULT-VALUE})",
+            defaultValue = "9464")
+    int metricsPort;
+
     @Option(names = "--data-dir", description = "keep PostgreSQL, the change log and offsets here (default: a temporary directory, removed at exit)")
     Path dataDir;
 
@@ -97,8 +102,10 @@ final class DemoCommand implements Callable<Integer> {
                     new StorageConfig(storage, 16, 1_000_000, 0.5), SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
                 pipeline.start();
                 // the demo serves queries without authentication, on loopback only
-                try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(), "127.0.0.1", flightPort, null)) {
+                try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(), "127.0.0.1", flightPort, null);
+                     MetricsHttpServer metrics = startMetrics(pipeline, flight)) {
                     out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + flight.port() + "?useEncryption=false");
+                    out.println("metrics: http://127.0.0.1:" + metrics.port() + "/metrics  health: http://127.0.0.1:" + metrics.port() + "/health");
                     ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
                     Thread writer = new Thread(workload, "shop-workload");
                     writer.start();
@@ -209,6 +216,11 @@ final class DemoCommand implements Callable<Integer> {
         } catch (SQLException e) {
             throw new IllegalStateException(sql + " in PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    private MetricsHttpServer startMetrics(SyncPipeline pipeline, FlightSqlQueryServer flight) {
+        PipelineMetrics m = new PipelineMetrics(pipeline, flight);
+        return MetricsHttpServer.start("127.0.0.1", metricsPort, m::samples, m::ready);
     }
 
     private static Connection connect(EmbeddedPostgresServer pg) {

@@ -92,6 +92,30 @@ public final class FlightSqlQueryServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** Queries answered, refused or failed, and the time from a query's start to its last batch sent. */
+    public QueryStats stats() {
+        return producer.stats;
+    }
+
+    /** Query counters and latencies (microseconds), safe to read from any thread. */
+    public static final class QueryStats {
+        private final java.util.concurrent.atomic.LongAdder completed = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+        private final io.rhei.core.metrics.LatencyHistogram latency = new io.rhei.core.metrics.LatencyHistogram();
+
+        public long completed() {
+            return completed.sum();
+        }
+
+        public long failed() {
+            return failed.sum();
+        }
+
+        public io.rhei.core.metrics.LatencyHistogram latency() {
+            return latency;
+        }
+    }
+
     @Override
     public void close() {
         sweeper.shutdownNow();
@@ -106,12 +130,13 @@ public final class FlightSqlQueryServer implements AutoCloseable {
 
     /** Queries by handle: started at FlightInfo, streamed (and closed) at the ticket. */
     static final class Producer extends NoOpFlightSqlProducer {
-        private record Pending(NativeResultReader reader, long createdMillis) {
+        private record Pending(NativeResultReader reader, long createdMillis, long startedNanos) {
         }
 
         private final DataFusionOlapEngine engine;
         private final BufferAllocator allocator;
         private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+        private final QueryStats stats = new QueryStats();
 
         Producer(DataFusionOlapEngine engine, BufferAllocator allocator) {
             this.engine = engine;
@@ -132,14 +157,16 @@ public final class FlightSqlQueryServer implements AutoCloseable {
         private FlightInfo start(String sql, FlightDescriptor descriptor) {
             NativeResultReader reader;
             VectorSchemaRoot root;
+            long started = System.nanoTime();
             try {
                 reader = engine.execute(sql, allocator);
                 root = reader.getVectorSchemaRoot(); // runs the plan up to its first batch: the exact schema
             } catch (RuntimeException | IOException e) {
+                stats.failed.increment();
                 throw CallStatus.INVALID_ARGUMENT.withDescription(e.getMessage()).withCause(e).toRuntimeException();
             }
             String handle = UUID.randomUUID().toString();
-            pending.put(handle, new Pending(reader, System.currentTimeMillis()));
+            pending.put(handle, new Pending(reader, System.currentTimeMillis(), started));
             FlightSql.TicketStatementQuery ticket = FlightSql.TicketStatementQuery.newBuilder()
                     .setStatementHandle(ByteString.copyFromUtf8(handle)).build();
             return new FlightInfo(root.getSchema(), descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(ticket).toByteArray()))), -1, -1);
@@ -159,7 +186,10 @@ public final class FlightSqlQueryServer implements AutoCloseable {
                     listener.putNext();
                 }
                 listener.completed();
+                stats.completed.increment();
+                stats.latency.record((System.nanoTime() - p.startedNanos()) / 1000);
             } catch (RuntimeException | IOException e) {
+                stats.failed.increment();
                 LOG.warn("streaming a query result failed: {}", e.getMessage());
                 listener.error(CallStatus.INTERNAL.withDescription(e.getMessage()).withCause(e).toRuntimeException());
             }

@@ -88,6 +88,8 @@ class FlightSqlQueryServerTest {
             }
             assertEquals(50_000, count, "all rows of a multi-batch result");
             assertEquals(50_000L * 50_001 / 2, sum);
+            assertEquals(2, server.stats().completed(), "both queries counted");
+            assertTrue(server.stats().latency().percentile(99) > 0);
         }
     }
 

@@ -1,0 +1,61 @@
+package io.rhei.cli;
+
+import io.rhei.cli.server.FlightSqlQueryServer;
+import io.rhei.cli.server.MetricsHttpServer.Sample;
+import io.rhei.core.engine.SyncMetrics;
+import io.rhei.core.model.TableId;
+import io.rhei.storage.TableSnapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The figures of a running sync, as Prometheus samples: capture, apply, lag, rows per table, queries. */
+final class PipelineMetrics {
+    private final SyncPipeline pipeline;
+    private final FlightSqlQueryServer queries;
+
+    PipelineMetrics(SyncPipeline pipeline, FlightSqlQueryServer queries) {
+        this.pipeline = pipeline;
+        this.queries = queries;
+    }
+
+    List<Sample> samples() {
+        List<Sample> out = new ArrayList<>();
+        SyncMetrics m = pipeline.engine().metrics();
+        out.add(Sample.counter("rhei_events_captured_total", pipeline.source().metrics().eventsAppended(),
+                "Change records appended to the change log by the CDC source"));
+        out.add(Sample.counter("rhei_events_applied_total", m.eventsApplied(), "Change events applied to the OLAP tables"));
+        out.add(Sample.counter("rhei_events_skipped_total", m.eventsSkipped(), "Replayed events a table had already applied"));
+        out.add(Sample.gauge("rhei_lag_events", m.lagEvents(), "Change log records not yet read by the sync engine"));
+        out.add(Sample.gauge("rhei_lag_seconds", m.lagMillis(System.currentTimeMillis(), pipeline.engine().caughtUp()) / 1000.0,
+                "Now minus the commit time of the newest applied change, while behind"));
+        out.add(Sample.gauge("rhei_capture_latency_p99_seconds", pipeline.source().metrics().captureLatency().percentile(99) / 1e6,
+                "Commit to durable in the change log, 99th percentile"));
+        for (TableId t : pipeline.olap().tables()) {
+            long rows;
+            try (TableSnapshot s = pipeline.olap().storage().snapshot(t)) {
+                rows = s.rowCount();
+            }
+            out.add(new Sample("rhei_table_rows", Map.of("table", t.toString()), rows, "gauge", "Rows in the OLAP copy of a table"));
+        }
+        for (TableId t : pipeline.olap().tables()) {
+            out.add(new Sample("rhei_table_applied_seq", Map.of("table", t.toString()), pipeline.olap().appliedSeq(t), "gauge",
+                    "Last change log sequence applied to a table"));
+        }
+        if (queries != null) {
+            out.add(Sample.counter("rhei_queries_total", queries.stats().completed(), "Queries answered"));
+            out.add(Sample.counter("rhei_queries_failed_total", queries.stats().failed(), "Queries refused or failed"));
+            out.add(new Sample("rhei_query_seconds", Map.of("quantile", "0.5"), queries.stats().latency().percentile(50) / 1e6, "gauge",
+                    "Query latency, start to last batch sent"));
+            out.add(new Sample("rhei_query_seconds", Map.of("quantile", "0.99"), queries.stats().latency().percentile(99) / 1e6, "gauge",
+                    "Query latency, start to last batch sent"));
+        }
+        return out;
+    }
+
+    /** Ready once the engine has read everything the log held (the initial snapshot included). */
+    boolean ready() {
+        return pipeline.log().lastSeq() > 0 && pipeline.engine().caughtUp();
+    }
+}

@@ -1,0 +1,39 @@
+package io.rhei.cli.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MetricsHttpServerTest {
+    @Test
+    void metricsInPrometheusTextAndHealthFollowsReadiness() throws Exception {
+        AtomicBoolean ready = new AtomicBoolean();
+        List<MetricsHttpServer.Sample> samples = List.of(
+                MetricsHttpServer.Sample.counter("rhei_events_applied_total", 42, "applied"),
+                new MetricsHttpServer.Sample("rhei_table_rows", Map.of("table", "public.\"odd\""), 7, "gauge", "rows"),
+                new MetricsHttpServer.Sample("rhei_table_rows", Map.of("table", "public.b"), 8, "gauge", "rows"),
+                MetricsHttpServer.Sample.gauge("rhei_lag_seconds", 0.25, "lag"));
+        try (MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, () -> samples, ready::get)) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, m.statusCode());
+            assertTrue(m.body().contains("# TYPE rhei_events_applied_total counter\nrhei_events_applied_total 42\n"), m.body());
+            assertTrue(m.body().contains("rhei_table_rows{table=\"public.\\\"odd\\\"\"} 7\nrhei_table_rows{table=\"public.b\"} 8\n"), m.body());
+            assertEquals(1, m.body().split("# TYPE rhei_table_rows", -1).length - 1, "one TYPE line per metric");
+            assertTrue(m.body().contains("rhei_lag_seconds 0.250000"), m.body());
+            assertEquals(503, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            ready.set(true);
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
+}
