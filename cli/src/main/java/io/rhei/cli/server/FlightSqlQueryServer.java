@@ -179,20 +179,26 @@ public final class FlightSqlQueryServer implements AutoCloseable {
                 listener.error(CallStatus.NOT_FOUND.withDescription("no such query (already read, or released after 5 minutes)").toRuntimeException());
                 return;
             }
-            try (NativeResultReader reader = p.reader()) {
+            NativeResultReader reader = p.reader();
+            try {
                 VectorSchemaRoot root = reader.getVectorSchemaRoot();
                 listener.start(root);
                 while (reader.loadNextBatch()) {
                     listener.putNext();
                 }
-                listener.completed();
-                stats.completed.increment();
-                stats.latency.record((System.nanoTime() - p.startedNanos()) / 1000);
             } catch (RuntimeException | IOException e) {
                 stats.failed.increment();
+                closeQuietly(reader);
                 LOG.warn("streaming a query result failed: {}", e.getMessage());
                 listener.error(CallStatus.INTERNAL.withDescription(e.getMessage()).withCause(e).toRuntimeException());
+                return;
             }
+            // Released before the client hears the end, so a client that stops the server right after reading
+            // finds nothing of this query still held.
+            closeQuietly(reader);
+            stats.completed.increment();
+            stats.latency.record((System.nanoTime() - p.startedNanos()) / 1000);
+            listener.completed();
         }
 
         @Override
@@ -268,6 +274,16 @@ public final class FlightSqlQueryServer implements AutoCloseable {
         public void close() {
             pending.values().forEach(p -> closeQuietly(p.reader()));
             pending.clear();
+            // gRPC releases the buffers of the last messages it wrote shortly after the call ends
+            long deadline = System.currentTimeMillis() + 5000;
+            while (allocator.getAllocatedMemory() > 0 && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             allocator.close();
         }
     }
