@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rhei} command. */
 @Command(name = "rhei", mixinStandardHelpOptions = true, version = "rhei 0.1.0",
         description = "Keeps analytical copies of PostgreSQL tables current and queries them with DataFusion.",
-        subcommands = {DemoCommand.class, RunCommand.class, QueryCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, QueryCommand.class, StatusCommand.class})
 public final class Rhei implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,6 +32,10 @@ public final class Rhei implements Runnable {
             if (sub.getCommand() instanceof QueryCommand q) {
                 q.out = out;
                 q.err = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (sub.getCommand() instanceof StatusCommand s) {
+                s.out = out;
+                s.err = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
             }
         }
         int code = cl.execute(args);

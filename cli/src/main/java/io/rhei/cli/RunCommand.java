@@ -50,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
     final CountDownLatch stop = new CountDownLatch(1);
     volatile SyncPipeline running;
     volatile FlightSqlQueryServer server;
+    volatile int metricsPort;
 
     @Override
     public Integer call() throws Exception {
@@ -73,6 +74,7 @@ final class RunCommand implements Callable<Integer> {
                  MetricsHttpServer metrics = MetricsHttpServer.start(s.getString("metrics.host", "127.0.0.1"), s.getInt("metrics.port", 9464),
                          new PipelineMetrics(pipeline, flight)::samples, new PipelineMetrics(pipeline, flight)::ready)) {
                 running = pipeline;
+                metricsPort = metrics.port();
                 server = flight;
                 LOG.info("rhei is running: Flight SQL on port {}, metrics on port {}", flight.port(), metrics.port());
                 while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -53,6 +53,11 @@ class RunCommandTest {
                     st.execute("DELETE FROM accounts WHERE id <= 10");
                 }
                 assertEquals(140, awaitCount(run.server.port(), 140, deadline));
+                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+                Rhei.Run status = Rhei.run(new java.io.PrintStream(buf, true, "UTF-8"), "status", "--metrics", "127.0.0.1:" + run.metricsPort);
+                String printed = buf.toString("UTF-8");
+                assertEquals(0, status.exitCode(), printed + status.errors());
+                assertTrue(printed.startsWith("ready") && printed.matches("(?s).*public\\.accounts\\s*\\|\\s*\\d+\\s*\\|\\s*140.*"), printed);
                 run.stop.countDown();
                 assertEquals(0, exit.get(60, TimeUnit.SECONDS));
             } finally {
