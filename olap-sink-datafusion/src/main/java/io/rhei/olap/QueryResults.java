@@ -9,7 +9,6 @@ import org.apache.arrow.vector.util.Text;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +30,7 @@ public final class QueryResults {
             return LocalDate.ofEpochDay(d.get(row));
         }
         if (v instanceof TimeStampMicroTZVector t) {
-            long micros = t.get(row);
-            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+            return io.rhei.storage.ArrowValues.instant(t.get(row));
         }
         Object o = v.getObject(row);
         return o instanceof Text t ? t.toString() : o;

@@ -90,7 +90,8 @@ public final class ArrowValues {
         return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
     }
 
-    static Instant instant(long micros) {
+    /** Microseconds since the epoch (Arrow's timestamp unit here) as an instant. */
+    public static Instant instant(long micros) {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
     }
 

@@ -353,14 +353,7 @@ final class PlanLowering {
             org.apache.comet.serde.OperatorOuterClass.Sort.Builder sb = org.apache.comet.serde.OperatorOuterClass.Sort.newBuilder();
             List<RelDataTypeField> fields = s.getInput().getRowType().getFieldList();
             for (RelFieldCollation k : keys) {
-                boolean desc = k.getDirection().isDescending();
-                RelFieldCollation.NullDirection nd = k.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED
-                        ? (desc ? RelFieldCollation.NullDirection.FIRST : RelFieldCollation.NullDirection.LAST) // PostgreSQL's default
-                        : k.nullDirection;
-                sb.addSortOrders(Expr.newBuilder().setSortOrder(SortOrder.newBuilder()
-                        .setChild(bound(k.getFieldIndex(), fields.get(k.getFieldIndex()).getType()))
-                        .setDirection(desc ? SortDirection.Descending : SortDirection.Ascending)
-                        .setNullOrdering(nd == RelFieldCollation.NullDirection.FIRST ? NullOrdering.NullsFirst : NullOrdering.NullsLast)));
+                sb.addSortOrders(sortOrder(k, fields.get(k.getFieldIndex()).getType()));
             }
             if (fetch != null) {
                 sb.setFetch(fetch + offset); // top-k
@@ -448,10 +441,7 @@ final class PlanLowering {
             }
             List<Expr> orders = new ArrayList<>();
             for (RelFieldCollation c : group.orderKeys.getFieldCollations()) {
-                boolean desc = c.getDirection().isDescending();
-                boolean nullsFirst = c.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED ? desc
-                        : c.nullDirection == RelFieldCollation.NullDirection.FIRST;
-                Expr o = sortOrder(bound(c.getFieldIndex(), types.get(c.getFieldIndex())), desc, nullsFirst);
+                Expr o = sortOrder(c, types.get(c.getFieldIndex()));
                 orders.add(o);
                 sort.addSortOrders(o);
                 wb.addOrderByList(o);
@@ -541,6 +531,14 @@ final class PlanLowering {
         Projection.Builder pb = Projection.newBuilder();
         results.forEach(pb::addProjectList);
         return op(current).setProjection(pb).build();
+    }
+
+    /** A sort key; NULLs sort as in PostgreSQL unless the query says otherwise: last ascending, first descending. */
+    private static Expr sortOrder(RelFieldCollation c, RelDataType type) {
+        boolean desc = c.getDirection().isDescending();
+        boolean nullsFirst = c.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED ? desc
+                : c.nullDirection == RelFieldCollation.NullDirection.FIRST;
+        return sortOrder(bound(c.getFieldIndex(), type), desc, nullsFirst);
     }
 
     private static Expr sortOrder(Expr child, boolean desc, boolean nullsFirst) {

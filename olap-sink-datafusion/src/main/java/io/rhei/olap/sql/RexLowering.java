@@ -290,6 +290,7 @@ final class RexLowering {
         return e;
     }
 
+    /** An integer type as the decimal that holds all its values exactly; other types unchanged. */
     private RelDataType decimalOf(RelDataType t) {
         int digits = switch (t.getSqlTypeName()) {
             case TINYINT -> 3;
@@ -301,32 +302,22 @@ final class RexLowering {
         return digits < 0 ? t : rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, digits, 0);
     }
 
+    /** The type the native operator gives a decimal sum, difference or product: the type system derives the same. */
     private RelDataType nativeDecimalType(SqlKind kind, RelDataType l, RelDataType r) {
         var f = rexBuilder.getTypeFactory();
         return switch (kind) {
-            case PLUS, MINUS -> {
-                int scale = Math.max(l.getScale(), r.getScale());
-                yield RheiTypeSystem.sparkDecimal(f, Math.max(l.getPrecision() - l.getScale(), r.getPrecision() - r.getScale()) + scale + 1, scale);
-            }
-            case TIMES -> RheiTypeSystem.sparkDecimal(f, l.getPrecision() + r.getPrecision() + 1, l.getScale() + r.getScale());
+            case PLUS, MINUS -> f.getTypeSystem().deriveDecimalPlusType(f, l, r);
+            case TIMES -> f.getTypeSystem().deriveDecimalMultiplyType(f, l, r);
             default -> null;
         };
     }
 
     private Expr asDecimal(RexNode operand) {
-        RelDataType t = operand.getType();
-        int digits = switch (t.getSqlTypeName()) {
-            case DECIMAL -> -1;
-            case TINYINT -> 3;
-            case SMALLINT -> 5;
-            case INTEGER -> 10;
-            case BIGINT -> 19;
-            default -> throw unsupported("decimal arithmetic with a " + t.getFullTypeString() + " operand (CAST it to numeric)");
-        };
-        if (digits < 0) {
-            return lower(operand);
+        RelDataType t = decimalOf(operand.getType());
+        if (t.getSqlTypeName() != SqlTypeName.DECIMAL) {
+            throw unsupported("decimal arithmetic with a " + t.getFullTypeString() + " operand (CAST it to numeric)");
         }
-        return castIfNeeded(operand, rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, digits, 0));
+        return castIfNeeded(operand, t);
     }
 
     private static boolean isIntegral(RelDataType t) {
