@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                 pipeline.start();
                 // the demo serves queries without authentication, on loopback only
                 try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(), "127.0.0.1", flightPort, null);
-                     MetricsHttpServer metrics = startMetrics(pipeline, flight)) {
+                     MetricsHttpServer metrics = PipelineMetrics.serve("127.0.0.1", metricsPort, pipeline, flight)) {
                     out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + flight.port() + "?useEncryption=false");
                     out.println("metrics: http://127.0.0.1:" + metrics.port() + "/metrics  health: http://127.0.0.1:" + metrics.port() + "/health");
                     ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
@@ -216,11 +216,6 @@ final class DemoCommand implements Callable<Integer> {
         } catch (SQLException e) {
             throw new IllegalStateException(sql + " in PostgreSQL: " + e.getMessage(), e);
         }
-    }
-
-    private MetricsHttpServer startMetrics(SyncPipeline pipeline, FlightSqlQueryServer flight) {
-        PipelineMetrics m = new PipelineMetrics(pipeline, flight);
-        return MetricsHttpServer.start("127.0.0.1", metricsPort, m::samples, m::ready);
     }
 
     private static Connection connect(EmbeddedPostgresServer pg) {

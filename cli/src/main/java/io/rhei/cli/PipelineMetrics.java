@@ -1,6 +1,7 @@
 package io.rhei.cli;
 
 import io.rhei.cli.server.FlightSqlQueryServer;
+import io.rhei.cli.server.MetricsHttpServer;
 import io.rhei.cli.server.MetricsHttpServer.Sample;
 import io.rhei.core.engine.SyncMetrics;
 import io.rhei.core.model.TableId;
@@ -52,6 +53,12 @@ final class PipelineMetrics {
                     "Query latency, start to last batch sent"));
         }
         return out;
+    }
+
+    /** Serves this pipeline's figures on /metrics and its readiness on /health. */
+    static MetricsHttpServer serve(String host, int port, SyncPipeline pipeline, FlightSqlQueryServer queries) {
+        PipelineMetrics m = new PipelineMetrics(pipeline, queries);
+        return MetricsHttpServer.start(host, port, m::samples, m::ready);
     }
 
     /** Ready once the engine has read everything the log held (the initial snapshot included). */

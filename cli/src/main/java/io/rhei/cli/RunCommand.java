@@ -71,8 +71,8 @@ final class RunCommand implements Callable<Integer> {
             pipeline.start(); // checks the server first: wal_level, replication right, reachability
             try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(),
                     s.getString("server.host", "127.0.0.1"), s.getInt("server.port", 47470), credentials);
-                 MetricsHttpServer metrics = MetricsHttpServer.start(s.getString("metrics.host", "127.0.0.1"), s.getInt("metrics.port", 9464),
-                         new PipelineMetrics(pipeline, flight)::samples, new PipelineMetrics(pipeline, flight)::ready)) {
+                 MetricsHttpServer metrics = PipelineMetrics.serve(s.getString("metrics.host", "127.0.0.1"), s.getInt("metrics.port", 9464),
+                         pipeline, flight)) {
                 running = pipeline;
                 metricsPort = metrics.port();
                 server = flight;

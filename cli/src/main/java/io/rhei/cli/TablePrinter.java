@@ -35,10 +35,11 @@ final class TablePrinter {
         }
         out.println(head);
         out.println(rule.append('-'));
-        for (String[] s : cells) {
+        for (int r = 0; r < cells.size(); r++) {
+            String[] s = cells.get(r);
             StringBuilder line = new StringBuilder(indent);
             for (int c = 0; c < s.length; c++) {
-                Object v = t.rows().get(cells.indexOf(s)).get(c);
+                Object v = t.rows().get(r).get(c);
                 line.append(c == 0 ? " " : " | ").append(pad(s[c], width[c], v instanceof Number));
             }
             out.println(line);

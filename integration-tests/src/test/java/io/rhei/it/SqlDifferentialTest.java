@@ -11,9 +11,6 @@ import io.rhei.core.sink.TableChangeBatch;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.QueryResults;
 import io.rhei.olap.UnsupportedSqlException;
-import io.rhei.olap.exec.NativeQueryOptions;
-import io.rhei.storage.InMemoryStorage;
-import io.rhei.storage.StorageConfig;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +29,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -42,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * or, for constructs not supported yet, be refused with {@link UnsupportedSqlException}, never answered wrongly.
  */
 class SqlDifferentialTest {
+    private static ComparedEngines engines;
     private static EmbeddedPostgresServer pg;
     private static RootAllocator root;
     private static DataFusionOlapEngine rhei;
@@ -171,9 +168,10 @@ class SqlDifferentialTest {
 
     @BeforeAll
     static void load() throws SQLException {
-        pg = EmbeddedPostgresServer.start();
-        root = new RootAllocator();
-        rhei = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
+        engines = ComparedEngines.start();
+        pg = engines.pg();
+        root = engines.root();
+        rhei = engines.rhei();
         Random r = new Random(5);
         String[] first = {"John", "Joanna", "Jürgen", "Zoë", "Åsa", "Łukasz", "李", "María", "Oğuz", "Anna", "Bob", "Chloé"};
         String[] countries = {"DE", "FR", "PL", "SE", "US", "CN", "ES", "TR"};
@@ -252,13 +250,8 @@ class SqlDifferentialTest {
 
     @AfterAll
     static void close() {
-        if (rhei != null) {
-            rhei.close();
-            assertEquals(0, root.getAllocatedMemory(), "every Arrow buffer released");
-            root.close();
-        }
-        if (pg != null) {
-            pg.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 

@@ -2,10 +2,7 @@ package io.rhei.it;
 
 import io.rhei.cdc.pg.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
-import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.olap.testing.TpchDataset;
-import io.rhei.storage.InMemoryStorage;
-import io.rhei.storage.StorageConfig;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,22 +20,23 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** All 22 TPC-H queries at scale factor 0.1 return on Rhei what they return on PostgreSQL, on identical data. */
 class TpchTest {
     private static final Logger LOG = LoggerFactory.getLogger(TpchTest.class);
     private static final double SCALE = 0.1;
+    private static ComparedEngines engines;
     private static EmbeddedPostgresServer pg;
     private static RootAllocator root;
     private static DataFusionOlapEngine rhei;
 
     @BeforeAll
     static void load() throws Exception {
-        pg = EmbeddedPostgresServer.start();
-        root = new RootAllocator();
-        rhei = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
+        engines = ComparedEngines.start();
+        pg = engines.pg();
+        root = engines.root();
+        rhei = engines.rhei();
         TpchDataset data = new TpchDataset(SCALE);
         long t0 = System.nanoTime();
         long rows = data.load(rhei, 100_000);
@@ -66,13 +64,8 @@ class TpchTest {
 
     @AfterAll
     static void close() {
-        if (rhei != null) {
-            rhei.close();
-            assertEquals(0, root.getAllocatedMemory(), "every Arrow buffer released");
-            root.close();
-        }
-        if (pg != null) {
-            pg.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 
