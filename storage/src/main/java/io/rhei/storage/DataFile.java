@@ -1,53 +1,67 @@
 package io.rhei.storage;
 
 import io.rhei.core.schema.TableSchema;
-import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.memory.BufferAllocator;
+import org.roaringbitmap.RoaringBitmap;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One immutable batch of rows as written by one commit (or one compaction), in the table schema of that moment.
- * Reference counted: the table holds one reference while the file is part of its current state, and every open
- * {@link TableSnapshot} holds one; the Arrow memory is freed when the last is released.
+ * One immutable file of rows as written by one commit (or one compaction), in the table schema of that moment:
+ * Arrow batches in memory ({@link ArrowDataFile}) or a Vortex file ({@link VortexDataFile}).
+ *
+ * <p>Reference counted: the table holds one reference while the file is part of its current state, and every
+ * open {@link TableSnapshot} holds one. A file the table dropped is {@linkplain #retire() retired}; its storage
+ * is given back ({@link #free}) when the last reference goes, so readers never lose a file under them.
  */
-final class DataFile {
-    private final int id;
+abstract class DataFile {
+    private final long id;
     private final TableSchema schema;
-    private final VectorSchemaRoot root;
+    private final int rowCount;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private volatile boolean retired;
 
-    DataFile(int id, TableSchema schema, VectorSchemaRoot root) {
+    DataFile(long id, TableSchema schema, int rowCount) {
         this.id = id;
         this.schema = schema;
-        this.root = root;
+        this.rowCount = rowCount;
     }
 
-    int id() {
+    final long id() {
         return id;
     }
 
-    TableSchema schema() {
+    final TableSchema schema() {
         return schema;
     }
 
-    VectorSchemaRoot root() {
-        return root;
+    final int rowCount() {
+        return rowCount;
     }
 
-    int rowCount() {
-        return root.getRowCount();
-    }
+    /**
+     * The rows not in {@code deleted}, with only the named columns (in this file's types and that order), batch
+     * by batch; each batch belongs to the caller. {@code filter} is a hint: rows it rejects may be left out.
+     */
+    abstract BatchStream read(List<String> columns, RoaringBitmap deleted, ScanFilter filter, BufferAllocator allocator);
 
-    long bytes() {
-        long b = 0;
-        for (var v : root.getFieldVectors()) {
-            b += v.getBufferSize();
-        }
-        return b;
+    /** The stored value of one cell, for updates that leave TOASTed columns unchanged. */
+    abstract Object value(int row, int position, BufferAllocator allocator);
+
+    /** Bytes the file takes where it lives (memory or disk/object storage). */
+    abstract long bytes();
+
+    /** Gives the file's storage back: called once, when a retired file's last reference is released, or at close. */
+    protected abstract void free(boolean retired);
+
+    /** The table no longer uses this file: its storage may go once no snapshot reads it. */
+    final void retire() {
+        retired = true;
     }
 
     /** Takes a reference; false when the file was already freed (the caller re-reads the table state). */
-    boolean acquire() {
+    final boolean acquire() {
         while (true) {
             int r = refs.get();
             if (r <= 0) {
@@ -59,10 +73,10 @@ final class DataFile {
         }
     }
 
-    void release() {
+    final void release() {
         int r = refs.decrementAndGet();
         if (r == 0) {
-            root.close();
+            free(retired);
         } else if (r < 0) {
             throw new IllegalStateException("data file " + id + " released more often than acquired");
         }

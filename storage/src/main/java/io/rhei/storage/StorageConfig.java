@@ -2,21 +2,31 @@ package io.rhei.storage;
 
 import io.rhei.core.RheiException;
 import io.rhei.core.config.Settings;
+import io.rhei.storage.objectstore.LocalObjectStore;
+import io.rhei.storage.objectstore.S3ObjectStore;
+import org.apache.arrow.memory.BufferAllocator;
 
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Keys:
  * <pre>
- * storage.uri                      memory: (default) | a local directory | s3://bucket/prefix
+ * storage.uri                      memory: (default, not durable) | a local directory (or file:///dir) | s3://bucket/prefix
+ * storage.s3.endpoint              S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS_ENDPOINT_URL, else AWS)
+ * storage.s3.region                (default: AWS_REGION, else us-east-1); credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
  * storage.compaction.max-files     a table with more data files than this is compacted after a commit (default 16)
  * storage.compaction.target-rows   files are merged up to this many live rows (default 1000000)
  * storage.compaction.max-deleted   a file with more than this fraction of deleted rows is rewritten (default 0.5)
+ * storage.gc.grace                 how long unused files stay for readers in other processes (default 60s)
  * </pre>
  */
-public record StorageConfig(String uri, int compactionMaxFiles, int compactionTargetRows, double compactionMaxDeleted) {
-    public static final List<String> KEYS = List.of("storage.uri", "storage.compaction.max-files", "storage.compaction.target-rows",
-            "storage.compaction.max-deleted");
+public record StorageConfig(String uri, int compactionMaxFiles, int compactionTargetRows, double compactionMaxDeleted,
+                            Duration gcGrace, String s3Endpoint, String s3Region) {
+    public static final List<String> KEYS = List.of("storage.uri", "storage.s3.endpoint", "storage.s3.region", "storage.compaction.max-files",
+            "storage.compaction.target-rows", "storage.compaction.max-deleted", "storage.gc.grace");
 
     public StorageConfig {
         if (compactionMaxFiles < 2) {
@@ -28,6 +38,14 @@ public record StorageConfig(String uri, int compactionMaxFiles, int compactionTa
         if (!(compactionMaxDeleted > 0 && compactionMaxDeleted <= 1)) {
             throw new RheiException("storage.compaction.max-deleted must be in (0, 1], got " + compactionMaxDeleted);
         }
+        if (gcGrace.isNegative()) {
+            throw new RheiException("storage.gc.grace must not be negative, got " + gcGrace);
+        }
+        uri = uri == null || uri.isBlank() ? "memory:" : uri.trim();
+    }
+
+    public StorageConfig(String uri, int compactionMaxFiles, int compactionTargetRows, double compactionMaxDeleted) {
+        this(uri, compactionMaxFiles, compactionTargetRows, compactionMaxDeleted, Duration.ofSeconds(60), null, null);
     }
 
     public static StorageConfig defaults() {
@@ -37,10 +55,35 @@ public record StorageConfig(String uri, int compactionMaxFiles, int compactionTa
     public static StorageConfig from(Settings s) {
         return new StorageConfig(s.getString("storage.uri", "memory:"), s.getInt("storage.compaction.max-files", 16),
                 s.getInt("storage.compaction.target-rows", 1_000_000),
-                Double.parseDouble(s.getString("storage.compaction.max-deleted", "0.5")));
+                Double.parseDouble(s.getString("storage.compaction.max-deleted", "0.5")),
+                s.getDuration("storage.gc.grace", Duration.ofSeconds(60)),
+                s.getString("storage.s3.endpoint", null), s.getString("storage.s3.region", null));
+    }
+
+    public StorageConfig withUri(String newUri) {
+        return new StorageConfig(newUri, compactionMaxFiles, compactionTargetRows, compactionMaxDeleted, gcGrace, s3Endpoint, s3Region);
     }
 
     public boolean inMemory() {
-        return uri.equals("memory:") || uri.isBlank();
+        return uri.equals("memory:");
+    }
+
+    /** Opens the storage this configuration names: memory, a local directory, or S3 (told apart by the URI's scheme). */
+    public TableStorage open(BufferAllocator allocator) {
+        if (inMemory()) {
+            return new InMemoryStorage(allocator, this);
+        }
+        if (uri.startsWith("s3://")) {
+            S3ObjectStore s3 = new S3ObjectStore(URI.create(uri), s3Endpoint, s3Region);
+            try {
+                s3.checkAccess();
+            } catch (RuntimeException e) {
+                s3.close();
+                throw e;
+            }
+            return new VortexStorage(allocator, this, s3);
+        }
+        Path dir = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+        return new VortexStorage(allocator, this, new LocalObjectStore(dir));
     }
 }

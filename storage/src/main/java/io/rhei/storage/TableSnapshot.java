@@ -1,19 +1,17 @@
 package io.rhei.storage;
 
 import io.rhei.core.RheiException;
+import io.rhei.core.schema.ArrowSchemas;
 import io.rhei.core.schema.Column;
 import io.rhei.core.schema.SchemaEvolution;
 import io.rhei.core.schema.TableSchema;
-import io.rhei.core.schema.ArrowSchemas;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.TransferPair;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -26,6 +24,7 @@ public final class TableSnapshot implements AutoCloseable {
     private final TableSchema schema;
     private final long appliedSeq;
     private final List<Segment> segments;
+    private final List<BatchStream> openScans = new ArrayList<>();
     private boolean closed;
 
     TableSnapshot(TableSchema schema, long appliedSeq, List<Segment> segments) {
@@ -54,6 +53,15 @@ public final class TableSnapshot implements AutoCloseable {
         return n;
     }
 
+    /** Bytes of the live files (memory, or where they are stored). */
+    public long bytes() {
+        long n = 0;
+        for (Segment s : segments) {
+            n += s.file().bytes();
+        }
+        return n;
+    }
+
     /** The Arrow schema of a scan of {@code columns} (in that order), in the table's current types. */
     public Schema scanSchema(List<String> columns) {
         List<Field> fields = new ArrayList<>(columns.size());
@@ -67,31 +75,44 @@ public final class TableSnapshot implements AutoCloseable {
         return schema.column(name).orElseThrow(() -> new RheiException("table " + schema.table() + " has no column " + name));
     }
 
+    public BatchStream scan(List<String> columns, BufferAllocator allocator) {
+        return scan(columns, ScanFilter.ALL, allocator);
+    }
+
     /**
-     * The live rows, one batch per data file, with only {@code columns} (in that order, in the current schema's
-     * types; columns added after a file was written read as NULL). Each batch is allocated from (or transferred
-     * to) {@code allocator} and belongs to the caller, who closes it. Files without deletions and in the current
-     * types are handed over without copying.
+     * The live rows with only {@code columns} (in that order, in the current schema's types; columns added after a
+     * file was written read as NULL), batch by batch. Each batch is allocated from (or transferred to)
+     * {@code allocator} and belongs to the caller, who closes it. {@code filter} is pushed into the files where
+     * they can evaluate it; rows it rejects may still be returned. Closing the snapshot closes its open scans.
      */
-    public Iterator<VectorSchemaRoot> scan(List<String> columns, BufferAllocator allocator) {
+    public synchronized BatchStream scan(List<String> columns, ScanFilter filter, BufferAllocator allocator) {
+        if (closed) {
+            throw new IllegalStateException("snapshot of " + schema.table() + " is closed");
+        }
         List<Column> wanted = new ArrayList<>(columns.size());
         for (String c : columns) {
             wanted.add(column(c));
         }
-        return new Iterator<>() {
-            private int next = nextNonEmpty(0);
-
-            private int nextNonEmpty(int from) {
-                int i = from;
-                while (i < segments.size() && segments.get(i).liveRows() == 0) {
-                    i++;
-                }
-                return i;
-            }
+        BatchStream scan = new BatchStream() {
+            private int nextSegment;
+            private BatchStream current;
 
             @Override
             public boolean hasNext() {
-                return next < segments.size();
+                while (current == null || !current.hasNext()) {
+                    if (current != null) {
+                        current.close();
+                        current = null;
+                    }
+                    while (nextSegment < segments.size() && segments.get(nextSegment).liveRows() == 0) {
+                        nextSegment++;
+                    }
+                    if (nextSegment >= segments.size()) {
+                        return false;
+                    }
+                    current = read(segments.get(nextSegment++), wanted, filter, allocator);
+                }
+                return true;
             }
 
             @Override
@@ -99,80 +120,140 @@ public final class TableSnapshot implements AutoCloseable {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Segment s = segments.get(next);
-                next = nextNonEmpty(next + 1);
-                return read(s, wanted, allocator);
+                return current.next();
+            }
+
+            @Override
+            public void close() {
+                if (current != null) {
+                    current.close();
+                    current = null;
+                }
+                nextSegment = segments.size();
+            }
+        };
+        openScans.add(scan);
+        return scan;
+    }
+
+    /** One file's live rows as {@code wanted} columns in the current types. */
+    static BatchStream read(Segment s, List<Column> wanted, ScanFilter filter, BufferAllocator allocator) {
+        TableSchema fs = s.file().schema();
+        List<String> stored = new ArrayList<>();
+        for (Column c : wanted) {
+            if (fs.position(c.name()).isPresent() && !stored.contains(c.name())) {
+                stored.add(c.name());
+            }
+        }
+        BatchStream raw = s.file().read(stored, s.deleted(), onlyStoredColumns(filter, fs), allocator);
+        return new BatchStream() {
+            @Override
+            public boolean hasNext() {
+                return raw.hasNext();
+            }
+
+            @Override
+            public VectorSchemaRoot next() {
+                try (VectorSchemaRoot batch = raw.next()) {
+                    return adapt(batch, stored, fs, wanted, allocator);
+                }
+            }
+
+            @Override
+            public void close() {
+                raw.close();
             }
         };
     }
 
-    static VectorSchemaRoot read(Segment s, List<Column> wanted, BufferAllocator allocator) {
-        DataFile f = s.file();
-        int live = s.liveRows();
+    /** A filter on columns this file has, in this file's types: anything else is left to the query engine. */
+    private static ScanFilter onlyStoredColumns(ScanFilter filter, TableSchema fs) {
+        if (filter instanceof ScanFilter.And and) {
+            return ScanFilter.and(and.terms().stream().map(t -> onlyStoredColumns(t, fs)).toList());
+        }
+        if (filter instanceof ScanFilter.Compare c) {
+            return fs.column(c.column()).isPresent() ? filter : ScanFilter.ALL;
+        }
+        if (filter instanceof ScanFilter.IsNull n) {
+            return fs.column(n.column()).isPresent() ? filter : ScanFilter.ALL;
+        }
+        return filter;
+    }
+
+    /** Turns a batch of stored columns into the wanted columns: moved over when the type is unchanged. */
+    private static VectorSchemaRoot adapt(VectorSchemaRoot batch, List<String> stored, TableSchema fs, List<Column> wanted,
+                                          BufferAllocator allocator) {
+        int rows = batch.getRowCount();
         List<FieldVector> out = new ArrayList<>(wanted.size());
+        boolean[] moved = new boolean[stored.size()];
         try {
             for (Column c : wanted) {
-                out.add(column(f, s, c, live, allocator));
+                int pos = stored.indexOf(c.name());
+                FieldVector source = pos < 0 ? null : batch.getVector(pos);
+                if (pos >= 0 && moved[pos]) { // the same column asked for twice: copy the first
+                    source = out.get(wanted.indexOf(c));
+                }
+                FieldVector v = column(source, pos >= 0 && !moved[pos], fs, c, rows, allocator);
+                if (pos >= 0) {
+                    moved[pos] = true;
+                }
+                out.add(v);
             }
         } catch (RuntimeException e) {
             out.forEach(FieldVector::close);
             throw e;
         }
         VectorSchemaRoot root = new VectorSchemaRoot(out);
-        root.setRowCount(live);
+        root.setRowCount(rows);
         return root;
     }
 
-    private static FieldVector column(DataFile f, Segment s, Column c, int live, BufferAllocator allocator) {
-        TableSchema fs = f.schema();
-        Field field = ArrowSchemas.field(c);
-        int pos = fs.position(c.name()).orElse(-1);
-        FieldVector target = field.createVector(allocator);
-        if (pos < 0) { // added after this file was written
-            target.allocateNew();
-            for (int i = 0; i < live; i++) {
-                target.setNull(i);
-            }
-            target.setValueCount(live);
-            return target;
-        }
-        FieldVector source = f.root().getVector(pos);
-        Column stored = fs.column(pos);
-        if (stored.type().equals(c.type())) {
-            if (s.deleted().isEmpty()) {
-                target.close();
-                TransferPair tp = source.getTransferPair(allocator);
-                tp.splitAndTransfer(0, f.rowCount());
-                return (FieldVector) tp.getTo();
-            }
-            target.allocateNew();
-            int out = 0;
-            for (int row = 0; row < f.rowCount(); row++) {
-                if (!s.deleted().contains(row)) {
-                    target.copyFromSafe(row, out++, source);
+    private static FieldVector column(FieldVector source, boolean mayMove, TableSchema fs, Column c, int rows,
+                                      BufferAllocator allocator) {
+        FieldVector target = ArrowSchemas.field(c).createVector(allocator);
+        try {
+            target.setInitialCapacity(rows);
+            if (source == null) { // added after this file was written
+                target.allocateNew();
+                for (int i = 0; i < rows; i++) {
+                    target.setNull(i);
                 }
+                target.setValueCount(rows);
+                return target;
             }
-            target.setValueCount(out);
+            Column storedColumn = fs.column(c.name()).orElseThrow();
+            if (storedColumn.type().equals(c.type())) {
+                if (mayMove) {
+                    source.makeTransferPair(target).transfer();
+                    return target;
+                }
+                target.allocateNew();
+                for (int r = 0; r < rows; r++) {
+                    target.copyFromSafe(r, r, source);
+                }
+                target.setValueCount(rows);
+                return target;
+            }
+            // widened since the file was written: convert value by value
+            target.allocateNew();
+            for (int r = 0; r < rows; r++) {
+                Object v = ArrowValues.get(source, r, storedColumn.type());
+                ArrowValues.set(target, r, c.type(), SchemaEvolution.widen(v, storedColumn.type(), c.type()));
+            }
+            target.setValueCount(rows);
             return target;
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
         }
-        // widened since the file was written: convert value by value
-        target.allocateNew();
-        int out = 0;
-        for (int row = 0; row < f.rowCount(); row++) {
-            if (!s.deleted().contains(row)) {
-                Object v = ArrowValues.get(source, row, stored.type());
-                ArrowValues.set(target, out++, c.type(), SchemaEvolution.widen(v, stored.type(), c.type()));
-            }
-        }
-        target.setValueCount(out);
-        return target;
     }
-
 
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            openScans.forEach(BatchStream::close);
+            openScans.clear();
             for (Segment s : segments) {
                 s.file().release();
             }

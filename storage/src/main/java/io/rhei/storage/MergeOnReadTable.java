@@ -22,19 +22,22 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
- * One table held as immutable Arrow batches in memory, merge-on-read: a commit appends one new data file with the
+ * One table as immutable data files plus deletion vectors, merge-on-read: a commit writes one new file with the
  * batch's inserted and updated rows and marks the rows they replace (and deleted rows) in the deletion vectors of
- * the older files, so its cost follows the size of the change, not of the table. A primary-key index (key to
- * file and row) finds the row a change replaces. Compaction merges small files and drops deleted rows.
+ * older files, so its cost follows the size of the change, not of the table. A primary-key index (key to file and
+ * row, rebuilt from the key columns when a durable table is opened) finds the row a change replaces. Compaction
+ * merges small files and drops deleted rows. Where the files live, and how a commit is made durable, is the
+ * {@link TableFiles}' business.
  *
  * <p>One writer (the sync engine) calls {@link #apply} and {@link #evolve}; any thread may take
- * {@link #snapshot}s. A commit publishes its new state with one volatile write, after everything that can fail,
- * so a failed batch changes nothing.
+ * {@link #snapshot}s. A commit is published with one volatile write after everything that can fail (including
+ * the durable commit), so a failed batch changes nothing.
  */
-final class InMemoryTable {
-    private static final Logger LOG = LoggerFactory.getLogger(InMemoryTable.class);
+final class MergeOnReadTable {
+    private static final Logger LOG = LoggerFactory.getLogger(MergeOnReadTable.class);
 
     /** What readers see: replaced as a whole at every commit. */
     private record State(TableSchema schema, long appliedSeq, List<Segment> segments) {
@@ -42,14 +45,34 @@ final class InMemoryTable {
 
     private final BufferAllocator allocator;
     private final StorageConfig config;
+    private final TableFiles files;
     private final Map<RowKey, Long> index = new HashMap<>();
     private volatile State state;
-    private int nextFileId = 1;
+    private long nextFileId;
 
-    InMemoryTable(TableSchema schema, long seq, BufferAllocator allocator, StorageConfig config) {
+    /** A new, empty table; nothing is stored until the first commit. */
+    static MergeOnReadTable create(TableSchema schema, long seq, BufferAllocator allocator, StorageConfig config, TableFiles files) {
+        MergeOnReadTable t = new MergeOnReadTable(allocator, config, files, new State(schema, seq, List.of()), 1);
+        t.commitAndPublish(schema, seq, List.of());
+        return t;
+    }
+
+    /** A table opened from its last commit; rebuilds the key index from the files' key columns. */
+    static MergeOnReadTable open(TableFiles.TableCommit committed, BufferAllocator allocator, StorageConfig config, TableFiles files) {
+        MergeOnReadTable t = new MergeOnReadTable(allocator, config, files,
+                new State(committed.schema(), committed.appliedSeq(), committed.segments()), committed.nextFileId());
+        for (Segment s : committed.segments()) {
+            t.indexFile(s, committed.schema());
+        }
+        return t;
+    }
+
+    private MergeOnReadTable(BufferAllocator allocator, StorageConfig config, TableFiles files, State state, long nextFileId) {
         this.allocator = allocator;
         this.config = config;
-        this.state = new State(schema, seq, List.of());
+        this.files = files;
+        this.state = state;
+        this.nextFileId = nextFileId;
     }
 
     TableSchema schema() {
@@ -64,7 +87,7 @@ final class InMemoryTable {
     void evolve(TableSchema next, long seq) {
         State s = state;
         SchemaEvolution.between(s.schema(), next); // throws SchemaException naming the table and columns when refused
-        state = new State(next, Math.max(seq, s.appliedSeq()), s.segments());
+        commitAndPublish(next, Math.max(seq, s.appliedSeq()), s.segments());
         LOG.info("table {} now at schema version {}", next.table(), next.version());
     }
 
@@ -99,20 +122,19 @@ final class InMemoryTable {
                     + " but the table is at version " + schema.version());
         }
         if (batch.isEmpty()) {
-            state = new State(schema, batch.lastSeq(), s.segments());
+            commitAndPublish(schema, batch.lastSeq(), s.segments());
             return;
         }
         boolean truncate = batch.truncateFirst();
         List<Segment> base = truncate ? List.of() : s.segments();
-        Map<Integer, RoaringBitmap> newDeletes = new HashMap<>();
+        Map<Long, RoaringBitmap> newDeletes = new HashMap<>();
         Map<RowKey, Long> indexChanges = new HashMap<>();
         List<Row> appended = new ArrayList<>();
         List<RowKey> appendedKeys = new ArrayList<>();
         for (RowChange c : batch.changes()) {
             Long loc = truncate ? null : index.get(c.key());
             if (loc != null) {
-                int fileId = (int) (loc >>> 32);
-                newDeletes.computeIfAbsent(fileId, f -> new RoaringBitmap()).add((int) (long) loc);
+                newDeletes.computeIfAbsent(loc >>> 32, f -> new RoaringBitmap()).add((int) (long) loc);
             }
             if (c.kind() == RowChange.Kind.DELETE) {
                 indexChanges.put(c.key(), null);
@@ -138,19 +160,32 @@ final class InMemoryTable {
             if (merged.getCardinality() == seg.file().rowCount()) {
                 dropped.add(seg.file());
             } else {
-                next.add(new Segment(seg.file(), merged));
+                next.add(new Segment(seg.file(), merged, null));
             }
         }
         if (file != null) {
-            next.add(new Segment(file, new RoaringBitmap()));
+            next.add(new Segment(file));
+        }
+        if (truncate) {
+            s.segments().forEach(seg -> dropped.add(seg.file()));
+        }
+        try {
+            commitAndPublish(schema, batch.lastSeq(), next);
+        } catch (RuntimeException e) {
+            if (file != null) {
+                file.retire();
+                file.release();
+            }
+            throw e;
+        }
+        // Published: the index follows (nothing below can fail).
+        if (truncate) {
+            index.clear();
+        }
+        if (file != null) {
             for (int row = 0; row < appendedKeys.size(); row++) {
                 indexChanges.put(appendedKeys.get(row), location(file.id(), row));
             }
-        }
-        // Publish: nothing below can fail.
-        if (truncate) {
-            s.segments().forEach(seg -> dropped.add(seg.file()));
-            index.clear();
         }
         indexChanges.forEach((k, v) -> {
             if (v == null) {
@@ -159,10 +194,22 @@ final class InMemoryTable {
                 index.put(k, v);
             }
         });
-        state = new State(schema, batch.lastSeq(), List.copyOf(next));
-        dropped.forEach(DataFile::release);
-        if (next.size() > config.compactionMaxFiles()) {
+        drop(dropped);
+        if (state.segments().size() > config.compactionMaxFiles()) {
             compact();
+        }
+    }
+
+    /** Commits durably (where the files are durable), then makes the new state what readers see. */
+    private void commitAndPublish(TableSchema schema, long appliedSeq, List<Segment> segments) {
+        List<Segment> committed = files.commit(new TableFiles.TableCommit(schema, appliedSeq, nextFileId, List.copyOf(segments)));
+        state = new State(schema, appliedSeq, List.copyOf(committed));
+    }
+
+    private static void drop(List<DataFile> dropped) {
+        for (DataFile f : dropped) {
+            f.retire();
+            f.release();
         }
     }
 
@@ -171,21 +218,21 @@ final class InMemoryTable {
             throw new RheiException("update of " + schema.table() + " key " + c.key() + " (sequence " + c.seq()
                     + ") leaves TOASTed columns unchanged, but the table holds no row with that key to take them from");
         }
-        DataFile f = fileById(base, (int) (loc >>> 32));
+        DataFile f = fileById(base, loc >>> 32);
         int r = (int) (long) loc;
         Object[] values = row.toArray();
         for (int i = 0; i < values.length; i++) {
             if (values[i] == Unchanged.VALUE) {
                 Column col = schema.column(i);
                 int pos = f.schema().position(col.name()).orElse(-1);
-                Object old = pos < 0 ? null : ArrowValues.get(f.root().getVector(pos), r, f.schema().column(pos).type());
+                Object old = pos < 0 ? null : f.value(r, pos, allocator);
                 values[i] = pos < 0 ? null : SchemaEvolution.widen(old, f.schema().column(pos).type(), col.type());
             }
         }
         return Row.wrap(values);
     }
 
-    private static DataFile fileById(List<Segment> segments, int id) {
+    private static DataFile fileById(List<Segment> segments, long id) {
         for (Segment s : segments) {
             if (s.file().id() == id) {
                 return s.file();
@@ -220,15 +267,58 @@ final class InMemoryTable {
                 }
             }
             root.setRowCount(rows.size());
-            return new DataFile(nextFileId++, schema, root);
         } catch (RuntimeException e) {
             root.close();
             throw e;
         }
+        return files.write(takeFileId(), schema, root);
     }
 
-    private static long location(int fileId, int row) {
-        return ((long) fileId << 32) | (row & 0xffffffffL);
+    private long takeFileId() {
+        if (nextFileId >= Integer.MAX_VALUE) {
+            throw new RheiException("table " + state.schema().table() + " has used up its file ids; rebuild it with rhei replay");
+        }
+        return nextFileId++;
+    }
+
+    private static long location(long fileId, int row) {
+        return (fileId << 32) | (row & 0xffffffffL);
+    }
+
+    /** Adds the live rows of one file to the key index (keyless tables: the whole row is the key). */
+    private void indexFile(Segment seg, TableSchema current) {
+        DataFile f = seg.file();
+        TableSchema fs = f.schema();
+        List<Column> keyColumns = current.hasPrimaryKey()
+                ? current.primaryKey().stream().map(k -> current.column(k).orElseThrow()).toList()
+                : current.columns();
+        List<String> names = keyColumns.stream().map(Column::name).filter(n -> fs.position(n).isPresent()).toList();
+        int row = 0;
+        try (BatchStream batches = f.read(names, new RoaringBitmap(), ScanFilter.ALL, allocator)) {
+            while (batches.hasNext()) {
+                try (VectorSchemaRoot b = batches.next()) {
+                    for (int r = 0; r < b.getRowCount(); r++, row++) {
+                        if (seg.deleted().contains(row)) {
+                            continue;
+                        }
+                        Object[] key = new Object[keyColumns.size()];
+                        for (int k = 0; k < key.length; k++) {
+                            Column want = keyColumns.get(k);
+                            int pos = names.indexOf(want.name());
+                            if (pos >= 0) {
+                                Column stored = fs.column(want.name()).orElseThrow();
+                                key[k] = SchemaEvolution.widen(ArrowValues.get(b.getVector(pos), r, stored.type()), stored.type(), want.type());
+                            }
+                        }
+                        index.put(RowKey.wrap(key), location(f.id(), row));
+                    }
+                }
+            }
+        }
+        if (row != f.rowCount()) {
+            throw new RheiException("data file " + f.id() + " of " + current.table() + " has " + row + " rows but its manifest says "
+                    + f.rowCount() + " (" + files.describe() + ")");
+        }
     }
 
     /**
@@ -260,18 +350,25 @@ final class InMemoryTable {
         TableSchema schema = s.schema();
         VectorSchemaRoot merged = VectorSchemaRoot.create(ArrowSchemas.schema(schema), allocator);
         try {
-            merged.allocateNew();
+            for (FieldVector v : merged.getFieldVectors()) {
+                v.setInitialCapacity((int) rows);
+                v.allocateNew();
+            }
             int out = 0;
             for (Segment seg : chosen) {
-                try (VectorSchemaRoot part = TableSnapshot.read(seg, schema.columns(), allocator)) {
-                    for (int c = 0; c < schema.columnCount(); c++) {
-                        FieldVector to = merged.getVector(c);
-                        FieldVector from = part.getVector(c);
-                        for (int r = 0; r < part.getRowCount(); r++) {
-                            to.copyFromSafe(r, out + r, from);
+                try (BatchStream parts = TableSnapshot.read(seg, schema.columns(), ScanFilter.ALL, allocator)) {
+                    while (parts.hasNext()) {
+                        try (VectorSchemaRoot part = parts.next()) {
+                            for (int c = 0; c < schema.columnCount(); c++) {
+                                FieldVector to = merged.getVector(c);
+                                FieldVector from = part.getVector(c);
+                                for (int r = 0; r < part.getRowCount(); r++) {
+                                    to.copyFromSafe(r, out + r, from);
+                                }
+                            }
+                            out += part.getRowCount();
                         }
                     }
-                    out += part.getRowCount();
                 }
             }
             merged.setRowCount(out);
@@ -279,22 +376,31 @@ final class InMemoryTable {
             merged.close();
             throw e;
         }
-        DataFile file = new DataFile(nextFileId++, schema, merged);
-        int[] keyPos = schema.hasPrimaryKey() ? schema.keyPositions()
-                : java.util.stream.IntStream.range(0, schema.columnCount()).toArray(); // keyless: the whole row is the key
-        for (int r = 0; r < merged.getRowCount(); r++) {
+        int mergedRows = merged.getRowCount();
+        Map<RowKey, Long> reindexed = new HashMap<>(mergedRows * 2);
+        int[] keyPos = schema.hasPrimaryKey() ? schema.keyPositions() : IntStream.range(0, schema.columnCount()).toArray();
+        for (int r = 0; r < mergedRows; r++) {
             Object[] key = new Object[keyPos.length];
             for (int k = 0; k < keyPos.length; k++) {
                 key[k] = ArrowValues.get(merged.getVector(keyPos[k]), r, schema.column(keyPos[k]).type());
             }
-            index.put(RowKey.wrap(key), location(file.id(), r));
+            reindexed.put(RowKey.wrap(key), (long) r);
         }
+        DataFile file = files.write(takeFileId(), schema, merged);
         List<Segment> next = new ArrayList<>(s.segments());
         next.removeAll(chosen);
-        next.add(new Segment(file, new RoaringBitmap()));
-        state = new State(schema, s.appliedSeq(), List.copyOf(next));
-        chosen.forEach(seg -> seg.file().release());
-        LOG.debug("compacted {} files of {} into one of {} rows in {} ms", chosen.size(), schema.table(), merged.getRowCount(),
+        next.add(new Segment(file));
+        try {
+            commitAndPublish(schema, s.appliedSeq(), next);
+        } catch (RuntimeException e) {
+            file.retire();
+            file.release();
+            LOG.warn("compaction of {} could not commit; the table keeps its files: {}", schema.table(), e.getMessage());
+            return;
+        }
+        reindexed.forEach((k, r) -> index.put(k, location(file.id(), (int) (long) r)));
+        drop(chosen.stream().map(Segment::file).toList());
+        LOG.debug("compacted {} files of {} into one of {} rows in {} ms", chosen.size(), schema.table(), mergedRows,
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -307,5 +413,6 @@ final class InMemoryTable {
         state = new State(s.schema(), s.appliedSeq(), List.of());
         s.segments().forEach(seg -> seg.file().release());
         index.clear();
+        files.close();
     }
 }

@@ -1,0 +1,99 @@
+package io.rhei.storage;
+
+import io.rhei.core.RheiException;
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.core.sink.TableChangeBatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tables kept as {@link MergeOnReadTable}s; subclasses say where their files live. Memory is taken from a child
+ * of the allocator given here and returned on {@link #close}.
+ */
+abstract class MergeOnReadStorage implements TableStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(MergeOnReadStorage.class);
+    protected final BufferAllocator allocator;
+    protected final StorageConfig config;
+    private final ConcurrentHashMap<TableId, MergeOnReadTable> tables = new ConcurrentHashMap<>();
+
+    MergeOnReadStorage(BufferAllocator parent, String name, StorageConfig config) {
+        this.allocator = parent.newChildAllocator(name, 0, Long.MAX_VALUE);
+        this.config = config;
+    }
+
+    /** The files of a table being created. */
+    protected abstract TableFiles filesForNewTable(TableSchema schema);
+
+    /** Adds a table opened from storage. */
+    protected final void opened(MergeOnReadTable table) {
+        tables.put(table.schema().table(), table);
+    }
+
+    @Override
+    public void ensureTable(TableSchema schema, long seq) {
+        MergeOnReadTable t = tables.get(schema.table());
+        if (t == null) {
+            tables.put(schema.table(), MergeOnReadTable.create(schema, seq, allocator, config, filesForNewTable(schema)));
+            LOG.info("created table {} (schema version {})", schema.table(), schema.version());
+        } else if (schema.version() > t.schema().version()) {
+            t.evolve(schema, seq);
+        }
+    }
+
+    @Override
+    public Optional<TableSchema> schema(TableId table) {
+        MergeOnReadTable t = tables.get(table);
+        return t == null ? Optional.empty() : Optional.of(t.schema());
+    }
+
+    @Override
+    public Set<TableId> tables() {
+        return Set.copyOf(tables.keySet());
+    }
+
+    @Override
+    public void apply(TableChangeBatch batch) {
+        table(batch.schema().table()).apply(batch);
+    }
+
+    @Override
+    public long appliedSeq(TableId table) {
+        MergeOnReadTable t = tables.get(table);
+        return t == null ? 0 : t.appliedSeq();
+    }
+
+    @Override
+    public TableSnapshot snapshot(TableId table) {
+        MergeOnReadTable t = tables.get(table);
+        if (t == null) {
+            throw new RheiException("no table " + table + " (tables: " + tables.keySet() + ")");
+        }
+        return t.snapshot();
+    }
+
+    private MergeOnReadTable table(TableId id) {
+        MergeOnReadTable t = tables.get(id);
+        if (t == null) {
+            throw new IllegalStateException("table " + id + " does not exist: ensureTable first");
+        }
+        return t;
+    }
+
+    /** Data files of a table (compaction keeps this bounded). */
+    public int fileCount(TableId table) {
+        return table(table).fileCount();
+    }
+
+    @Override
+    public void close() {
+        tables.values().forEach(MergeOnReadTable::close);
+        tables.clear();
+        allocator.close();
+    }
+}

@@ -1,0 +1,247 @@
+package io.rhei.storage;
+
+import io.rhei.core.RheiException;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.storage.objectstore.ObjectExistsException;
+import io.rhei.storage.objectstore.ObjectStore;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One table's directory in a local directory or bucket:
+ * <pre>
+ * tables/&lt;schema.table&gt;/manifests/&lt;version, 20 digits&gt;.manifest   the commits; the highest version is the table
+ * tables/&lt;schema.table&gt;/data/&lt;uuid&gt;.vortex                       immutable data files
+ * tables/&lt;schema.table&gt;/deletes/&lt;uuid&gt;.dv                        deletion vectors written by one commit
+ * </pre>
+ * A commit writes its new data file and (when rows were deleted) one deletion-vector object, then publishes the
+ * next manifest version with a write that fails if that version exists. A crash before the manifest leaves only
+ * unreferenced objects, collected at the next open after a grace period; readers never see them.
+ */
+final class VortexTableFiles implements TableFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(VortexTableFiles.class);
+    static final String TABLES = "tables/";
+    private static final String MANIFESTS = "manifests/";
+    private static final String MANIFEST_SUFFIX = ".manifest";
+    /** Older manifests kept for readers in other processes that opened one a moment ago. */
+    private static final int KEEP_MANIFESTS = 8;
+
+    private final ObjectStore store;
+    private final String dir;
+    private final BufferAllocator allocator;
+    private final DelayedDeleter deleter;
+    private long version;
+    private Set<String> liveDeletionVectors = Set.of();
+
+    private VortexTableFiles(ObjectStore store, String dir, BufferAllocator allocator, DelayedDeleter deleter, long version) {
+        this.store = store;
+        this.dir = dir;
+        this.allocator = allocator;
+        this.deleter = deleter;
+        this.version = version;
+    }
+
+    static String directoryOf(io.rhei.core.model.TableId table) {
+        return TABLES + java.net.URLEncoder.encode(table.toString(), java.nio.charset.StandardCharsets.UTF_8) + "/";
+    }
+
+    /** Files for a table that does not exist yet (its first commit creates version 1). */
+    static VortexTableFiles create(ObjectStore store, TableSchema schema, BufferAllocator allocator, DelayedDeleter deleter) {
+        String dir = directoryOf(schema.table());
+        if (!store.list(dir + MANIFESTS).isEmpty()) {
+            throw new RheiException(store.describe() + " already holds table " + schema.table() + " but it was not opened");
+        }
+        return new VortexTableFiles(store, dir, allocator, deleter, 0);
+    }
+
+    /** The files and last committed state of the table stored under {@code dir}; collects what no commit uses. */
+    static Opened open(ObjectStore store, String dir, BufferAllocator allocator, DelayedDeleter deleter) {
+        List<ObjectStore.ObjectInfo> objects = store.list(dir);
+        long latest = 0;
+        for (ObjectStore.ObjectInfo o : objects) {
+            latest = Math.max(latest, manifestVersion(o.key(), dir));
+        }
+        if (latest == 0) {
+            return null;
+        }
+        String manifestKey = manifestKey(dir, latest);
+        Manifest.Decoded decoded = Manifest.decode(store.get(manifestKey), store.describe() + " " + manifestKey);
+        Manifest m = decoded.manifest();
+        VortexTableFiles files = new VortexTableFiles(store, dir, allocator, deleter, latest);
+        Map<String, byte[]> blobs = new HashMap<>();
+        List<Segment> segments = new ArrayList<>(m.files().size());
+        Set<String> referenced = new HashSet<>();
+        referenced.add(manifestKey);
+        for (Manifest.FileEntry f : m.files()) {
+            TableSchema schema = decoded.schemas().get(f.schemaVersion());
+            RoaringBitmap deleted = new RoaringBitmap();
+            if (f.deletes() != null) {
+                byte[] blob = blobs.computeIfAbsent(f.deletes().key(), store::get);
+                deleted = readBitmap(blob, f.deletes(), store.describe());
+                referenced.add(f.deletes().key());
+            }
+            referenced.add(f.key());
+            segments.add(new Segment(files.dataFile(f.id(), schema, f.rowCount(), f.key()), deleted, f.deletes()));
+        }
+        files.liveDeletionVectors = deletionVectorKeys(segments);
+        files.collectGarbage(objects, referenced, latest);
+        return new Opened(files, new TableCommit(m.schema(), m.appliedSeq(), m.nextFileId(), segments));
+    }
+
+    record Opened(VortexTableFiles files, TableCommit state) {
+    }
+
+    private static long manifestVersion(String key, String dir) {
+        String prefix = dir + MANIFESTS;
+        if (!key.startsWith(prefix) || !key.endsWith(MANIFEST_SUFFIX)) {
+            return 0;
+        }
+        String v = key.substring(prefix.length(), key.length() - MANIFEST_SUFFIX.length());
+        return v.chars().allMatch(Character::isDigit) && !v.isEmpty() ? Long.parseLong(v) : 0;
+    }
+
+    private static String manifestKey(String dir, long version) {
+        return dir + MANIFESTS + String.format("%020d", version) + MANIFEST_SUFFIX;
+    }
+
+    /** Unreferenced data and deletion-vector objects, temporaries and old manifests, once past the grace period. */
+    private void collectGarbage(List<ObjectStore.ObjectInfo> objects, Set<String> referenced, long latest) {
+        long cutoff = System.currentTimeMillis() - deleter.grace().toMillis();
+        int collected = 0;
+        for (ObjectStore.ObjectInfo o : objects) {
+            long v = manifestVersion(o.key(), dir);
+            boolean garbage = v > 0 ? v <= latest - KEEP_MANIFESTS : !referenced.contains(o.key()) && o.lastModifiedMillis() < cutoff;
+            if (garbage) {
+                deleter.deleteNow(o.key());
+                collected++;
+            }
+        }
+        if (collected > 0) {
+            LOG.info("collected {} unused objects of {} in {}", collected, dir, store.describe());
+        }
+    }
+
+    private VortexDataFile dataFile(long id, TableSchema schema, int rows, String key) {
+        return new VortexDataFile(id, schema, rows, key, store.vortexUri(key), store.vortexOptions(), deleter::deleteLater);
+    }
+
+    @Override
+    public DataFile write(long fileId, TableSchema schema, VectorSchemaRoot rows) {
+        String key = dir + "data/" + UUID.randomUUID() + ".vortex";
+        try (rows) {
+            VortexIO.write(store.vortexUri(key), store.vortexOptions(), rows, allocator);
+            return dataFile(fileId, schema, rows.getRowCount(), key);
+        } catch (RuntimeException e) {
+            deleter.deleteLater(key);
+            throw new RheiException("table " + schema.table() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Segment> commit(TableCommit commit) {
+        List<Segment> segments = persistDeletionVectors(commit.segments());
+        Map<Integer, TableSchema> schemas = new HashMap<>();
+        schemas.put(commit.schema().version(), commit.schema());
+        List<Manifest.FileEntry> entries = new ArrayList<>(segments.size());
+        for (Segment s : segments) {
+            VortexDataFile f = (VortexDataFile) s.file();
+            schemas.put(f.schema().version(), f.schema());
+            entries.add(new Manifest.FileEntry(f.id(), f.key(), f.rowCount(), f.schema().version(), s.stored(), s.deleted().getCardinality()));
+        }
+        Manifest m = new Manifest(version + 1, commit.schema(), commit.appliedSeq(), commit.nextFileId(), entries);
+        String key = manifestKey(dir, m.version());
+        try {
+            store.putIfAbsent(key, m.encode(schemas));
+        } catch (ObjectExistsException e) {
+            throw new RheiException("table " + commit.schema().table() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            segments.stream().filter(s -> s.stored() != null && !liveDeletionVectors.contains(s.stored().key()))
+                    .map(s -> s.stored().key()).distinct().forEach(deleter::deleteLater);
+            throw new RheiException("table " + commit.schema().table() + ": commit of sequence " + commit.appliedSeq()
+                    + " failed, the table stays at its last commit: " + e.getMessage(), e);
+        }
+        version = m.version();
+        Set<String> live = deletionVectorKeys(segments);
+        for (String old : liveDeletionVectors) {
+            if (!live.contains(old)) {
+                deleter.deleteLater(old);
+            }
+        }
+        liveDeletionVectors = live;
+        if (version > KEEP_MANIFESTS) {
+            deleter.deleteLater(manifestKey(dir, version - KEEP_MANIFESTS));
+        }
+        return segments;
+    }
+
+    /** Writes the deletion vectors this commit changed into one object; the segments then point into it. */
+    private List<Segment> persistDeletionVectors(List<Segment> segments) {
+        if (segments.stream().noneMatch(Segment::unpersistedDeletes)) {
+            return segments;
+        }
+        String key = dir + "deletes/" + UUID.randomUUID() + ".dv";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Segment> out = new ArrayList<>(segments.size());
+        try (DataOutputStream data = new DataOutputStream(bytes)) {
+            for (Segment s : segments) {
+                if (!s.unpersistedDeletes()) {
+                    out.add(s);
+                    continue;
+                }
+                s.deleted().runOptimize();
+                int offset = data.size();
+                s.deleted().serialize(data);
+                out.add(new Segment(s.file(), s.deleted(), new DeletionVectorRef(key, offset, data.size() - offset)));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // in memory
+        }
+        store.put(key, bytes.toByteArray());
+        return out;
+    }
+
+    private static RoaringBitmap readBitmap(byte[] blob, DeletionVectorRef ref, String where) {
+        RoaringBitmap b = new RoaringBitmap();
+        try {
+            b.deserialize(new DataInputStream(new ByteArrayInputStream(blob, (int) ref.offset(), ref.length())));
+        } catch (IOException | RuntimeException e) {
+            throw new RheiException("deletion vector " + ref.key() + " in " + where + " is damaged: " + e, e);
+        }
+        return b;
+    }
+
+    private static Set<String> deletionVectorKeys(List<Segment> segments) {
+        Set<String> keys = new HashSet<>();
+        for (Segment s : segments) {
+            if (s.stored() != null) {
+                keys.add(s.stored().key());
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public String describe() {
+        return store.describe() + " " + dir;
+    }
+
+    @Override
+    public void close() {
+    }
+}

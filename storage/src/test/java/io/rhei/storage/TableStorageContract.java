@@ -1,0 +1,228 @@
+package io.rhei.storage;
+
+import io.rhei.core.RheiException;
+import io.rhei.core.model.Row;
+import io.rhei.core.model.RowKey;
+import io.rhei.core.model.TableId;
+import io.rhei.core.model.Unchanged;
+import io.rhei.core.schema.Column;
+import io.rhei.core.schema.ColumnType;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.core.sink.RowChange;
+import io.rhei.core.sink.TableChangeBatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every storage mode must do, run against memory ({@link InMemoryStorageTest}), a local directory
+ * ({@link LocalVortexStorageTest}) and S3 ({@link S3VortexStorageTest}). Durable modes are also closed and
+ * reopened along the way: the reopened table must be exactly the last commit.
+ */
+abstract class TableStorageContract {
+    private static final TableId T = TableId.parse("shop.items");
+    protected BufferAllocator root;
+    protected TableStorage storage;
+    private long seq;
+
+    /** Opens the storage under test (again, for durable modes: the same location). */
+    protected abstract TableStorage open(BufferAllocator allocator, StorageConfig config);
+
+    protected abstract boolean durable();
+
+    protected StorageConfig config() {
+        return new StorageConfig("memory:", 4, 1000, 0.5);
+    }
+
+    @BeforeEach
+    void openStorage() {
+        root = new RootAllocator();
+        storage = open(root, config());
+    }
+
+    @AfterEach
+    void closeStorage() {
+        storage.close();
+        assertEquals(0, root.getAllocatedMemory(), "every Arrow buffer released");
+        root.close();
+    }
+
+    /** Closes and opens again (durable modes); the caller checks the state survived. */
+    protected void reopen() {
+        storage.close();
+        storage = open(root, config());
+    }
+
+    private int fileCount() {
+        return ((MergeOnReadStorage) storage).fileCount(T);
+    }
+
+    static Map<RowKey, Row> rows(TableSnapshot snap, BufferAllocator allocator) {
+        TableSchema schema = snap.schema();
+        List<String> names = schema.columns().stream().map(Column::name).toList();
+        Map<RowKey, Row> out = new HashMap<>();
+        for (Iterator<VectorSchemaRoot> it = snap.scan(names, allocator); it.hasNext(); ) {
+            try (VectorSchemaRoot b = it.next()) {
+                for (int r = 0; r < b.getRowCount(); r++) {
+                    Object[] v = new Object[names.size()];
+                    for (int c = 0; c < v.length; c++) {
+                        v[c] = ArrowValues.get(b.getVector(c), r, schema.column(c).type());
+                    }
+                    Row row = Row.wrap(v);
+                    Row previous = out.put(schema.keyOf(row), row);
+                    assertEquals(null, previous, "key " + schema.keyOf(row) + " appears twice in one snapshot");
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<RowKey, Row> current() {
+        try (TableSnapshot s = storage.snapshot(T)) {
+            return rows(s, root);
+        }
+    }
+
+    private TableChangeBatch batch(TableSchema schema, boolean truncate, List<RowChange> changes) {
+        long first = seq + 1;
+        seq += Math.max(1, changes.size());
+        return new TableChangeBatch(schema, truncate, changes, first, seq, changes.size());
+    }
+
+    @Test
+    void everyTypeWithNullsRoundTrips() {
+        TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT64).column("b", ColumnType.BOOLEAN)
+                .column("i2", ColumnType.INT16).column("i4", ColumnType.INT32).column("f4", ColumnType.FLOAT32)
+                .column("f8", ColumnType.FLOAT64).column("n", ColumnType.decimal(20, 6)).column("t", ColumnType.TEXT)
+                .column("by", ColumnType.BYTES).column("d", ColumnType.DATE).column("tm", ColumnType.TIME)
+                .column("ts", ColumnType.TIMESTAMP).column("tz", ColumnType.TIMESTAMPTZ).column("u", ColumnType.UUID)
+                .column("j", ColumnType.JSON).build();
+        storage.ensureTable(schema, 1);
+        Row full = Row.of(1L, true, (short) -32768, Integer.MAX_VALUE, 1.5f, -1e-300, new BigDecimal("12345678901234.123456"),
+                "ünïcødé ✓ 𝄞 " + "x".repeat(100_000), new byte[]{0, -1, 127, -128}, LocalDate.of(2024, 2, 29),
+                LocalTime.of(23, 59, 59, 999_999_000), LocalDateTime.of(1969, 12, 31, 23, 59, 59, 123_456_000),
+                Instant.parse("2026-11-25T06:00:00.654321Z"), UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), "{\"a\": [1, 2]}");
+        Object[] nulls = new Object[schema.columnCount()];
+        nulls[0] = 2L;
+        Row empty = Row.wrap(nulls);
+        storage.apply(batch(schema, false, List.of(RowChange.upsert(RowKey.of(1L), full, 2), RowChange.upsert(RowKey.of(2L), empty, 3))));
+        Map<RowKey, Row> got = current();
+        assertEquals(Map.of(RowKey.of(1L), full, RowKey.of(2L), empty), got);
+        if (durable()) {
+            reopen();
+            assertEquals(Map.of(RowKey.of(1L), full, RowKey.of(2L), empty), current());
+            assertEquals(seq, storage.appliedSeq(T));
+            assertEquals(schema, storage.schema(T).orElseThrow());
+        }
+    }
+
+    @Test
+    void randomBatchesMatchAModelThroughUpsertsDeletesToastTruncatesEvolutionAndCompaction() {
+        Random rnd = new Random(11);
+        TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT32).column("qty", ColumnType.INT16)
+                .column("note", ColumnType.TEXT).build();
+        storage.ensureTable(schema, 0);
+        Map<RowKey, Row> model = new HashMap<>();
+        for (int round = 0; round < 400; round++) {
+            if (round == 150) { // add a column, widen qty: old files are projected, never rewritten
+                List<Column> cols = new ArrayList<>(schema.columns());
+                cols.set(1, new Column("qty", ColumnType.INT64, true, null));
+                cols.add(new Column("price", ColumnType.decimal(10, 2), true, null));
+                TableSchema next = schema.evolve(cols);
+                storage.ensureTable(next, ++seq);
+                Map<RowKey, Row> widened = new HashMap<>();
+                model.forEach((k, r) -> widened.put(k, Row.of(r.get(0), r.get(1) == null ? null : ((Number) r.get(1)).longValue(), r.get(2), null)));
+                model = widened;
+                schema = next;
+            }
+            if (rnd.nextInt(60) == 0) {
+                storage.apply(batch(schema, true, List.of()));
+                model.clear();
+                continue;
+            }
+            Map<RowKey, RowChange> changes = new HashMap<>();
+            int n = 1 + rnd.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                int id = rnd.nextInt(300);
+                RowKey key = RowKey.of(id);
+                int kind = rnd.nextInt(10);
+                if (kind < 2) {
+                    changes.put(key, RowChange.delete(key, seq + 1));
+                } else {
+                    Object qty = rnd.nextInt(8) == 0 ? null : (schema.version() == 1 ? (Object) (short) rnd.nextInt(1000) : (Object) (long) rnd.nextInt(1000));
+                    boolean toast = kind < 4 && model.containsKey(key) && !changes.containsKey(key);
+                    Object note = toast ? Unchanged.VALUE : "n" + rnd.nextInt(50);
+                    Row row = schema.version() == 1 ? Row.of(id, qty, note) : Row.of(id, qty, note, BigDecimal.valueOf(rnd.nextInt(10000), 2));
+                    changes.put(key, RowChange.upsert(key, row, seq + 1));
+                }
+            }
+            // model
+            for (RowChange c : changes.values()) {
+                if (c.kind() == RowChange.Kind.DELETE) {
+                    model.remove(c.key());
+                } else {
+                    model.put(c.key(), c.row().hasUnchanged() ? c.row().fillUnchangedFrom(model.get(c.key())) : c.row());
+                }
+            }
+            TableSnapshot before = storage.snapshot(T);
+            Map<RowKey, Row> beforeRows = rows(before, root);
+            storage.apply(batch(schema, false, new ArrayList<>(changes.values())));
+            assertEquals(beforeRows, rows(before, root), "a snapshot never changes under a commit or compaction");
+            before.close();
+            assertEquals(model, current(), "after round " + round);
+            assertEquals(seq, storage.appliedSeq(T));
+            assertTrue(fileCount() <= 5, "compaction keeps the file count bounded: " + fileCount());
+            if (durable() && round % 37 == 36) { // the reopened table (files, deletion vectors, key index) is the last commit
+                reopen();
+                assertEquals(model, current(), "after reopening at round " + round);
+                assertEquals(seq, storage.appliedSeq(T));
+                assertEquals(schema, storage.schema(T).orElseThrow());
+            }
+        }
+    }
+
+    @Test
+    void replayedBatchIsIgnoredAndAFailedBatchChangesNothing() {
+        TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT32).column("name", ColumnType.TEXT).build();
+        storage.ensureTable(schema, 0);
+        TableChangeBatch b = batch(schema, false, List.of(RowChange.upsert(RowKey.of(1), Row.of(1, "a"), 1)));
+        storage.apply(b);
+        storage.apply(b);
+        assertEquals(1, current().size());
+        long applied = storage.appliedSeq(T);
+        TableChangeBatch bad = batch(schema, false, List.of(RowChange.upsert(RowKey.of(2), Row.of(2, "b"), 2),
+                RowChange.upsert(RowKey.of(3), Row.of(3, 42), 3)));
+        RheiException e = assertThrows(RheiException.class, () -> storage.apply(bad));
+        assertTrue(e.getMessage().contains("shop.items") && e.getMessage().contains("name") && e.getMessage().contains("42"), e.getMessage());
+        assertEquals(Map.of(RowKey.of(1), Row.of(1, "a")), current());
+        assertEquals(applied, storage.appliedSeq(T));
+        if (durable()) {
+            reopen();
+            assertEquals(Map.of(RowKey.of(1), Row.of(1, "a")), current());
+            assertEquals(applied, storage.appliedSeq(T));
+        }
+        TableChangeBatch toastWithoutRow = batch(schema, false, List.of(RowChange.upsert(RowKey.of(9), Row.of(9, Unchanged.VALUE), 9)));
+        RheiException e2 = assertThrows(RheiException.class, () -> storage.apply(toastWithoutRow));
+        assertTrue(e2.getMessage().contains("(9)") || e2.getMessage().contains("9"), e2.getMessage());
+    }
+}
