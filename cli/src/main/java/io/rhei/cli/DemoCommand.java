@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--interval", description = "seconds between reports (default ${DEFAULT-VALUE})", defaultValue = "5")
     int interval;
 
-    @Option(names = "--storage", description = "memory (default); Vortex storage is not available in this build", defaultValue = "memory:")
+    @Option(names = "--storage", description = "memory: (default), a local directory, or s3://bucket/prefix (Vortex files; S3 endpoint and credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)", defaultValue = "memory:")
     String storage;
 
     @Option(names = "--flight-port", description = "Arrow Flight SQL port for clients (JDBC, ADBC, pyarrow); 0 picks a free one (default ${DEFAULT-VALUE})",
@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             PostgresSourceConfig source = PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "",
                     dir.resolve("cdc-offsets.dat"), "rhei_demo").withTablesInclude("public\\..*");
             try (SyncPipeline pipeline = new SyncPipeline(source, ChronicleLogConfig.defaults(dir.resolve("log")),
-                    new StorageConfig(storage, 16, 1_000_000, 0.5), SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
+                    StorageConfig.defaults().withUri(storage), SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
                 pipeline.start();
                 // the demo serves queries without authentication, on loopback only
                 try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(), "127.0.0.1", flightPort, null);

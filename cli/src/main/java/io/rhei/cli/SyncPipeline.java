@@ -8,7 +8,6 @@ import io.rhei.core.log.ChronicleChangeLog;
 import io.rhei.core.log.ChronicleLogConfig;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.exec.NativeQueryOptions;
-import io.rhei.storage.InMemoryStorage;
 import io.rhei.storage.StorageConfig;
 import io.rhei.storage.TableStorage;
 import org.apache.arrow.memory.BufferAllocator;
@@ -30,11 +29,7 @@ final class SyncPipeline implements AutoCloseable {
 
     SyncPipeline(PostgresSourceConfig sourceConfig, ChronicleLogConfig logConfig, StorageConfig storageConfig,
                  SyncEngineConfig engineConfig, NativeQueryOptions queryOptions) {
-        if (!storageConfig.inMemory()) {
-            throw new IllegalArgumentException("storage " + storageConfig.uri() + ": only in-memory storage is available in this build "
-                    + "(Vortex files are not implemented yet)");
-        }
-        TableStorage storage = new InMemoryStorage(allocator, storageConfig);
+        TableStorage storage = storageConfig.open(allocator);
         this.olap = new DataFusionOlapEngine(storage, queryOptions);
         this.log = ChronicleChangeLog.open(logConfig);
         this.source = new PostgresCdcSource(sourceConfig, log);

@@ -172,7 +172,7 @@ public final class DataFusionOlapEngine implements OlapEngine {
     /** Batches of one snapshot; releases the snapshot when exhausted or closed. */
     private static final class SnapshotScan implements ScanFeed {
         private final TableSnapshot snapshot;
-        private final Iterator<VectorSchemaRoot> batches;
+        private final io.rhei.storage.BatchStream batches;
         private boolean closed;
 
         SnapshotScan(TableSnapshot snapshot, List<String> columns, BufferAllocator allocator) {
@@ -201,7 +201,11 @@ public final class DataFusionOlapEngine implements OlapEngine {
         public void close() {
             if (!closed) {
                 closed = true;
-                snapshot.close();
+                try {
+                    batches.close();
+                } finally {
+                    snapshot.close();
+                }
             }
         }
     }
