@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [olap] [--events N] [--changes N] [--sf F] [--no-postgres]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [storage] [olap] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -18,7 +18,7 @@ public final class Bench {
         if (i >= 0 && i + 1 < a.size()) {
             events = Integer.parseInt(a.get(i + 1));
         }
-        boolean all = a.stream().noneMatch(s -> s.equals("core") || s.equals("cdc") || s.equals("olap"));
+        boolean all = a.stream().noneMatch(s -> s.equals("core") || s.equals("cdc") || s.equals("olap") || s.equals("storage"));
         Report report = new Report(System.out);
         report.line("Rhei benchmarks: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
@@ -32,6 +32,11 @@ public final class Bench {
                 changes = Integer.parseInt(a.get(c + 1));
             }
             new CdcBenchmark(report, changes).run();
+        }
+        if (all || a.contains("storage")) {
+            int r = a.indexOf("--rows");
+            long large = r >= 0 && r + 1 < a.size() ? Long.parseLong(a.get(r + 1)) : 10_000_000L;
+            new StorageBenchmark(report, large / 10, large, 30).run();
         }
         if (all || a.contains("olap")) {
             int sf = a.indexOf("--sf");

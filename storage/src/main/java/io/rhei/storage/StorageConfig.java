@@ -29,8 +29,8 @@ public record StorageConfig(String uri, int compactionMaxFiles, int compactionTa
             "storage.compaction.target-rows", "storage.compaction.max-deleted", "storage.gc.grace");
 
     public StorageConfig {
-        if (compactionMaxFiles < 2) {
-            throw new RheiException("storage.compaction.max-files must be at least 2, got " + compactionMaxFiles);
+        if (compactionMaxFiles < 1) {
+            throw new RheiException("storage.compaction.max-files must be at least 1, got " + compactionMaxFiles);
         }
         if (compactionTargetRows < 1) {
             throw new RheiException("storage.compaction.target-rows must be positive, got " + compactionTargetRows);

@@ -35,13 +35,13 @@ import java.util.NoSuchElementException;
  *       the file it was about.</li>
  * </ul>
  */
-final class VortexIO {
+public final class VortexIO {
     private static volatile Session session;
 
     private VortexIO() {
     }
 
-    static Session session() {
+    public static Session session() {
         Session s = session;
         if (s == null) {
             synchronized (VortexIO.class) {
@@ -58,7 +58,7 @@ final class VortexIO {
     }
 
     /** Writes {@code root} as one Vortex file at {@code uri} (which must not exist yet). */
-    static void write(String uri, Map<String, String> options, VectorSchemaRoot root, BufferAllocator allocator) {
+    public static void write(String uri, Map<String, String> options, VectorSchemaRoot root, BufferAllocator allocator) {
         long writer;
         try (ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
             Data.exportSchema(allocator, root.getSchema(), null, schema);
@@ -101,7 +101,7 @@ final class VortexIO {
         }
     }
 
-    static DataSource open(String uri, Map<String, String> options) {
+    public static DataSource open(String uri, Map<String, String> options) {
         try {
             return DataSource.open(session(), uri, options);
         } catch (RuntimeException e) {
@@ -110,7 +110,7 @@ final class VortexIO {
     }
 
     /** The batches of one scan, moved out of the library's reader into batches the caller owns. */
-    static BatchStream scan(String uri, DataSource source, ScanOptions options, BufferAllocator allocator) {
+    public static BatchStream scan(String uri, DataSource source, ScanOptions options, BufferAllocator allocator) {
         Scan scan;
         try {
             scan = source.scan(options);
