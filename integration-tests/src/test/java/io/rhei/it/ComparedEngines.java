@@ -3,19 +3,37 @@ package io.rhei.it;
 import io.rhei.cdc.pg.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.exec.NativeQueryOptions;
-import io.rhei.storage.InMemoryStorage;
 import io.rhei.storage.StorageConfig;
 import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A real PostgreSQL and a Rhei engine (in-memory storage) side by side, for answers compared between them. */
+/**
+ * A real PostgreSQL and a Rhei engine side by side, for answers compared between them. Rhei's tables are in memory,
+ * or in local Vortex files when the system property {@code rhei.it.storage} is {@code vortex}.
+ */
 record ComparedEngines(EmbeddedPostgresServer pg, RootAllocator root, DataFusionOlapEngine rhei) implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ComparedEngines.class);
 
     static ComparedEngines start() {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start();
         RootAllocator root = new RootAllocator();
-        return new ComparedEngines(pg, root, new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults()));
+        StorageConfig storage = StorageConfig.defaults();
+        if ("vortex".equals(System.getProperty("rhei.it.storage"))) {
+            try {
+                storage = storage.withUri(Files.createTempDirectory("rhei-it-vortex").toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        LOG.info("Rhei tables in {}", storage.uri());
+        return new ComparedEngines(pg, root, new DataFusionOlapEngine(storage.open(root), NativeQueryOptions.defaults()));
     }
 
     /** Closes both; fails when Rhei leaves any Arrow buffer allocated. */

@@ -90,7 +90,7 @@ public final class DataFusionOlapEngine implements OlapEngine {
         try {
             for (ScanInput scan : plan.scans()) {
                 if (scan instanceof ScanInput.Table t) {
-                    inputs.add(new SnapshotScan(storage.snapshot(t.table()), t.columns(), allocator));
+                    inputs.add(new SnapshotScan(storage.snapshot(t.table()), t.columns(), t.filter(), allocator));
                 } else if (scan instanceof ScanInput.Materialized m) {
                     inputs.add(materialize(m, allocator));
                 }
@@ -175,9 +175,9 @@ public final class DataFusionOlapEngine implements OlapEngine {
         private final io.rhei.storage.BatchStream batches;
         private boolean closed;
 
-        SnapshotScan(TableSnapshot snapshot, List<String> columns, BufferAllocator allocator) {
+        SnapshotScan(TableSnapshot snapshot, List<String> columns, io.rhei.storage.ScanFilter filter, BufferAllocator allocator) {
             this.snapshot = snapshot;
-            this.batches = snapshot.scan(columns, allocator);
+            this.batches = snapshot.scan(columns, filter, allocator);
         }
 
         @Override

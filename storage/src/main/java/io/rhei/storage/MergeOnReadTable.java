@@ -43,6 +43,7 @@ final class MergeOnReadTable {
     private record State(TableSchema schema, long appliedSeq, List<Segment> segments) {
     }
 
+    private static final int TIER_FACTOR = 4;
     private final BufferAllocator allocator;
     private final StorageConfig config;
     private final TableFiles files;
@@ -322,30 +323,51 @@ final class MergeOnReadTable {
     }
 
     /**
-     * Merges the smallest files (up to the target size) and rewrites files that are mostly deleted, into one new
-     * file in the current schema. Runs on the writer thread after a commit; readers keep their snapshots.
+     * Size-tiered choice: starting from the smallest file, takes files while each is at most
+     * {@value #TIER_FACTOR} times the rows taken so far (or than 1/64 of the target, below which files always
+     * merge) and the total stays within the target. A tiny new file is
+     * therefore merged with other small ones, never copied into a large one, and every row is rewritten a
+     * logarithmic number of times. Files with more than the allowed fraction of deleted rows are always
+     * rewritten (alone if need be). Empty when nothing is worth rewriting.
      */
-    private void compact() {
-        State s = state;
-        // Only small files (under half the target) and mostly-deleted files are rewritten, smallest first, up to the
-        // target size: a row is copied a logarithmic number of times, never once per commit.
-        List<Segment> bySize = new ArrayList<>(s.segments());
+    private List<Segment> chooseForCompaction(List<Segment> segments) {
+        List<Segment> bySize = new ArrayList<>(segments);
         bySize.sort(Comparator.comparingInt(Segment::liveRows));
         List<Segment> chosen = new ArrayList<>();
         long rows = 0;
-        boolean anyMostlyDeleted = false;
+        long floor = Math.max(1, config.compactionTargetRows() / 64); // files this small always merge
         for (Segment seg : bySize) {
-            boolean mostlyDeleted = seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted();
-            boolean small = seg.liveRows() < config.compactionTargetRows() / 2;
-            if ((mostlyDeleted || small) && rows + seg.liveRows() <= config.compactionTargetRows()) {
+            boolean fits = rows + seg.liveRows() <= config.compactionTargetRows();
+            boolean similar = chosen.isEmpty() || seg.liveRows() <= TIER_FACTOR * Math.max(floor, rows);
+            if (fits && similar && seg.liveRows() < config.compactionTargetRows() / 2) {
                 chosen.add(seg);
                 rows += seg.liveRows();
-                anyMostlyDeleted |= mostlyDeleted;
+            } else {
+                break;
             }
         }
-        if (chosen.size() < 2 && !anyMostlyDeleted) {
+        for (Segment seg : segments) {
+            boolean mostlyDeleted = seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted();
+            if (mostlyDeleted && !chosen.contains(seg) && rows + seg.liveRows() <= Math.max(config.compactionTargetRows(), seg.liveRows())) {
+                chosen.add(seg);
+                rows += seg.liveRows();
+            }
+        }
+        boolean anyMostlyDeleted = chosen.stream().anyMatch(seg -> seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted());
+        return chosen.size() >= 2 || anyMostlyDeleted ? chosen : List.of();
+    }
+
+    /**
+     * Merges small files of similar size and rewrites files that are mostly deleted, into one new file in the
+     * current schema ({@link #chooseForCompaction}). Runs on the writer thread after a commit; readers keep their snapshots.
+     */
+    private void compact() {
+        State s = state;
+        List<Segment> chosen = chooseForCompaction(s.segments());
+        if (chosen.isEmpty()) {
             return;
         }
+        long rows = chosen.stream().mapToLong(Segment::liveRows).sum();
         long t0 = System.nanoTime();
         TableSchema schema = s.schema();
         VectorSchemaRoot merged = VectorSchemaRoot.create(ArrowSchemas.schema(schema), allocator);

@@ -62,6 +62,15 @@ public final class TableSnapshot implements AutoCloseable {
         return n;
     }
 
+    /** Rows and deleted rows of each file, for logs and tests. */
+    public String describeFiles() {
+        StringBuilder b = new StringBuilder("[");
+        for (Segment s : segments) {
+            b.append(b.length() > 1 ? ", " : "").append(s.file().rowCount()).append('-').append(s.deleted().getCardinality());
+        }
+        return b.append(']').toString();
+    }
+
     /** The Arrow schema of a scan of {@code columns} (in that order), in the table's current types. */
     public Schema scanSchema(List<String> columns) {
         List<Field> fields = new ArrayList<>(columns.size());

@@ -89,7 +89,10 @@ final class PlanLowering {
             return scan(ts, all);
         }
         if (rel instanceof Filter f) {
-            return op(lower(f.getInput())).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder()
+            int scansBefore = scans.size();
+            Operator child = lower(f.getInput());
+            pushIntoScan(f, scansBefore);
+            return op(child).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder()
                     .setPredicate(rex.lower(f.getCondition()))).build();
         }
         if (rel instanceof Aggregate a) {
@@ -145,8 +148,41 @@ final class PlanLowering {
             s.addFields(CometTypes.of(f.getType()));
             names.add(f.getName());
         }
-        scans.add(new ScanInput.Table(table, names));
+        scans.add(new ScanInput.Table(table, names, io.rhei.storage.ScanFilter.ALL));
         return op().setScan(s).build();
+    }
+
+    /**
+     * A filter straight over a table scan (or over the column-trimming projection on one) hands the scan what of
+     * its condition the files can evaluate; the native filter still applies all of it.
+     */
+    private void pushIntoScan(Filter f, int scansBefore) {
+        if (scans.size() != scansBefore + 1 || !(scans.get(scansBefore) instanceof ScanInput.Table t)) {
+            return;
+        }
+        RelNode input = f.getInput();
+        boolean scanOnly = input instanceof TableScan
+                || input instanceof Project p && p.getInput() instanceof TableScan && p.getProjects().stream().allMatch(e -> e instanceof RexInputRef);
+        if (!scanOnly) {
+            return;
+        }
+        List<String> inputColumns = new ArrayList<>();
+        List<org.apache.calcite.rel.type.RelDataType> types = new ArrayList<>();
+        List<RelDataTypeField> tableFields = (input instanceof TableScan ts ? ts : (TableScan) input.getInput(0)).getRowType().getFieldList();
+        if (input instanceof Project p) {
+            for (RexNode e : p.getProjects()) {
+                RelDataTypeField field = tableFields.get(((RexInputRef) e).getIndex());
+                inputColumns.add(field.getName());
+                types.add(field.getType());
+            }
+        } else {
+            tableFields.forEach(field -> {
+                inputColumns.add(field.getName());
+                types.add(field.getType());
+            });
+        }
+        io.rhei.storage.ScanFilter pushed = ScanFilters.extract(f.getCondition(), inputColumns, types);
+        scans.set(scansBefore, new ScanInput.Table(t.table(), t.columns(), pushed));
     }
 
     /** A projection straight over a table scans only the columns it uses (the field trimmer puts one above every scan). */

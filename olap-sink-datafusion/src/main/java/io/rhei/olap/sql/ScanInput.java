@@ -2,13 +2,15 @@ package io.rhei.olap.sql;
 
 import io.rhei.core.model.TableId;
 
+import io.rhei.storage.ScanFilter;
+
 import java.util.List;
 
 /** What feeds one native {@code Scan} of a plan, in the order the plan's scans are fed. */
 public sealed interface ScanInput {
 
-    /** The live rows of a table, only {@code columns}, in that order. */
-    record Table(TableId table, List<String> columns) implements ScanInput {
+    /** The live rows of a table, only {@code columns}, in that order; {@code filter} may be pushed into its files. */
+    record Table(TableId table, List<String> columns, ScanFilter filter) implements ScanInput {
     }
 
     /**
