@@ -109,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
                     ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
                     Thread writer = new Thread(workload, "shop-workload");
                     writer.start();
-                    out.println("syncing into the in-memory OLAP engine; workload " + rate + " transactions/s"
+                    out.println("syncing into the OLAP engine (" + (storage.equals("memory:") ? "in memory" : "Vortex files in " + storage) + "); workload " + rate + " transactions/s"
                             + (runFor == null ? "; Ctrl-C stops" : "; running for " + duration));
                     try {
                         report(pg, pipeline, workload, runFor);

@@ -90,8 +90,14 @@ abstract class MergeOnReadStorage implements TableStorage {
         return table(table).fileCount();
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         tables.values().forEach(MergeOnReadTable::close);
         tables.clear();
         allocator.close();

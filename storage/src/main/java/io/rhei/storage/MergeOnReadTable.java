@@ -47,7 +47,7 @@ final class MergeOnReadTable {
     private final BufferAllocator allocator;
     private final StorageConfig config;
     private final TableFiles files;
-    private final Map<RowKey, Long> index = new HashMap<>();
+    private final KeyIndex index;
     private volatile State state;
     private long nextFileId;
 
@@ -74,6 +74,7 @@ final class MergeOnReadTable {
         this.files = files;
         this.state = state;
         this.nextFileId = nextFileId;
+        this.index = KeyIndex.forSchema(state.schema());
     }
 
     TableSchema schema() {
@@ -133,7 +134,8 @@ final class MergeOnReadTable {
         List<Row> appended = new ArrayList<>();
         List<RowKey> appendedKeys = new ArrayList<>();
         for (RowChange c : batch.changes()) {
-            Long loc = truncate ? null : index.get(c.key());
+            long found = truncate ? 0 : index.get(c.key());
+            Long loc = found == 0 ? null : found;
             if (loc != null) {
                 newDeletes.computeIfAbsent(loc >>> 32, f -> new RoaringBitmap()).add((int) (long) loc);
             }
@@ -323,29 +325,41 @@ final class MergeOnReadTable {
     }
 
     /**
-     * Size-tiered choice: starting from the smallest file, takes files while each is at most
-     * {@value #TIER_FACTOR} times the rows taken so far (or than 1/64 of the target, below which files always
-     * merge) and the total stays within the target. A tiny new file is
-     * therefore merged with other small ones, never copied into a large one, and every row is rewritten a
-     * logarithmic number of times. Files with more than the allowed fraction of deleted rows are always
-     * rewritten (alone if need be). Empty when nothing is worth rewriting.
+     * Size-tiered choice. Files smaller than half the target, in size order, form runs of similar size: a run
+     * goes on while the next file is at most {@value #TIER_FACTOR} times the rows taken so far (files under 1/64
+     * of the target always fit) and the total stays within the target. The run with the most files is merged, so
+     * a tiny new file is merged with other small ones, never copied into a large one, and every row is
+     * rewritten a logarithmic number of times. Files with more than the allowed fraction of deleted rows are
+     * always rewritten (alone if need be). Empty when nothing is worth rewriting.
      */
     private List<Segment> chooseForCompaction(List<Segment> segments) {
         List<Segment> bySize = new ArrayList<>(segments);
         bySize.sort(Comparator.comparingInt(Segment::liveRows));
-        List<Segment> chosen = new ArrayList<>();
+        long floor = Math.max(1, config.compactionTargetRows() / 64);
+        List<Segment> best = List.of();
+        List<Segment> run = new ArrayList<>();
         long rows = 0;
-        long floor = Math.max(1, config.compactionTargetRows() / 64); // files this small always merge
         for (Segment seg : bySize) {
-            boolean fits = rows + seg.liveRows() <= config.compactionTargetRows();
-            boolean similar = chosen.isEmpty() || seg.liveRows() <= TIER_FACTOR * Math.max(floor, rows);
-            if (fits && similar && seg.liveRows() < config.compactionTargetRows() / 2) {
-                chosen.add(seg);
-                rows += seg.liveRows();
-            } else {
+            if (seg.liveRows() >= config.compactionTargetRows() / 2) {
                 break;
             }
+            boolean fits = rows + seg.liveRows() <= config.compactionTargetRows();
+            boolean similar = run.isEmpty() || seg.liveRows() <= TIER_FACTOR * Math.max(floor, rows);
+            if (!fits || !similar) {
+                if (run.size() > best.size()) {
+                    best = run;
+                }
+                run = new ArrayList<>();
+                rows = 0;
+            }
+            run.add(seg);
+            rows += seg.liveRows();
         }
+        if (run.size() > best.size()) {
+            best = run;
+        }
+        List<Segment> chosen = new ArrayList<>(best.size() >= 2 ? best : List.of());
+        rows = chosen.stream().mapToLong(Segment::liveRows).sum();
         for (Segment seg : segments) {
             boolean mostlyDeleted = seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted();
             if (mostlyDeleted && !chosen.contains(seg) && rows + seg.liveRows() <= Math.max(config.compactionTargetRows(), seg.liveRows())) {
@@ -353,8 +367,7 @@ final class MergeOnReadTable {
                 rows += seg.liveRows();
             }
         }
-        boolean anyMostlyDeleted = chosen.stream().anyMatch(seg -> seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted());
-        return chosen.size() >= 2 || anyMostlyDeleted ? chosen : List.of();
+        return chosen;
     }
 
     /**
