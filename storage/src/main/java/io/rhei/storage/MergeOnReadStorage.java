@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tables kept as {@link MergeOnReadTable}s; subclasses say where their files live. Memory is taken from a child
@@ -21,6 +24,13 @@ abstract class MergeOnReadStorage implements TableStorage {
     protected final BufferAllocator allocator;
     protected final StorageConfig config;
     private final ConcurrentHashMap<TableId, MergeOnReadTable> tables = new ConcurrentHashMap<>();
+    /** Compaction runs here, off the sync's thread; one table at a time. */
+    private final ExecutorService compactor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rhei-compaction");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<TableId> compactionQueued = ConcurrentHashMap.newKeySet();
 
     MergeOnReadStorage(BufferAllocator parent, String name, StorageConfig config) {
         this.allocator = parent.newChildAllocator(name, 0, Long.MAX_VALUE);
@@ -59,7 +69,42 @@ abstract class MergeOnReadStorage implements TableStorage {
 
     @Override
     public void apply(TableChangeBatch batch) {
-        table(batch.schema().table()).apply(batch);
+        TableId id = batch.schema().table();
+        if (table(id).apply(batch)) {
+            requestCompaction(id);
+        }
+    }
+
+    private void requestCompaction(TableId id) {
+        if (!compactionQueued.add(id)) {
+            return;
+        }
+        try {
+            compactor.execute(() -> {
+                compactionQueued.remove(id);
+                MergeOnReadTable t = tables.get(id);
+                try {
+                    while (!closed && t != null && t.needsCompaction() && t.compact()) {
+                        // again while the table still has too many files and compaction makes progress
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("compaction of {} failed (the table keeps its files, the next commit tries again): {}", id, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            compactionQueued.remove(id);
+        }
+    }
+
+    /** Waits until compactions requested so far have run (tests, benchmarks). */
+    void awaitCompactions() {
+        try {
+            compactor.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -90,7 +135,7 @@ abstract class MergeOnReadStorage implements TableStorage {
         return table(table).fileCount();
     }
 
-    private boolean closed;
+    private volatile boolean closed;
 
     @Override
     public synchronized void close() {
@@ -98,6 +143,14 @@ abstract class MergeOnReadStorage implements TableStorage {
             return;
         }
         closed = true;
+        compactor.shutdown();
+        try {
+            if (!compactor.awaitTermination(5, TimeUnit.MINUTES)) {
+                LOG.warn("a compaction is still running at close; its result is discarded");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         tables.values().forEach(MergeOnReadTable::close);
         tables.clear();
         allocator.close();

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
 /**
@@ -48,6 +49,8 @@ final class MergeOnReadTable {
     private final StorageConfig config;
     private final TableFiles files;
     private final KeyIndex index;
+    /** Held by every change to the table's state and index: the sync's commits and compaction's swap-in. */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private volatile State state;
     private long nextFileId;
 
@@ -87,6 +90,15 @@ final class MergeOnReadTable {
 
     /** A new schema version: old files stay as written and are projected when read. */
     void evolve(TableSchema next, long seq) {
+        writeLock.lock();
+        try {
+            evolveLocked(next, seq);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void evolveLocked(TableSchema next, long seq) {
         State s = state;
         SchemaEvolution.between(s.schema(), next); // throws SchemaException naming the table and columns when refused
         commitAndPublish(next, Math.max(seq, s.appliedSeq()), s.segments());
@@ -113,7 +125,18 @@ final class MergeOnReadTable {
         }
     }
 
-    void apply(TableChangeBatch batch) {
+    /** Applies one batch; returns whether the table now has more files than compaction allows. */
+    boolean apply(TableChangeBatch batch) {
+        writeLock.lock();
+        try {
+            applyLocked(batch);
+            return state.segments().size() > config.compactionMaxFiles();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void applyLocked(TableChangeBatch batch) {
         State s = state;
         if (batch.lastSeq() <= s.appliedSeq()) {
             return;
@@ -198,14 +221,15 @@ final class MergeOnReadTable {
             }
         });
         drop(dropped);
-        if (state.segments().size() > config.compactionMaxFiles()) {
-            compact();
-        }
     }
 
     /** Commits durably (where the files are durable), then makes the new state what readers see. */
     private void commitAndPublish(TableSchema schema, long appliedSeq, List<Segment> segments) {
-        List<Segment> committed = files.commit(new TableFiles.TableCommit(schema, appliedSeq, nextFileId, List.copyOf(segments)));
+        long next;
+        synchronized (this) {
+            next = nextFileId;
+        }
+        List<Segment> committed = files.commit(new TableFiles.TableCommit(schema, appliedSeq, next, List.copyOf(segments)));
         state = new State(schema, appliedSeq, List.copyOf(committed));
     }
 
@@ -277,7 +301,7 @@ final class MergeOnReadTable {
         return files.write(takeFileId(), schema, root);
     }
 
-    private long takeFileId() {
+    private synchronized long takeFileId() {
         if (nextFileId >= Integer.MAX_VALUE) {
             throw new RheiException("table " + state.schema().table() + " has used up its file ids; rebuild it with rhei replay");
         }
@@ -371,35 +395,66 @@ final class MergeOnReadTable {
     }
 
     /**
-     * Merges small files of similar size and rewrites files that are mostly deleted, into one new file in the
-     * current schema ({@link #chooseForCompaction}). Runs on the writer thread after a commit; readers keep their snapshots.
+     * Merges small files of similar size and rewrites files that are mostly deleted, into one new file
+     * ({@link #chooseForCompaction}), without holding up the sync: the files are chosen and pinned under the write
+     * lock, read and merged and written without it, and swapped in under it again. Rows deleted or replaced
+     * meanwhile are carried over as the new file's deletion vector, and index entries move to the new file only
+     * where they still point at the row that was merged. Readers keep their snapshots throughout.
+     *
+     * @return whether a compaction was made
      */
-    private void compact() {
-        State s = state;
-        List<Segment> chosen = chooseForCompaction(s.segments());
-        if (chosen.isEmpty()) {
-            return;
+    boolean compact() {
+        List<Segment> chosen;
+        TableSchema schema;
+        writeLock.lock();
+        try {
+            State s = state;
+            chosen = chooseForCompaction(s.segments());
+            if (chosen.isEmpty()) {
+                return false;
+            }
+            for (Segment seg : chosen) {
+                if (!seg.file().acquire()) {
+                    throw new IllegalStateException("a live file of " + s.schema().table() + " was already freed");
+                }
+            }
+            schema = s.schema();
+        } finally {
+            writeLock.unlock();
         }
-        long rows = chosen.stream().mapToLong(Segment::liveRows).sum();
+        try {
+            return mergeAndSwap(chosen, schema);
+        } finally {
+            chosen.forEach(seg -> seg.file().release());
+        }
+    }
+
+    private boolean mergeAndSwap(List<Segment> chosen, TableSchema schema) {
         long t0 = System.nanoTime();
-        TableSchema schema = s.schema();
+        int total = (int) chosen.stream().mapToLong(Segment::liveRows).sum();
+        long[] from = new long[total]; // the location each merged row had
+        RowKey[] keys = new RowKey[total];
         VectorSchemaRoot merged = VectorSchemaRoot.create(ArrowSchemas.schema(schema), allocator);
         try {
             for (FieldVector v : merged.getFieldVectors()) {
-                v.setInitialCapacity((int) rows);
+                v.setInitialCapacity(total);
                 v.allocateNew();
             }
             int out = 0;
             for (Segment seg : chosen) {
+                org.roaringbitmap.IntIterator live = liveRows(seg);
                 try (BatchStream parts = TableSnapshot.read(seg, schema.columns(), ScanFilter.ALL, allocator)) {
                     while (parts.hasNext()) {
                         try (VectorSchemaRoot part = parts.next()) {
                             for (int c = 0; c < schema.columnCount(); c++) {
                                 FieldVector to = merged.getVector(c);
-                                FieldVector from = part.getVector(c);
+                                FieldVector fromVector = part.getVector(c);
                                 for (int r = 0; r < part.getRowCount(); r++) {
-                                    to.copyFromSafe(r, out + r, from);
+                                    to.copyFromSafe(r, out + r, fromVector);
                                 }
+                            }
+                            for (int r = 0; r < part.getRowCount(); r++) {
+                                from[out + r] = location(seg.file().id(), live.next());
                             }
                             out += part.getRowCount();
                         }
@@ -407,36 +462,76 @@ final class MergeOnReadTable {
                 }
             }
             merged.setRowCount(out);
+            int[] keyPos = schema.hasPrimaryKey() ? schema.keyPositions() : IntStream.range(0, schema.columnCount()).toArray();
+            for (int r = 0; r < out; r++) {
+                Object[] key = new Object[keyPos.length];
+                for (int k = 0; k < keyPos.length; k++) {
+                    key[k] = ArrowValues.get(merged.getVector(keyPos[k]), r, schema.column(keyPos[k]).type());
+                }
+                keys[r] = RowKey.wrap(key);
+            }
         } catch (RuntimeException e) {
             merged.close();
             throw e;
         }
-        int mergedRows = merged.getRowCount();
-        Map<RowKey, Long> reindexed = new HashMap<>(mergedRows * 2);
-        int[] keyPos = schema.hasPrimaryKey() ? schema.keyPositions() : IntStream.range(0, schema.columnCount()).toArray();
-        for (int r = 0; r < mergedRows; r++) {
-            Object[] key = new Object[keyPos.length];
-            for (int k = 0; k < keyPos.length; k++) {
-                key[k] = ArrowValues.get(merged.getVector(keyPos[k]), r, schema.column(keyPos[k]).type());
-            }
-            reindexed.put(RowKey.wrap(key), (long) r);
-        }
         DataFile file = files.write(takeFileId(), schema, merged);
-        List<Segment> next = new ArrayList<>(s.segments());
-        next.removeAll(chosen);
-        next.add(new Segment(file));
+        writeLock.lock();
         try {
-            commitAndPublish(schema, s.appliedSeq(), next);
-        } catch (RuntimeException e) {
-            file.retire();
-            file.release();
-            LOG.warn("compaction of {} could not commit; the table keeps its files: {}", schema.table(), e.getMessage());
-            return;
+            State now = state;
+            List<Segment> next = new ArrayList<>(now.segments().size());
+            RoaringBitmap deletedSince = new RoaringBitmap();
+            int start = 0;
+            for (Segment old : chosen) {
+                Segment current = now.segments().stream().filter(seg -> seg.file() == old.file()).findFirst().orElse(null);
+                if (current == null) { // truncated, or the file emptied by deletes: the merged rows are stale
+                    file.retire();
+                    file.release();
+                    return false;
+                }
+                RoaringBitmap newer = RoaringBitmap.andNot(current.deleted(), old.deleted());
+                for (int row : newer) {
+                    deletedSince.add(start + row - (int) old.deleted().rank(row));
+                }
+                start += old.liveRows();
+            }
+            for (Segment seg : now.segments()) {
+                if (chosen.stream().noneMatch(c -> c.file() == seg.file())) {
+                    next.add(seg);
+                }
+            }
+            next.add(new Segment(file, deletedSince, null));
+            try {
+                commitAndPublish(now.schema(), now.appliedSeq(), next);
+            } catch (RuntimeException e) {
+                file.retire();
+                file.release();
+                LOG.warn("compaction of {} could not commit; the table keeps its files: {}", schema.table(), e.getMessage());
+                return false;
+            }
+            for (int r = 0; r < keys.length; r++) {
+                if (index.get(keys[r]) == from[r]) {
+                    index.put(keys[r], location(file.id(), r));
+                }
+            }
+            drop(chosen.stream().map(Segment::file).toList());
+        } finally {
+            writeLock.unlock();
         }
-        reindexed.forEach((k, r) -> index.put(k, location(file.id(), (int) (long) r)));
-        drop(chosen.stream().map(Segment::file).toList());
-        LOG.debug("compacted {} files of {} into one of {} rows in {} ms", chosen.size(), schema.table(), mergedRows,
+        LOG.debug("compacted {} files of {} into one of {} rows in {} ms", chosen.size(), schema.table(), total,
                 (System.nanoTime() - t0) / 1_000_000);
+        return true;
+    }
+
+    /** The rows of a segment's file not in its deletion vector, in order (the order reads return them in). */
+    private static org.roaringbitmap.IntIterator liveRows(Segment seg) {
+        RoaringBitmap all = new RoaringBitmap();
+        all.add(0L, seg.file().rowCount());
+        all.andNot(seg.deleted());
+        return all.getIntIterator();
+    }
+
+    boolean needsCompaction() {
+        return state.segments().size() > config.compactionMaxFiles();
     }
 
     int fileCount() {
@@ -444,6 +539,15 @@ final class MergeOnReadTable {
     }
 
     void close() {
+        writeLock.lock();
+        try {
+            closeLocked();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void closeLocked() {
         State s = state;
         state = new State(s.schema(), s.appliedSeq(), List.of());
         s.segments().forEach(seg -> seg.file().release());

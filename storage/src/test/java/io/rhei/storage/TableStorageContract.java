@@ -192,6 +192,7 @@ abstract class TableStorageContract {
             assertEquals(model, current(), "after round " + round);
             assertEquals(seq, storage.appliedSeq(T));
             // size-tiered compaction: past max-files (4) at most a few files per size tier
+            ((MergeOnReadStorage) storage).awaitCompactions(); // compaction runs in the background
             assertTrue(fileCount() <= 8, () -> {
                 try (TableSnapshot snap = storage.snapshot(T)) {
                     return "compaction keeps the file count bounded: " + snap.describeFiles();
@@ -204,6 +205,70 @@ abstract class TableStorageContract {
                 assertEquals(schema, storage.schema(T).orElseThrow());
             }
         }
+    }
+
+    @Test
+    void readersSeeExactlyACommittedStateWhileWritesAndBackgroundCompactionRun() throws Exception {
+        TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT64).column("v", ColumnType.INT64).build();
+        storage.ensureTable(schema, 0);
+        Map<Long, Map<RowKey, Row>> committed = new java.util.concurrent.ConcurrentHashMap<>();
+        committed.put(0L, Map.of());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong checks = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread reader = new Thread(() -> {
+                try {
+                    while (!done.get()) {
+                        try (TableSnapshot snap = storage.snapshot(T)) {
+                            Map<RowKey, Row> expected = committed.get(snap.appliedSeq());
+                            assertTrue(expected != null, "snapshot at sequence " + snap.appliedSeq() + " was never committed");
+                            assertEquals(expected, rows(snap, root), "snapshot at sequence " + snap.appliedSeq());
+                            checks.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        Random rnd = new Random(3);
+        Map<RowKey, Row> model = new HashMap<>();
+        try {
+            for (int b = 0; b < 250 && failure.get() == null; b++) {
+                Map<RowKey, RowChange> changes = new HashMap<>();
+                for (int i = 0; i < 1 + rnd.nextInt(30); i++) {
+                    long id = rnd.nextInt(400);
+                    RowKey key = RowKey.of(id);
+                    changes.put(key, rnd.nextInt(5) == 0 ? RowChange.delete(key, seq + 1) : RowChange.upsert(key, Row.of(id, (long) b), seq + 1));
+                }
+                for (RowChange c : changes.values()) {
+                    if (c.kind() == RowChange.Kind.DELETE) {
+                        model.remove(c.key());
+                    } else {
+                        model.put(c.key(), c.row());
+                    }
+                }
+                TableChangeBatch batch = batch(schema, false, new ArrayList<>(changes.values()));
+                committed.put(batch.lastSeq(), Map.copyOf(model)); // before the commit: a reader may see it at once
+                storage.apply(batch);
+            }
+        } finally {
+            done.set(true);
+            for (Thread r : readers) {
+                r.join();
+            }
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a reader saw an inconsistent snapshot", failure.get());
+        }
+        assertTrue(checks.get() > 10, "readers checked snapshots: " + checks.get());
+        ((MergeOnReadStorage) storage).awaitCompactions();
+        assertEquals(model, current());
+        assertTrue(fileCount() <= 8, "background compaction kept up: " + fileCount());
     }
 
     @Test
