@@ -95,6 +95,22 @@ class ReplayCommandTest {
         assertEquals(0, again.exitCode(), again.output() + again.errors());
         assertTrue(again.output().contains("nothing to replay"), again.output());
 
+        // rhei query straight on the rebuilt storage (read-only), as CSV and as an Arrow IPC stream
+        Result csv = run("query", "--storage", storage, "--format", "csv", "SELECT count(*) AS n FROM orders");
+        assertEquals(0, csv.exitCode(), csv.output() + csv.errors());
+        assertEquals("n\n" + live.get("orders").size() + "\n", csv.output().replace("\r", ""));
+        ByteArrayOutputStream arrow = new ByteArrayOutputStream();
+        assertEquals(0, Rhei.run(new PrintStream(arrow, true), "query", "--storage", storage, "--format", "arrow", "SELECT * FROM order_items").exitCode());
+        try (RootAllocator root = new RootAllocator();
+             org.apache.arrow.vector.ipc.ArrowStreamReader reader = new org.apache.arrow.vector.ipc.ArrowStreamReader(
+                     new java.io.ByteArrayInputStream(arrow.toByteArray()), root)) {
+            long n = 0;
+            while (reader.loadNextBatch()) {
+                n += reader.getVectorSchemaRoot().getRowCount();
+            }
+            assertEquals(live.get("order_items").size(), n, "rows in the Arrow IPC stream");
+        }
+
         try (RootAllocator root = new RootAllocator();
              DataFusionOlapEngine rebuilt = new DataFusionOlapEngine(StorageConfig.defaults().withUri(storage).open(root), NativeQueryOptions.defaults())) {
             for (Map.Entry<String, String> t : TABLES.entrySet()) {

@@ -10,7 +10,7 @@ import org.apache.arrow.memory.BufferAllocator;
 public final class InMemoryStorage extends MergeOnReadStorage {
 
     public InMemoryStorage(BufferAllocator parent, StorageConfig config) {
-        super(parent, "rhei-storage-memory", config);
+        super(parent, "rhei-storage-memory", config, false);
     }
 
     @Override

@@ -32,9 +32,18 @@ abstract class MergeOnReadStorage implements TableStorage {
     });
     private final Set<TableId> compactionQueued = ConcurrentHashMap.newKeySet();
 
-    MergeOnReadStorage(BufferAllocator parent, String name, StorageConfig config) {
+    private final boolean readOnly;
+
+    MergeOnReadStorage(BufferAllocator parent, String name, StorageConfig config, boolean readOnly) {
         this.allocator = parent.newChildAllocator(name, 0, Long.MAX_VALUE);
         this.config = config;
+        this.readOnly = readOnly;
+    }
+
+    private void checkWritable(TableId table) {
+        if (readOnly) {
+            throw new RheiException("table " + table + ": this storage was opened read-only (for queries); the sync writes it");
+        }
     }
 
     /** The files of a table being created. */
@@ -47,6 +56,7 @@ abstract class MergeOnReadStorage implements TableStorage {
 
     @Override
     public void ensureTable(TableSchema schema, long seq) {
+        checkWritable(schema.table());
         MergeOnReadTable t = tables.get(schema.table());
         if (t == null) {
             tables.put(schema.table(), MergeOnReadTable.create(schema, seq, allocator, config, filesForNewTable(schema)));
@@ -70,6 +80,7 @@ abstract class MergeOnReadStorage implements TableStorage {
     @Override
     public void apply(TableChangeBatch batch) {
         TableId id = batch.schema().table();
+        checkWritable(id);
         if (table(id).apply(batch)) {
             requestCompaction(id);
         }

@@ -61,12 +61,18 @@ final class MergeOnReadTable {
         return t;
     }
 
-    /** A table opened from its last commit; rebuilds the key index from the files' key columns. */
-    static MergeOnReadTable open(TableFiles.TableCommit committed, BufferAllocator allocator, StorageConfig config, TableFiles files) {
+    /**
+     * A table opened from its last commit; a writable one rebuilds the key index from the files' key columns (a
+     * read-only one needs none and refuses changes).
+     */
+    static MergeOnReadTable open(TableFiles.TableCommit committed, BufferAllocator allocator, StorageConfig config, TableFiles files,
+                                 boolean writable) {
         MergeOnReadTable t = new MergeOnReadTable(allocator, config, files,
                 new State(committed.schema(), committed.appliedSeq(), committed.segments()), committed.nextFileId());
-        for (Segment s : committed.segments()) {
-            t.indexFile(s, committed.schema());
+        if (writable) {
+            for (Segment s : committed.segments()) {
+                t.indexFile(s, committed.schema());
+            }
         }
         return t;
     }

@@ -73,17 +73,34 @@ public record StorageConfig(String uri, int compactionMaxFiles, int compactionTa
         if (inMemory()) {
             return new InMemoryStorage(allocator, this);
         }
+        return new VortexStorage(allocator, this, objectStore(true));
+    }
+
+    /** Durable storage opened for queries only, next to the sync that writes it (which may be running). */
+    public TableStorage openReadOnly(BufferAllocator allocator) {
+        if (inMemory()) {
+            throw new RheiException("memory: tables live inside the process that syncs them; query that process (rhei query --server)");
+        }
+        return new VortexStorage(allocator, this, objectStore(false), true);
+    }
+
+    private io.rhei.storage.objectstore.ObjectStore objectStore(boolean checkWritable) {
         if (uri.startsWith("s3://")) {
             S3ObjectStore s3 = new S3ObjectStore(URI.create(uri), s3Endpoint, s3Region);
             try {
-                s3.checkAccess();
+                if (checkWritable) {
+                    s3.checkAccess();
+                }
             } catch (RuntimeException e) {
                 s3.close();
                 throw e;
             }
-            return new VortexStorage(allocator, this, s3);
+            return s3;
         }
         Path dir = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
-        return new VortexStorage(allocator, this, new LocalObjectStore(dir));
+        if (!checkWritable && !java.nio.file.Files.isDirectory(dir)) {
+            throw new RheiException("no storage at " + dir.toAbsolutePath());
+        }
+        return new LocalObjectStore(dir);
     }
 }

@@ -20,9 +20,17 @@ public final class VortexStorage extends MergeOnReadStorage {
     private final ObjectStore store;
     private final DelayedDeleter deleter;
 
-    /** Opens (or starts) the storage; takes ownership of {@code store}. */
+    /** Opens (or starts) the storage for the sync, its one writer; takes ownership of {@code store}. */
     public VortexStorage(BufferAllocator parent, StorageConfig config, ObjectStore store) {
-        super(parent, "rhei-storage-vortex", config);
+        this(parent, config, store, false);
+    }
+
+    /**
+     * With {@code readOnly}, for queries next to a running sync (e.g. {@code rhei query --storage}): no key
+     * index, no garbage collection, changes refused. Takes ownership of {@code store}.
+     */
+    public VortexStorage(BufferAllocator parent, StorageConfig config, ObjectStore store, boolean readOnly) {
+        super(parent, "rhei-storage-vortex", config, readOnly);
         this.store = store;
         this.deleter = new DelayedDeleter(store, config.gcGrace());
         try {
@@ -36,9 +44,9 @@ public final class VortexStorage extends MergeOnReadStorage {
                 }
             }
             for (String dir : dirs) {
-                VortexTableFiles.Opened o = VortexTableFiles.open(store, dir, allocator, deleter);
+                VortexTableFiles.Opened o = VortexTableFiles.open(store, dir, allocator, deleter, !readOnly);
                 if (o != null) {
-                    opened(MergeOnReadTable.open(o.state(), allocator, config, o.files()));
+                    opened(MergeOnReadTable.open(o.state(), allocator, config, o.files(), !readOnly));
                     LOG.info("opened table {} from {}: {} files, applied sequence {}", o.state().schema().table(), store.describe(),
                             o.state().segments().size(), o.state().appliedSeq());
                 }

@@ -71,7 +71,7 @@ final class VortexTableFiles implements TableFiles {
     }
 
     /** The files and last committed state of the table stored under {@code dir}; collects what no commit uses. */
-    static Opened open(ObjectStore store, String dir, BufferAllocator allocator, DelayedDeleter deleter) {
+    static Opened open(ObjectStore store, String dir, BufferAllocator allocator, DelayedDeleter deleter, boolean collectGarbage) {
         List<ObjectStore.ObjectInfo> objects = store.list(dir);
         long latest = 0;
         for (ObjectStore.ObjectInfo o : objects) {
@@ -100,7 +100,9 @@ final class VortexTableFiles implements TableFiles {
             segments.add(new Segment(files.dataFile(f.id(), schema, f.rowCount(), f.key()), deleted, f.deletes()));
         }
         files.liveDeletionVectors = deletionVectorKeys(segments);
-        files.collectGarbage(objects, referenced, latest);
+        if (collectGarbage) {
+            files.collectGarbage(objects, referenced, latest);
+        }
         return new Opened(files, new TableCommit(m.schema(), m.appliedSeq(), m.nextFileId(), segments));
     }
 
