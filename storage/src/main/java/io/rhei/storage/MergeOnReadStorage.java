@@ -108,7 +108,7 @@ abstract class MergeOnReadStorage implements TableStorage {
     }
 
     /** Waits until compactions requested so far have run (tests, benchmarks). */
-    void awaitCompactions() {
+    public void awaitCompactions() {
         try {
             compactor.submit(() -> { }).get();
         } catch (InterruptedException e) {
