@@ -18,7 +18,7 @@ class S3VortexStorageTest extends TableStorageContract {
     }
 
     @AfterAll
-    static void stopS3() throws Exception {
+    static void stopS3() {
         s3.close();
     }
 

@@ -272,6 +272,31 @@ abstract class TableStorageContract {
     }
 
     @Test
+    void droppedAndAddedColumnsNeverRewriteFiles() {
+        TableSchema v1 = TableSchema.builder(T).key("id", ColumnType.INT32).column("a", ColumnType.TEXT).column("b", ColumnType.INT64).build();
+        storage.ensureTable(v1, 0);
+        storage.apply(batch(v1, false, List.of(RowChange.upsert(RowKey.of(1), Row.of(1, "one", 10L), 1),
+                RowChange.upsert(RowKey.of(2), Row.of(2, "two", 20L), 1))));
+        TableSchema v2 = v1.evolve(List.of(v1.column(0), v1.column(1))); // DROP COLUMN b
+        storage.ensureTable(v2, ++seq);
+        List<Column> withC = new ArrayList<>(v2.columns());
+        withC.add(new Column("c", ColumnType.decimal(8, 2), true, null));
+        TableSchema v3 = v2.evolve(withC); // ADD COLUMN c
+        storage.ensureTable(v3, ++seq);
+        assertEquals(1, fileCount(), "evolution rewrote no file");
+        storage.apply(batch(v3, false, List.of(RowChange.upsert(RowKey.of(2), Row.of(2, "TWO", new BigDecimal("2.50")), 3),
+                RowChange.upsert(RowKey.of(3), Row.of(3, "three", null), 3))));
+        Map<RowKey, Row> expected = Map.of(RowKey.of(1), Row.of(1, "one", null), RowKey.of(2), Row.of(2, "TWO", new BigDecimal("2.50")),
+                RowKey.of(3), Row.of(3, "three", null));
+        assertEquals(expected, current());
+        if (durable()) {
+            reopen();
+            assertEquals(v3, storage.schema(T).orElseThrow());
+            assertEquals(expected, current());
+        }
+    }
+
+    @Test
     void replayedBatchIsIgnoredAndAFailedBatchChangesNothing() {
         TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT32).column("name", ColumnType.TEXT).build();
         storage.ensureTable(schema, 0);
