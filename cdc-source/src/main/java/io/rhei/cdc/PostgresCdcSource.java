@@ -78,7 +78,7 @@ public final class PostgresCdcSource implements AutoCloseable {
         } catch (IOException e) {
             throw new RheiException("cannot create the directory of source.offsets-file " + config.offsetsFile() + ": " + e.getMessage(), e);
         }
-        converter = new RecordConverter(SchemaTracker.recover(log));
+        converter = new RecordConverter(SchemaTracker.recover(log), log::lastPosition);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(config.toDebezium())
                 .using((success, message, error) -> {

@@ -35,10 +35,18 @@ import java.util.Map;
  *
  * <p><b>Snapshots</b> replace a table: the first snapshot row of a table is preceded by a TRUNCATE, so a snapshot
  * that Debezium repeats (after an interrupted first attempt) leaves no row the new snapshot no longer has.
+ * Snapshot rows carry, in place of a commit LSN, the commit LSN of the last record the log held when this
+ * process's snapshot began: a first snapshot (empty log) sorts before every streamed change, and a snapshot
+ * Debezium repeats after streaming had begun (it does when the process died before its offsets were flushed)
+ * sorts after everything already in the log, so the log keeps it instead of dropping it as re-delivered. (Found
+ * by SidecarCrashTest: dropping it lost the changes between the old stream position and the new snapshot.)
  */
 final class RecordConverter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordConverter.class);
     private final SchemaTracker schemas;
+    private final java.util.function.Supplier<SourcePosition> logEnd;
+    /** The commit LSN snapshot rows of this process carry; fixed when the first one arrives. */
+    private long snapshotCommit = -1;
     private final Map<Schema, Shape> shapes = new IdentityHashMap<>();
     /** Tables whose snapshot rows this process has seen: Debezium's first/last markers coincide for one-row tables. */
     private final Set<TableId> snapshotStarted = new HashSet<>();
@@ -46,8 +54,10 @@ final class RecordConverter {
     private long prevLsn = -1;
     private int n;
 
-    RecordConverter(SchemaTracker schemas) {
+    /** {@code logEnd}: the source position of the last record in the change log. */
+    RecordConverter(SchemaTracker schemas, java.util.function.Supplier<SourcePosition> logEnd) {
         this.schemas = schemas;
+        this.logEnd = logEnd;
     }
 
     /** The columns and key Debezium describes for one table, derived once per Connect schema object. */
@@ -73,8 +83,14 @@ final class RecordConverter {
             LOG.trace("{} op {} sequence {} snapshot {}", table, op, source.get("sequence"), snapshot);
         }
         if (snapshotRead) {
-            // Snapshot rows sort before every streamed change: they carry the snapshot LSN with no commit LSN.
-            seq[0] = 0;
+            if (snapshotCommit < 0) {
+                snapshotCommit = Math.max(0, logEnd.get().commitLsn());
+                if (snapshotCommit > 0) {
+                    LOG.info("Debezium repeats the snapshot although streaming had begun (its offsets were not flushed before the "
+                            + "last stop): the snapshot replaces the tables it reads, after what the change log holds up to {}", logEnd.get());
+                }
+            }
+            seq[0] = snapshotCommit;
         }
         if (seq[0] == prevCommit && seq[1] == prevLsn) {
             n++;

@@ -229,6 +229,41 @@ class PostgresCdcSourceTest {
         }
     }
 
+    /**
+     * A process that dies after streaming began but before Debezium flushed its offsets makes the next one repeat the
+     * snapshot (with the slot that already exists). That snapshot must land in the log after what is there, or the
+     * changes between the old stream position and the new snapshot are lost (found by the sidecar crash test).
+     */
+    @Test
+    void snapshotRepeatedAfterStreamingBeganKeepsEveryChange() throws Exception {
+        sql("CREATE TABLE public.again (id int8 PRIMARY KEY, v int4)",
+                "INSERT INTO public.again SELECT g, 0 FROM generate_series(1, 50) g");
+        TableId t = TableId.parse("public.again");
+        PostgresSourceConfig cfg = config("again", "public.again");
+        try (ChronicleChangeLog log = openLog()) {
+            try (PostgresCdcSource first = new PostgresCdcSource(cfg, log)) {
+                first.start();
+                awaitEvents(log, t, e -> e.stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count() == 50);
+                sql("UPDATE public.again SET v = 1 WHERE id <= 10", "DELETE FROM public.again WHERE id = 50");
+                awaitEvents(log, t, e -> e.stream().anyMatch(x -> x.op() == io.rhei.core.model.Operation.DELETE));
+            }
+            java.nio.file.Files.deleteIfExists(dir.resolve("offsets-again.dat")); // as if the process had died before flushing them
+            sql("UPDATE public.again SET v = 2 WHERE id <= 5", "INSERT INTO public.again VALUES (51, 7)", "DELETE FROM public.again WHERE id = 49");
+            try (PostgresCdcSource second = new PostgresCdcSource(cfg, log)) {
+                second.start();
+                sql("UPDATE public.again SET v = 3 WHERE id = 1", "INSERT INTO public.again VALUES (-1, 0)");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                        .until(() -> CdcHarness.applyAll(log).rows(t).containsKey(RowKey.of(-1L)));
+                ReferenceSink sink = CdcHarness.applyAll(log);
+                try (Connection c = pg().connect()) {
+                    assertEquals(CdcHarness.pgRows(c, sink.schema(t).orElseThrow()), sink.rows(t));
+                }
+            }
+        } finally {
+            CdcHarness.dropSlot(pg(), "again");
+        }
+    }
+
     @Test
     void stopAndRestartMidStreamKeepsEachCommittedChangeExactlyOnceInCommitOrder() throws Exception {
         sql("CREATE TABLE public.ledger (id int8 PRIMARY KEY, tx int4)");

@@ -1,0 +1,234 @@
+package io.rhei.cli;
+
+import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.olap.DataFusionOlapEngine;
+import io.rhei.olap.QueryResults;
+import io.rhei.olap.exec.NativeQueryOptions;
+import io.rhei.storage.StorageConfig;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole sidecar ({@code rhei run}, durable Vortex storage) killed with SIGKILL 20 times at random moments —
+ * during the initial snapshot, while streaming, mid storage commit, mid compaction — and restarted each time,
+ * while the shop workload keeps writing. Afterwards every table equals PostgreSQL's, compared with a checksum over
+ * all rows.
+ */
+class SidecarCrashTest {
+    private static final Logger LOG = LoggerFactory.getLogger(SidecarCrashTest.class);
+    private static final int KILLS = 20;
+    private static final Map<String, String> TABLES = new LinkedHashMap<>();
+
+    static {
+        TABLES.put("customers", "id");
+        TABLES.put("products", "id");
+        TABLES.put("orders", "id");
+        TABLES.put("order_items", "order_id, line");
+    }
+
+    @TempDir
+    Path dir;
+    private Path currentLog;
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).length() > 160 ? lines.get(i).substring(0, 160) : lines.get(i);
+                }
+            }
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+        return "(nothing logged yet)";
+    }
+
+    @Test
+    void sigkilledTwentyTimesTheSidecarEndsWithPostgresStateTableByTable() throws Exception {
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start()) {
+            try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                ShopWorkload.createSchema(c, 30_000, 500); // a snapshot that takes a moment
+                st.execute("CREATE TABLE marker (id int4 PRIMARY KEY)");
+            }
+            int flightPort = freePort();
+            Path config = dir.resolve("rhei.properties");
+            Files.writeString(config, String.join("\n",
+                    "source.port=" + pg.port(), "source.slot=crash_sidecar", "source.tables.include=public\\\\..*",
+                    "log.dir=" + dir.resolve("log"), "log.min-free-bytes=0",
+                    "storage.uri=" + dir.resolve("tables"), "storage.compaction.max-files=4", "storage.gc.grace=0s",
+                    "server.port=" + flightPort, "server.auth=none", "metrics.port=0", ""));
+            ShopWorkload workload = new ShopWorkload(() -> connect(pg), 150);
+            Thread writer = new Thread(workload, "shop-workload");
+            Random rnd = new Random(7);
+            Process sidecar = start(config);
+            try {
+                writer.start();
+                int kills = 0;
+                while (kills < KILLS) {
+                    Thread.sleep(kills == 0 ? 1500 + rnd.nextInt(1500) : 2500 + rnd.nextInt(3000));
+                    if (!sidecar.isAlive()) {
+                        LOG.warn("the sidecar exited by itself (code {}); starting it again", sidecar.exitValue());
+                    } else {
+                        String lastWords = lastLine(currentLog);
+                        sidecar.destroyForcibly(); // SIGKILL
+                        sidecar.waitFor(30, TimeUnit.SECONDS);
+                        kills++;
+                        LOG.info("SIGKILL {} of {}; the workload has committed {} transactions; the sidecar's last log line: {}", kills, KILLS,
+                                workload.committed(), lastWords);
+                    }
+                    sidecar = start(config);
+                }
+                workload.stop();
+                writer.join();
+                assertEquals(null, workload.failure());
+                try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                    st.execute("INSERT INTO marker VALUES (1)"); // committed after everything else
+                }
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .until(() -> markerSeen(flightPort));
+            } finally {
+                workload.stop();
+                sidecar.destroy(); // SIGTERM: a clean stop
+                sidecar.waitFor(60, TimeUnit.SECONDS);
+                if (sidecar.isAlive()) {
+                    sidecar.destroyForcibly();
+                }
+            }
+            try (RootAllocator root = new RootAllocator();
+                 DataFusionOlapEngine rhei = new DataFusionOlapEngine(StorageConfig.defaults().withUri(dir.resolve("tables").toString())
+                         .openReadOnly(root), NativeQueryOptions.defaults());
+                 Connection c = pg.connect()) {
+                for (Map.Entry<String, String> t : TABLES.entrySet()) {
+                    String sql = "SELECT * FROM " + t.getKey() + " ORDER BY " + t.getValue();
+                    List<String> expected = postgresRows(c, sql);
+                    List<String> got = QueryResults.read(rhei.execute(sql, root)).rows().stream().map(SidecarCrashTest::normalize).toList();
+                    assertTrue(expected.size() > 0, t.getKey() + " has rows");
+                    assertEquals(checksum(expected), checksum(got), () -> t.getKey() + ": " + expected.size() + " rows in PostgreSQL, " + got.size()
+                            + " in Rhei; first difference: " + firstDifference(expected, got));
+                    LOG.info("{}: {} rows, checksum {} on both sides", t.getKey(), expected.size(), checksum(expected));
+                }
+            } finally {
+                try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_drop_replication_slot('crash_sidecar') WHERE EXISTS (SELECT 1 FROM pg_replication_slots "
+                            + "WHERE slot_name = 'crash_sidecar' AND NOT active)");
+                }
+            }
+        }
+    }
+
+    private Process start(Path config) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        for (String flag : System.getProperty("rhei.jvm.flags", "").trim().split("\\s+")) {
+            if (!flag.isBlank()) {
+                cmd.add(flag);
+            }
+        }
+        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), Rhei.class.getName(), "run", "--config", config.toString()));
+        Path out = Files.createTempFile(dir, "sidecar", ".log");
+        currentLog = out;
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    }
+
+    private static boolean markerSeen(int port) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + port + "?useEncryption=false");
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM marker")) {
+            return rs.next() && rs.getLong(1) == 1;
+        }
+    }
+
+    private static Connection connect(EmbeddedPostgresServer pg) {
+        try {
+            return pg.connect();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<String> postgresRows(Connection c, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    Object v = rs.getObject(i);
+                    row.add(v instanceof OffsetDateTime o ? o.toInstant() : v instanceof java.sql.Timestamp ts ? ts.toInstant() : v);
+                }
+                rows.add(normalize(row));
+            }
+        }
+        return rows;
+    }
+
+    /** One row as text both sides agree on: numbers without trailing zeros, instants in UTC, strings as they are. */
+    private static String normalize(List<Object> row) {
+        StringBuilder sb = new StringBuilder();
+        for (Object v : row) {
+            if (v instanceof BigDecimal d) {
+                v = d.stripTrailingZeros().toPlainString();
+            } else if (v instanceof Number n) {
+                v = new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+            } else if (v instanceof Instant i) {
+                v = i.toString();
+            }
+            sb.append(v).append('|');
+        }
+        return sb.toString();
+    }
+
+    private static String checksum(List<String> rows) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (String r : rows) {
+            md.update(r.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) '\n');
+        }
+        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    }
+
+    private static String firstDifference(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                return "row " + i + ": PostgreSQL " + a.get(i) + " vs Rhei " + b.get(i);
+            }
+        }
+        return a.size() == b.size() ? "none" : "lengths differ";
+    }
+}
