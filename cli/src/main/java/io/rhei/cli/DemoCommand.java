@@ -151,9 +151,15 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.interrupted();
                 return;
             }
-            if (p.source().failure() != null || p.engine().failure() != null) {
-                out.println("sync stopped: " + (p.source().failure() != null ? p.source().failure() : p.engine().failure()));
+            String trouble;
+            try {
+                trouble = p.supervise(); // restarts capture or sync after a failure, with backoff
+            } catch (InterruptedException e) {
+                Thread.interrupted();
                 return;
+            }
+            if (trouble != null) {
+                out.println("  ! " + trouble);
             }
             long now = System.nanoTime();
             double secs = (now - lastTime) / 1e9;

@@ -78,12 +78,7 @@ final class RunCommand implements Callable<Integer> {
                 server = flight;
                 LOG.info("rhei is running: Flight SQL on port {}, metrics on port {}", flight.port(), metrics.port());
                 while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-                    Throwable failure = pipeline.source().failure() != null ? pipeline.source().failure() : pipeline.engine().failure();
-                    if (failure != null) {
-                        LOG.error("sync stopped: {}; fix the cause and start again (nothing is lost: the log and offsets are kept)",
-                                failure.getMessage());
-                        return 1;
-                    }
+                    pipeline.supervise(); // restarts capture or sync after a failure, with backoff
                 }
                 LOG.info("stopping");
             }

@@ -2,7 +2,6 @@ package io.rhei.cli;
 
 import io.rhei.cdc.pg.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
-import io.rhei.olap.QueryResults;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.storage.StorageConfig;
 import org.apache.arrow.memory.RootAllocator;
@@ -11,22 +10,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,13 +122,9 @@ class SidecarCrashTest {
                          .openReadOnly(root), NativeQueryOptions.defaults());
                  Connection c = pg.connect()) {
                 for (Map.Entry<String, String> t : TABLES.entrySet()) {
-                    String sql = "SELECT * FROM " + t.getKey() + " ORDER BY " + t.getValue();
-                    List<String> expected = postgresRows(c, sql);
-                    List<String> got = QueryResults.read(rhei.execute(sql, root)).rows().stream().map(SidecarCrashTest::normalize).toList();
-                    assertTrue(expected.size() > 0, t.getKey() + " has rows");
-                    assertEquals(checksum(expected), checksum(got), () -> t.getKey() + ": " + expected.size() + " rows in PostgreSQL, " + got.size()
-                            + " in Rhei; first difference: " + firstDifference(expected, got));
-                    LOG.info("{}: {} rows, checksum {} on both sides", t.getKey(), expected.size(), checksum(expected));
+                    int rows = TableChecksums.assertSame(c, rhei, root, t.getKey(), t.getValue());
+                    assertTrue(rows > 0, t.getKey() + " has rows");
+                    LOG.info("{}: {} rows, the same checksum on both sides", t.getKey(), rows);
                 }
             } finally {
                 try (Connection c = pg.connect(); Statement st = c.createStatement()) {
@@ -182,53 +171,4 @@ class SidecarCrashTest {
         }
     }
 
-    private static List<String> postgresRows(Connection c, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) {
-                    Object v = rs.getObject(i);
-                    row.add(v instanceof OffsetDateTime o ? o.toInstant() : v instanceof java.sql.Timestamp ts ? ts.toInstant() : v);
-                }
-                rows.add(normalize(row));
-            }
-        }
-        return rows;
-    }
-
-    /** One row as text both sides agree on: numbers without trailing zeros, instants in UTC, strings as they are. */
-    private static String normalize(List<Object> row) {
-        StringBuilder sb = new StringBuilder();
-        for (Object v : row) {
-            if (v instanceof BigDecimal d) {
-                v = d.stripTrailingZeros().toPlainString();
-            } else if (v instanceof Number n) {
-                v = new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-            } else if (v instanceof Instant i) {
-                v = i.toString();
-            }
-            sb.append(v).append('|');
-        }
-        return sb.toString();
-    }
-
-    private static String checksum(List<String> rows) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        for (String r : rows) {
-            md.update(r.getBytes(StandardCharsets.UTF_8));
-            md.update((byte) '\n');
-        }
-        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-    }
-
-    private static String firstDifference(List<String> a, List<String> b) {
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            if (!a.get(i).equals(b.get(i))) {
-                return "row " + i + ": PostgreSQL " + a.get(i) + " vs Rhei " + b.get(i);
-            }
-        }
-        return a.size() == b.size() ? "none" : "lengths differ";
-    }
 }

@@ -32,10 +32,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** A server keeping its data in {@code dataDir} (reused when it exists), or a throw-away one when null. */
     public static EmbeddedPostgresServer start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** Like {@link #start(Path)} on a given port (0: any free one): a restart on the same data and port. */
+    public static EmbeddedPostgresServer start(Path dataDir, int port) {
         long t0 = System.nanoTime();
         try {
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
-                    .setPort(0)
+                    .setPort(port)
                     .setOverrideWorkingDirectory(new File(System.getProperty("java.io.tmpdir"), "rhei-embedded-pg"))
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "16")

@@ -25,12 +25,18 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     public static S3TestServer start(String... buckets) throws Exception {
-        Path dir = Files.createTempDirectory("rhei-s3-");
+        return start(Files.createTempDirectory("rhei-s3-"), 0, buckets);
+    }
+
+    /** A server over {@code dir} on {@code port} (0: any free one): started again on the same ones, a restart. */
+    public static S3TestServer start(Path dir, int port, String... buckets) throws Exception {
         FilesystemNio2BlobStore store = new FilesystemNio2BlobStore(dir.toString());
         for (String b : buckets) {
-            store.createContainer(b);
+            if (!store.containerExists(b)) {
+                store.createContainer(b);
+            }
         }
-        S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+        S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
         proxy.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -44,6 +50,10 @@ public final class S3TestServer implements AutoCloseable {
         System.setProperty("aws.secretAccessKey", SECRET_KEY);
         System.setProperty("aws.region", "us-east-1");
         return new S3TestServer(proxy, dir);
+    }
+
+    public int port() {
+        return proxy.getPort();
     }
 
     public String endpoint() {
