@@ -96,6 +96,51 @@ class SidecarFaultsTest {
         }
     }
 
+    @Test
+    void logDiskFullStopsCaptureWithAClearMessageAndItResumesWhenSpaceReturns() throws Exception {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        long ballastBytes = 256L << 20;
+        assertTrue(free > 2 * ballastBytes, "this test needs " + (2 * ballastBytes >> 20) + " MB free in " + dir + ", has " + (free >> 20));
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start()) {
+            schema(pg);
+            RunCommand run = new RunCommand();
+            // the log refuses appends below this much free space: a 256 MB file written next to it fills "the disk"
+            run.config = config(pg.port(), "memory:", null, "disk_full", "log.min-free-bytes=" + (free - ballastBytes / 2));
+            Path ballast = dir.resolve("ballast.bin");
+            try (Sidecar sidecar = new Sidecar(run); Writer writer = new Writer(() -> pg)) {
+                sidecar.awaitRows("payments", 1);
+                fill(ballast, ballastBytes);
+                LOG.info("disk filled with {} payments committed", writer.committed.get());
+                java.util.concurrent.atomic.AtomicReference<Throwable> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> stopped.updateAndGet(f -> f != null ? f : run.running.source().failure()) != null);
+                String message = stopped.get().getMessage();
+                assertTrue(message.contains("change log disk") && message.contains(dir.resolve("disk_full-log").toString()), message);
+                Thread.sleep(3000); // PostgreSQL goes on committing; the slot keeps what capture has not taken
+                Files.delete(ballast);
+                LOG.info("space back with {} payments committed", writer.committed.get());
+                Thread.sleep(3000);
+                writer.close();
+                finish(pg, sidecar);
+            } finally {
+                Files.deleteIfExists(ballast);
+                dropSlot(pg, "disk_full");
+            }
+        }
+    }
+
+    private static void fill(Path file, long bytes) throws java.io.IOException {
+        byte[] chunk = new byte[1 << 20];
+        new java.util.Random(1).nextBytes(chunk);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            for (long written = 0; written < bytes; written += chunk.length) {
+                ch.write(java.nio.ByteBuffer.wrap(chunk));
+            }
+            ch.force(true);
+        }
+    }
+
     /** A marker committed last; once the sidecar shows it, every table must equal PostgreSQL's. */
     private static void finish(EmbeddedPostgresServer pg, Sidecar sidecar) throws Exception {
         try (Connection c = pg.connect(); Statement st = c.createStatement()) {
@@ -119,9 +164,13 @@ class SidecarFaultsTest {
     }
 
     private Path config(int pgPort, String storage, String s3Endpoint, String slot) throws Exception {
+        return config(pgPort, storage, s3Endpoint, slot, "log.min-free-bytes=0");
+    }
+
+    private Path config(int pgPort, String storage, String s3Endpoint, String slot, String minFree) throws Exception {
         Path config = dir.resolve(slot + ".properties");
         Files.writeString(config, String.join("\n", "source.port=" + pgPort, "source.slot=" + slot,
-                "source.tables.include=public\\\\..*", "log.dir=" + dir.resolve(slot + "-log"), "log.min-free-bytes=0",
+                "source.tables.include=public\\\\..*", "log.dir=" + dir.resolve(slot + "-log"), minFree,
                 "storage.uri=" + storage, s3Endpoint == null ? "" : "storage.s3.endpoint=" + s3Endpoint,
                 "server.port=0", "server.auth=none", "metrics.port=0", ""));
         return config;
