@@ -82,6 +82,11 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 snapshotMode, heartbeatInterval, offsetsFile, name);
     }
 
+    public PostgresSourceConfig withHeartbeatInterval(Duration interval) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
+                publication, snapshotMode, interval, offsetsFile, name);
+    }
+
     public PostgresSourceConfig withSnapshotMode(String mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
                 publication, mode, heartbeatInterval, offsetsFile, name);
@@ -131,6 +136,9 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("skipped.operations", "none");
         p.setProperty("include.unknown.datatypes", "false");
         p.setProperty("heartbeat.interval.ms", String.valueOf(heartbeatInterval.toMillis()));
+        // A heartbeat only moves the slot if something arrives on the stream: a logical decoding message (no table
+        // needed) does, when only tables outside the publication are written.
+        p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'rhei_heartbeat', now()::text)");
         p.setProperty("poll.interval.ms", "50");
         p.setProperty("max.batch.size", "8192");
         p.setProperty("max.queue.size", "32768");

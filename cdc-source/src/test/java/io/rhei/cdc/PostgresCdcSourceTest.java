@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostgresCdcSourceTest {
     @org.junit.jupiter.api.extension.RegisterExtension
     static final EmbeddedPostgresExtension PG = new EmbeddedPostgresExtension();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresCdcSourceTest.class);
 
     @TempDir
     Path dir;
@@ -261,6 +262,38 @@ class PostgresCdcSourceTest {
             }
         } finally {
             CdcHarness.dropSlot(pg(), "again");
+        }
+    }
+
+    /** Heartbeats keep the slot advancing when only tables outside the publication are written: WAL is not held. */
+    @Test
+    void idleCapturedTableDoesNotHoldWalWhileOtherTablesAreWritten() throws Exception {
+        sql("CREATE TABLE public.quiet (id int8 PRIMARY KEY)", "INSERT INTO public.quiet VALUES (1)",
+                "CREATE TABLE public.noisy (id int8, pad text)");
+        TableId t = TableId.parse("public.quiet");
+        try (ChronicleChangeLog log = openLog();
+             PostgresCdcSource source = new PostgresCdcSource(config("quiet", "public.quiet").withHeartbeatInterval(Duration.ofMillis(500)), log)) {
+            source.start();
+            awaitEvents(log, t, e -> e.stream().anyMatch(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ));
+            for (int i = 0; i < 8; i++) { // about 100 MB of WAL the captured table has nothing to do with
+                sql("INSERT INTO public.noisy SELECT g, repeat('x', 1000) FROM generate_series(1, 10000) g");
+            }
+            long written = retainedBytes("quiet", "pg_current_wal_lsn()", "'0/0'::pg_lsn");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> retainedBytes("quiet", "pg_current_wal_lsn()", "confirmed_flush_lsn") < 16L << 20);
+            LOG.info("slot 'quiet' holds {} KB of WAL after {} MB were written elsewhere",
+                    retainedBytes("quiet", "pg_current_wal_lsn()", "confirmed_flush_lsn") >> 10, written >> 20);
+        } finally {
+            CdcHarness.dropSlot(pg(), "quiet");
+        }
+    }
+
+    private static long retainedBytes(String slot, String to, String from) throws SQLException {
+        try (Connection c = pg().connect(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(" + to + ", " + from + ")::int8 FROM pg_replication_slots "
+                     + "WHERE slot_name = '" + slot + "'")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rhei.cli;
 
+import io.rhei.cdc.SlotMonitor;
 import io.rhei.cli.server.FlightSqlQueryServer;
 import io.rhei.cli.server.MetricsHttpServer;
 import io.rhei.cli.server.MetricsHttpServer.Sample;
@@ -31,6 +32,17 @@ final class PipelineMetrics {
         out.add(Sample.gauge("rhei_lag_events", m.lagEvents(), "Change log records not yet read by the sync engine"));
         out.add(Sample.gauge("rhei_lag_seconds", m.lagMillis(System.currentTimeMillis(), pipeline.engine().caughtUp()) / 1000.0,
                 "Now minus the commit time of the newest applied change, while behind"));
+        SlotMonitor slots = pipeline.slots();
+        if (slots != null) {
+            out.add(Sample.gauge("rhei_replication_lag_bytes", slots.lagBytes(),
+                    "PostgreSQL's current WAL position minus the slot's confirmed position (-1: unknown)"));
+            out.add(Sample.gauge("rhei_replication_slot_retained_bytes", slots.retainedBytes(), "WAL PostgreSQL keeps for the slot (-1: unknown)"));
+            out.add(Sample.gauge("rhei_replication_slot_idle_seconds", slots.secondsSinceAdvance(), "Seconds since the slot last advanced"));
+            long lastCommit = pipeline.source().metrics().lastCommitMicros();
+            out.add(Sample.gauge("rhei_replication_lag_seconds", slots.lagBytes() <= 0 || lastCommit == 0 ? 0
+                    : Math.max(0, System.currentTimeMillis() / 1000.0 - lastCommit / 1e6),
+                    "Now minus the commit time of the newest captured change, while the slot is behind"));
+        }
         out.add(Sample.gauge("rhei_capture_latency_p99_seconds", pipeline.source().metrics().captureLatency().percentile(99) / 1e6,
                 "Commit to durable in the change log, 99th percentile"));
         for (TableId t : pipeline.olap().tables()) {
@@ -58,11 +70,29 @@ final class PipelineMetrics {
     /** Serves this pipeline's figures on /metrics and its readiness on /health. */
     static MetricsHttpServer serve(String host, int port, SyncPipeline pipeline, FlightSqlQueryServer queries) {
         PipelineMetrics m = new PipelineMetrics(pipeline, queries);
-        return MetricsHttpServer.start(host, port, m::samples, m::ready);
+        return MetricsHttpServer.start(host, port, m::samples, m::health);
     }
 
-    /** Ready once the engine has read everything the log held (the initial snapshot included). */
-    boolean ready() {
-        return pipeline.log().lastSeq() > 0 && pipeline.engine().caughtUp();
+    /**
+     * Null (healthy, 200) once the engine has read everything the log held, the initial snapshot included, and
+     * capture and sync run; otherwise what is wrong (503): starting, stopped on a failure, or a stalled slot.
+     */
+    String health() {
+        Throwable capture = pipeline.source().failure();
+        if (capture != null) {
+            return "degraded: capture stopped (restarting): " + capture.getMessage();
+        }
+        Throwable sync = pipeline.engine().failure();
+        if (sync != null) {
+            return "degraded: sync stopped (restarting): " + sync.getMessage();
+        }
+        String slot = pipeline.slots() == null ? null : pipeline.slots().problem();
+        if (slot != null) {
+            return "degraded: " + slot;
+        }
+        if (!(pipeline.log().lastSeq() > 0 && pipeline.engine().caughtUp())) {
+            return "starting: the initial sync has not caught up yet";
+        }
+        return null;
     }
 }

@@ -34,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
  *                               unless server.auth=none
  * server.auth                   password (default) | none
  * metrics.host / metrics.port   /metrics and /health address (default 127.0.0.1 / 9464)
+ * source.slot.stall-timeout     /health says degraded when the replication slot has not advanced this long while
+ *                               PostgreSQL wrote WAL (default 5m)
  * </pre>
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -41,7 +43,7 @@ import java.util.concurrent.CountDownLatch;
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     static final List<String> KEYS = List.of("server.host", "server.port", "server.user", "server.password", "server.password-file",
-            "server.auth", "metrics.host", "metrics.port");
+            "server.auth", "metrics.host", "metrics.port", "source.slot.stall-timeout");
 
     @Option(names = "--config", required = true, description = "the configuration file (properties; RHEI_* environment variables override keys)")
     Path config;
@@ -67,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
         FlightSqlQueryServer.Credentials credentials = credentials(s);
         Thread hook = new Thread(stop::countDown, "rhei-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (SyncPipeline pipeline = new SyncPipeline(source, logConfig, StorageConfig.from(s), SyncEngineConfig.from(s), NativeQueryOptions.from(s))) {
+        try (SyncPipeline pipeline = new SyncPipeline(source, logConfig, StorageConfig.from(s), SyncEngineConfig.from(s), NativeQueryOptions.from(s),
+                s.getDuration("source.slot.stall-timeout", SyncPipeline.DEFAULT_SLOT_STALL_TIMEOUT))) {
             pipeline.start(); // checks the server first: wal_level, replication right, reachability
             try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(),
                     s.getString("server.host", "127.0.0.1"), s.getInt("server.port", 47470), credentials);

@@ -32,11 +32,12 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String body;
-        int health;
+        String health;
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             body = http.send(HttpRequest.newBuilder(URI.create("http://" + metrics + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            health = http.send(HttpRequest.newBuilder(URI.create("http://" + metrics + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            health = http.send(HttpRequest.newBuilder(URI.create("http://" + metrics + "/health")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body().strip();
         } catch (Exception e) {
             err.println("cannot reach Rhei's metrics at http://" + metrics + "/metrics: " + e.getMessage() + " (is it running? --metrics host:port)");
             return 1;
@@ -57,13 +58,14 @@ final class StatusCommand implements Callable<Integer> {
                 tables.computeIfAbsent(m.group(2), k -> new double[2])[0] = v;
             }
         }
-        out.printf(Locale.ROOT, "%s | captured %,.0f | applied %,.0f | lag %,.0f events, %.1f s%n", health == 200 ? "ready" : "starting",
+        out.printf(Locale.ROOT, "%s | captured %,.0f | applied %,.0f | lag %,.0f events, %.1f s | slot behind %,.0f KB%n", health,
                 global.getOrDefault("rhei_events_captured_total", 0.0), global.getOrDefault("rhei_events_applied_total", 0.0),
-                global.getOrDefault("rhei_lag_events", 0.0), global.getOrDefault("rhei_lag_seconds", 0.0));
+                global.getOrDefault("rhei_lag_events", 0.0), global.getOrDefault("rhei_lag_seconds", 0.0),
+                Math.max(0, global.getOrDefault("rhei_replication_lag_bytes", 0.0)) / 1024);
         List<String> columns = List.of("table", "applied_seq", "rows");
         List<List<Object>> rows = new ArrayList<>();
         tables.forEach((t, v) -> rows.add(List.of(t, (long) v[0], (long) v[1])));
         TablePrinter.print(new io.rhei.olap.QueryResults.Table(columns, rows), out, "");
-        return health == 200 ? 0 : 3;
+        return health.equals("ready") ? 0 : 3;
     }
 }

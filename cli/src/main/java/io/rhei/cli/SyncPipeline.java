@@ -2,6 +2,9 @@ package io.rhei.cli;
 
 import io.rhei.cdc.PostgresCdcSource;
 import io.rhei.cdc.PostgresSourceConfig;
+import io.rhei.cdc.SlotMonitor;
+
+import java.time.Duration;
 import io.rhei.core.engine.SyncEngine;
 import io.rhei.core.engine.SyncEngineConfig;
 import io.rhei.core.log.ChronicleChangeLog;
@@ -26,6 +29,8 @@ final class SyncPipeline implements AutoCloseable {
     private final DataFusionOlapEngine olap;
     private final PostgresSourceConfig sourceConfig;
     private final SyncEngineConfig engineConfig;
+    private final Duration slotStallTimeout;
+    private volatile SlotMonitor slots;
     private volatile PostgresCdcSource source;
     private volatile SyncEngine engine;
     /** Why the last restart of capture failed before it ran (its checks of the server), if it did. */
@@ -35,7 +40,16 @@ final class SyncPipeline implements AutoCloseable {
 
     SyncPipeline(PostgresSourceConfig sourceConfig, ChronicleLogConfig logConfig, StorageConfig storageConfig,
                  SyncEngineConfig engineConfig, NativeQueryOptions queryOptions) {
+        this(sourceConfig, logConfig, storageConfig, engineConfig, queryOptions, DEFAULT_SLOT_STALL_TIMEOUT);
+    }
+
+    /** How long the replication slot may stand still while PostgreSQL writes WAL before /health says degraded. */
+    static final Duration DEFAULT_SLOT_STALL_TIMEOUT = Duration.ofMinutes(5);
+
+    SyncPipeline(PostgresSourceConfig sourceConfig, ChronicleLogConfig logConfig, StorageConfig storageConfig,
+                 SyncEngineConfig engineConfig, NativeQueryOptions queryOptions, Duration slotStallTimeout) {
         this.sourceConfig = sourceConfig;
+        this.slotStallTimeout = slotStallTimeout;
         this.engineConfig = engineConfig;
         TableStorage storage = storageConfig.open(allocator);
         this.olap = new DataFusionOlapEngine(storage, queryOptions);
@@ -47,6 +61,12 @@ final class SyncPipeline implements AutoCloseable {
     void start() throws InterruptedException {
         engine.start();
         source.start();
+        slots = new SlotMonitor(sourceConfig, Duration.ofSeconds(5), slotStallTimeout);
+    }
+
+    /** The replication slot seen from PostgreSQL (null before {@link #start}). */
+    SlotMonitor slots() {
+        return slots;
     }
 
     /**
@@ -158,6 +178,9 @@ final class SyncPipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        if (slots != null) {
+            slots.close();
+        }
         source.stop();
         engine.stop();
         olap.close();

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -41,13 +40,14 @@ public final class MetricsHttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static MetricsHttpServer start(String host, int port, Supplier<List<Sample>> samples, BooleanSupplier ready) {
+    /** {@code health}: null when healthy (200 "ready"), else what is wrong (503 with that text). */
+    public static MetricsHttpServer start(String host, int port, Supplier<List<Sample>> samples, Supplier<String> health) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
             server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", render(samples.get())));
             server.createContext("/health", ex -> {
-                boolean ok = ready.getAsBoolean();
-                respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ready\n" : "starting: the initial sync has not caught up yet\n");
+                String problem = health.get();
+                respond(ex, problem == null ? 200 : 503, "text/plain; charset=utf-8", problem == null ? "ready\n" : problem + "\n");
             });
             server.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "rhei-metrics-http");
