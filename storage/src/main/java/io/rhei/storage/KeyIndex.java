@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A table's primary-key index: key to location (file id in the high 32 bits, row in the low 32; never 0).
  * Integer keys, by far the most common, get an open-addressing table of primitives ({@link LongKeyIndex}, about
- * 32 bytes per key instead of about 110 for boxed map entries); other keys a hash map.
+ * 32 bytes per key instead of about 110 for boxed map entries); other keys a hash map. Tables without a primary
+ * key index the whole row, with one location per copy of it ({@link MultiKeyIndex}).
  */
 interface KeyIndex {
     /** 0 when the key is absent. */
@@ -24,7 +25,37 @@ interface KeyIndex {
 
     int size();
 
+    /** Adds a location for the key: with a unique key, the key's location. */
+    default void add(RowKey key, long location) {
+        put(key, location);
+    }
+
+    /** Moves the key's entry from one location to another, if the key is still there; false otherwise. */
+    default boolean replace(RowKey key, long from, long to) {
+        if (get(key) != from) {
+            return false;
+        }
+        put(key, to);
+        return true;
+    }
+
+    /** Removes this one location of the key (if it is there). */
+    default void removeLocation(RowKey key, long location) {
+        if (get(key) == location) {
+            remove(key);
+        }
+    }
+
+    /** A location of the key that {@code excluded} does not reject, or 0. */
+    default long anyLocation(RowKey key, java.util.function.LongPredicate excluded) {
+        long loc = get(key);
+        return loc != 0 && !excluded.test(loc) ? loc : 0;
+    }
+
     static KeyIndex forSchema(TableSchema schema) {
+        if (!schema.hasPrimaryKey()) {
+            return new MultiKeyIndex();
+        }
         if (schema.hasPrimaryKey() && schema.primaryKey().size() == 1) {
             ColumnType.Kind kind = schema.column(schema.primaryKey().get(0)).orElseThrow().type().kind();
             if (kind == ColumnType.Kind.INT16 || kind == ColumnType.Kind.INT32 || kind == ColumnType.Kind.INT64) {
@@ -32,6 +63,101 @@ interface KeyIndex {
             }
         }
         return new MapKeyIndex();
+    }
+
+    /** Whole rows of a keyless table: each distinct row with the locations of its copies. */
+    final class MultiKeyIndex implements KeyIndex {
+        private final Map<RowKey, long[]> map = new HashMap<>();
+        private int size;
+
+        @Override
+        public long get(RowKey key) {
+            long[] locs = map.get(key);
+            return locs == null ? 0 : locs[0];
+        }
+
+        @Override
+        public void put(RowKey key, long location) {
+            throw new UnsupportedOperationException("a keyless table's rows are added and removed one copy at a time");
+        }
+
+        @Override
+        public void remove(RowKey key) {
+            throw new UnsupportedOperationException("a keyless table's rows are added and removed one copy at a time");
+        }
+
+        @Override
+        public void add(RowKey key, long location) {
+            long[] locs = map.get(key);
+            if (locs == null) {
+                map.put(key, new long[] {location});
+            } else {
+                long[] more = java.util.Arrays.copyOf(locs, locs.length + 1);
+                more[locs.length] = location;
+                map.put(key, more);
+            }
+            size++;
+        }
+
+        @Override
+        public boolean replace(RowKey key, long from, long to) {
+            long[] locs = map.get(key);
+            if (locs != null) {
+                for (int i = 0; i < locs.length; i++) {
+                    if (locs[i] == from) {
+                        locs[i] = to;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void removeLocation(RowKey key, long location) {
+            long[] locs = map.get(key);
+            if (locs == null) {
+                return;
+            }
+            for (int i = 0; i < locs.length; i++) {
+                if (locs[i] == location) {
+                    size--;
+                    if (locs.length == 1) {
+                        map.remove(key);
+                    } else {
+                        long[] fewer = new long[locs.length - 1];
+                        System.arraycopy(locs, 0, fewer, 0, i);
+                        System.arraycopy(locs, i + 1, fewer, i, locs.length - i - 1);
+                        map.put(key, fewer);
+                    }
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public long anyLocation(RowKey key, java.util.function.LongPredicate excluded) {
+            long[] locs = map.get(key);
+            if (locs != null) {
+                for (long loc : locs) {
+                    if (!excluded.test(loc)) {
+                        return loc;
+                    }
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public void clear() {
+            map.clear();
+            size = 0;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     /** Any key: a hash map of row keys. */

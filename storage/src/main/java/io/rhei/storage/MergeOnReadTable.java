@@ -156,6 +156,10 @@ final class MergeOnReadTable {
             commitAndPublish(schema, batch.lastSeq(), s.segments());
             return;
         }
+        if (!schema.hasPrimaryKey()) {
+            applyKeylessLocked(batch, s);
+            return;
+        }
         boolean truncate = batch.truncateFirst();
         List<Segment> base = truncate ? List.of() : s.segments();
         Map<Long, RoaringBitmap> newDeletes = new HashMap<>();
@@ -180,36 +184,15 @@ final class MergeOnReadTable {
             appended.add(row);
         }
         DataFile file = appended.isEmpty() ? null : write(schema, appended, batch);
-        List<Segment> next = new ArrayList<>(base.size() + 1);
         List<DataFile> dropped = new ArrayList<>();
-        for (Segment seg : base) {
-            RoaringBitmap add = newDeletes.get(seg.file().id());
-            if (add == null) {
-                next.add(seg);
-                continue;
-            }
-            RoaringBitmap merged = RoaringBitmap.or(seg.deleted(), add);
-            if (merged.getCardinality() == seg.file().rowCount()) {
-                dropped.add(seg.file());
-            } else {
-                next.add(new Segment(seg.file(), merged, null));
-            }
-        }
+        List<Segment> next = withNewDeletes(base, newDeletes, dropped);
         if (file != null) {
             next.add(new Segment(file));
         }
         if (truncate) {
             s.segments().forEach(seg -> dropped.add(seg.file()));
         }
-        try {
-            commitAndPublish(schema, batch.lastSeq(), next);
-        } catch (RuntimeException e) {
-            if (file != null) {
-                file.retire();
-                file.release();
-            }
-            throw e;
-        }
+        commitOrDiscard(schema, batch.lastSeq(), next, file);
         // Published: the index follows (nothing below can fail).
         if (truncate) {
             index.clear();
@@ -227,6 +210,107 @@ final class MergeOnReadTable {
             }
         });
         drop(dropped);
+    }
+
+    /**
+     * A keyless table's batch: row operations in order. An insert adds a copy of the row; a delete removes one
+     * copy: one inserted earlier in the same batch if there is one, else a stored one found by the whole-row index.
+     */
+    private void applyKeylessLocked(TableChangeBatch batch, State s) {
+        TableSchema schema = s.schema();
+        boolean truncate = batch.truncateFirst();
+        List<Segment> base = truncate ? List.of() : s.segments();
+        List<Row> appended = new ArrayList<>();
+        List<RowKey> appendedKeys = new ArrayList<>();
+        Map<RowKey, java.util.ArrayDeque<Integer>> appendedByKey = new HashMap<>();
+        Map<Long, RoaringBitmap> newDeletes = new HashMap<>();
+        java.util.Set<Long> deleted = new java.util.HashSet<>();
+        List<long[]> removedFromIndex = new ArrayList<>(); // {index into removedKeys, location}
+        List<RowKey> removedKeys = new ArrayList<>();
+        for (RowChange c : batch.changes()) {
+            if (c.kind() == RowChange.Kind.INSERT || c.kind() == RowChange.Kind.UPSERT) {
+                appendedByKey.computeIfAbsent(c.key(), k -> new java.util.ArrayDeque<>()).push(appended.size());
+                appended.add(c.row());
+                appendedKeys.add(c.key());
+                continue;
+            }
+            java.util.ArrayDeque<Integer> pending = appendedByKey.get(c.key());
+            if (pending != null && !pending.isEmpty()) {
+                appended.set(pending.pop(), null); // inserted and deleted within this batch
+                continue;
+            }
+            long loc = truncate ? 0 : index.anyLocation(c.key(), deleted::contains);
+            if (loc == 0) {
+                throw new RheiException("table " + schema.table() + " (no primary key): the delete at sequence " + c.seq() + " is of a row the "
+                        + "table does not hold: " + c.key() + ". The copy has diverged from PostgreSQL; resync the table");
+            }
+            deleted.add(loc);
+            newDeletes.computeIfAbsent(loc >>> 32, f -> new RoaringBitmap()).add((int) loc);
+            removedKeys.add(c.key());
+            removedFromIndex.add(new long[] {removedKeys.size() - 1, loc});
+        }
+        List<Row> rows = new ArrayList<>();
+        List<RowKey> rowKeys = new ArrayList<>();
+        for (int i = 0; i < appended.size(); i++) {
+            if (appended.get(i) != null) {
+                rows.add(appended.get(i));
+                rowKeys.add(appendedKeys.get(i));
+            }
+        }
+        DataFile file = rows.isEmpty() ? null : write(schema, rows, batch);
+        List<DataFile> dropped = new ArrayList<>();
+        List<Segment> next = withNewDeletes(base, newDeletes, dropped);
+        if (file != null) {
+            next.add(new Segment(file));
+        }
+        if (truncate) {
+            s.segments().forEach(seg -> dropped.add(seg.file()));
+        }
+        commitOrDiscard(schema, batch.lastSeq(), next, file);
+        if (truncate) {
+            index.clear();
+        }
+        for (long[] r : removedFromIndex) {
+            index.removeLocation(removedKeys.get((int) r[0]), r[1]);
+        }
+        if (file != null) {
+            for (int row = 0; row < rowKeys.size(); row++) {
+                index.add(rowKeys.get(row), location(file.id(), row));
+            }
+        }
+        drop(dropped);
+    }
+
+    /** The segments with this commit's deletions merged into their deletion vectors; files now wholly deleted go to {@code dropped}. */
+    private static List<Segment> withNewDeletes(List<Segment> base, Map<Long, RoaringBitmap> newDeletes, List<DataFile> dropped) {
+        List<Segment> next = new ArrayList<>(base.size() + 1);
+        for (Segment seg : base) {
+            RoaringBitmap add = newDeletes.get(seg.file().id());
+            if (add == null) {
+                next.add(seg);
+                continue;
+            }
+            RoaringBitmap merged = RoaringBitmap.or(seg.deleted(), add);
+            if (merged.getCardinality() == seg.file().rowCount()) {
+                dropped.add(seg.file());
+            } else {
+                next.add(new Segment(seg.file(), merged, null));
+            }
+        }
+        return next;
+    }
+
+    /** Commits and publishes; if that fails, the new file (never referenced) is given back and the table is unchanged. */
+    private void commitOrDiscard(TableSchema schema, long appliedSeq, List<Segment> next, DataFile file) {
+        try {
+            commitAndPublish(schema, appliedSeq, next);
+        } catch (RuntimeException e) {
+            if (file != null) {
+                file.retire();
+                file.release();
+            }
+            throw e;
+        }
     }
 
     /** Commits durably (where the files are durable), then makes the new state what readers see. */
@@ -343,7 +427,7 @@ final class MergeOnReadTable {
                                 key[k] = SchemaEvolution.widen(ArrowValues.get(b.getVector(pos), r, stored.type()), stored.type(), want.type());
                             }
                         }
-                        index.put(RowKey.wrap(key), location(f.id(), row));
+                        index.add(RowKey.wrap(key), location(f.id(), row));
                     }
                 }
             }
@@ -515,9 +599,7 @@ final class MergeOnReadTable {
                 return false;
             }
             for (int r = 0; r < keys.length; r++) {
-                if (index.get(keys[r]) == from[r]) {
-                    index.put(keys[r], location(file.id(), r));
-                }
+                index.replace(keys[r], from[r], location(file.id(), r)); // only where it still points at the merged row
             }
             drop(chosen.stream().map(Segment::file).toList());
         } finally {

@@ -271,6 +271,67 @@ abstract class TableStorageContract {
         assertTrue(fileCount() <= 8, "background compaction kept up: " + fileCount());
     }
 
+    /** Rows of a scan of a keyless table, as a multiset: each distinct row with its number of copies. */
+    private Map<Row, Integer> copies() {
+        Map<Row, Integer> out = new HashMap<>();
+        try (TableSnapshot snap = storage.snapshot(T)) {
+            TableSchema schema = snap.schema();
+            List<String> names = schema.columns().stream().map(Column::name).toList();
+            for (Iterator<VectorSchemaRoot> it = snap.scan(names, root); it.hasNext(); ) {
+                try (VectorSchemaRoot b = it.next()) {
+                    for (int r = 0; r < b.getRowCount(); r++) {
+                        Object[] v = new Object[names.size()];
+                        for (int c = 0; c < v.length; c++) {
+                            v[c] = ArrowValues.get(b.getVector(c), r, schema.column(c).type());
+                        }
+                        out.merge(Row.wrap(v), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void keylessTableHoldsIdenticalRowsAndDeletesOneCopyAtATime() {
+        TableSchema schema = TableSchema.builder(T).column("sku", ColumnType.TEXT).column("qty", ColumnType.INT32)
+                .column("price", ColumnType.decimal(10, 2)).build();
+        storage.ensureTable(schema, 0);
+        Random rnd = new Random(17);
+        Map<Row, Integer> model = new HashMap<>();
+        for (int round = 0; round < 120; round++) {
+            List<RowChange> changes = new ArrayList<>();
+            Map<Row, Integer> after = new HashMap<>(model);
+            for (int i = 0; i < 1 + rnd.nextInt(12); i++) {
+                int q = rnd.nextInt(3);
+                Row row = Row.of("sku" + rnd.nextInt(6), q, BigDecimal.valueOf(q * 10, 1).setScale(2)); // few distinct rows: many copies
+                if (rnd.nextInt(3) > 0 || after.getOrDefault(row, 0) == 0) {
+                    changes.add(RowChange.insert(row, seq + 1));
+                    after.merge(row, 1, Integer::sum);
+                } else {
+                    // the old row as PostgreSQL may send it: the same price with another scale (2.0 for 2.00)
+                    Object[] old = row.toArray();
+                    old[2] = ((BigDecimal) old[2]).setScale(1);
+                    changes.add(RowChange.delete(RowKey.wrap(old), seq + 1));
+                    after.merge(row, -1, Integer::sum);
+                    after.remove(row, 0);
+                }
+            }
+            storage.apply(batch(schema, false, changes));
+            model = after;
+            assertEquals(model, copies(), "after round " + round);
+            if (durable() && round % 40 == 39) {
+                reopen(); // the whole-row index is rebuilt with one entry per copy
+                assertEquals(model, copies(), "after reopening at round " + round);
+            }
+        }
+        Row absent = Row.of("nowhere", 0, BigDecimal.ONE);
+        RheiException e = assertThrows(RheiException.class,
+                () -> storage.apply(batch(schema, false, List.of(RowChange.delete(RowKey.wrap(absent.toArray()), seq + 1)))));
+        assertTrue(e.getMessage().contains("shop.items") && e.getMessage().contains("nowhere") && e.getMessage().contains("resync"), e.getMessage());
+        assertEquals(model, copies(), "a refused batch changes nothing");
+    }
+
     @Test
     void droppedAndAddedColumnsNeverRewriteFiles() {
         TableSchema v1 = TableSchema.builder(T).key("id", ColumnType.INT32).column("a", ColumnType.TEXT).column("b", ColumnType.INT64).build();

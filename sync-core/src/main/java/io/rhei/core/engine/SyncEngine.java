@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * {@code maxBatchDelay} old, or when the log has nothing more to read. Memory is bounded by the batch limits:
  * the log is durable, so the engine simply reads no further until the sink has caught up (backpressure).
  *
- * <p><b>Paused tables.</b> An event the sink cannot take (a schema version the engine has no schema for, a
- * table without a primary key, a change the sink rejects as a schema error) pauses that table with a logged
+ * <p><b>Paused tables.</b> An event the sink cannot take (a schema version the engine has no schema for, an
+ * update or delete of a keyless table without the old row, a change the sink rejects as a schema error) pauses that table with a logged
  * error and a metric; its events stay in the log, other tables continue. Restarting the engine after the cause
  * is fixed resumes the table from its applied sequence. Any other sink failure stops the engine
  * ({@link State#FAILED}); starting again resumes.
@@ -358,12 +358,6 @@ public final class SyncEngine implements AutoCloseable {
         if (e.schemaVersion() != t.schema.version()) {
             pause(t, "event #" + e.seq() + " is in schema version " + e.schemaVersion() + " but the table is at version "
                     + t.schema.version());
-            metrics.held();
-            return;
-        }
-        if (!t.schema.hasPrimaryKey() && e.op() != Operation.TRUNCATE) {
-            pause(t, "the table has no primary key, so changes cannot be matched to rows (declare a key, or see the "
-                    + "README on keyless tables); event #" + e.seq());
             metrics.held();
             return;
         }

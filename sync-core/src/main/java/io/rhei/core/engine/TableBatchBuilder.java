@@ -10,6 +10,7 @@ import io.rhei.core.sink.TableChangeBatch;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,10 +21,13 @@ import java.util.Map;
  *   <li>delete after anything: a delete (delete then insert therefore ends as the insert);</li>
  *   <li>truncate: drops everything pending and makes the batch start by emptying the table.</li>
  * </ul>
+ * A table without a primary key keeps its row operations in order instead ({@link RowChange.Kind#INSERT} and
+ * whole-row deletes; an update is both), since identical rows may exist and there is no key to coalesce on.
  */
 final class TableBatchBuilder {
     private final TableSchema schema;
     private final Map<RowKey, RowChange> changes = new LinkedHashMap<>();
+    private final List<RowChange> keylessChanges = new ArrayList<>();
     private boolean truncateFirst;
     private long firstSeq;
     private long lastSeq;
@@ -45,6 +49,10 @@ final class TableBatchBuilder {
         lastSeq = e.seq();
         lastCommitMicros = e.commitTimeMicros();
         eventCount++;
+        if (!schema.hasPrimaryKey()) {
+            addKeyless(e);
+            return;
+        }
         switch (e.op()) {
             case TRUNCATE -> {
                 changes.clear();
@@ -53,6 +61,31 @@ final class TableBatchBuilder {
             case DELETE -> changes.put(e.key(), RowChange.delete(e.key(), e.seq()));
             case INSERT, UPDATE, SNAPSHOT_READ -> changes.put(e.key(), RowChange.upsert(e.key(), resolveUnchanged(e), e.seq()));
         }
+    }
+
+    private void addKeyless(ChangeEvent e) {
+        switch (e.op()) {
+            case TRUNCATE -> {
+                keylessChanges.clear();
+                truncateFirst = true;
+            }
+            case INSERT, SNAPSHOT_READ -> keylessChanges.add(RowChange.insert(e.after(), e.seq()));
+            case UPDATE -> {
+                Row before = requireBefore(e);
+                keylessChanges.add(RowChange.delete(RowKey.wrap(before.toArray()), e.seq()));
+                keylessChanges.add(RowChange.insert(e.after().hasUnchanged() ? e.after().fillUnchangedFrom(before) : e.after(), e.seq()));
+            }
+            case DELETE -> keylessChanges.add(RowChange.delete(RowKey.wrap(requireBefore(e).toArray()), e.seq()));
+        }
+    }
+
+    private static Row requireBefore(ChangeEvent e) {
+        if (e.before() == null) {
+            throw new RheiException("table " + e.table() + " has no primary key and its " + e.op().name().toLowerCase()
+                    + " (event #" + e.seq() + ") does not carry the old row, so it cannot be matched: run ALTER TABLE " + e.table()
+                    + " REPLICA IDENTITY FULL (or add a primary key), then resync the table");
+        }
+        return e.before();
     }
 
     private Row resolveUnchanged(ChangeEvent e) {
@@ -74,6 +107,7 @@ final class TableBatchBuilder {
     }
 
     TableChangeBatch build() {
-        return new TableChangeBatch(schema, truncateFirst, new ArrayList<>(changes.values()), firstSeq, lastSeq, eventCount);
+        return new TableChangeBatch(schema, truncateFirst, schema.hasPrimaryKey() ? new ArrayList<>(changes.values()) : new ArrayList<>(keylessChanges),
+                firstSeq, lastSeq, eventCount);
     }
 }

@@ -44,6 +44,37 @@ class TableBatchBuilderTest {
         return b.build();
     }
 
+    private static final TableSchema LINES = TableSchema.builder(TableId.parse("public.lines"))
+            .column("sku", ColumnType.TEXT).column("qty", ColumnType.INT32).build();
+
+    private ChangeEvent keyless(Operation op, Row before, Row after) {
+        seq++;
+        SourcePosition p = new SourcePosition(seq, seq, 0);
+        RowKey key = RowKey.wrap((after != null ? after : before).toArray());
+        return new ChangeEvent(seq, LINES.table(), op, 1, key, before, after, p, 1, 1);
+    }
+
+    @Test
+    void keylessTableKeepsEveryRowOperationInOrderAndSplitsUpdates() {
+        TableBatchBuilder b = new TableBatchBuilder(LINES);
+        b.add(keyless(Operation.INSERT, null, Row.of("a", 1)));
+        b.add(keyless(Operation.INSERT, null, Row.of("a", 1))); // an identical second row
+        b.add(keyless(Operation.UPDATE, Row.of("a", 1), Row.of("a", 2)));
+        b.add(keyless(Operation.DELETE, Row.of("a", 1), null));
+        TableChangeBatch batch = b.build();
+        assertEquals(List.of(RowChange.Kind.INSERT, RowChange.Kind.INSERT, RowChange.Kind.DELETE, RowChange.Kind.INSERT, RowChange.Kind.DELETE),
+                batch.changes().stream().map(RowChange::kind).toList());
+        assertEquals(RowKey.of("a", 1), batch.changes().get(2).key());
+        assertEquals(Row.of("a", 2), batch.changes().get(3).row());
+    }
+
+    @Test
+    void keylessUpdateWithoutTheOldRowNamesTheFix() {
+        TableBatchBuilder b = new TableBatchBuilder(LINES);
+        RheiException e = assertThrows(RheiException.class, () -> b.add(keyless(Operation.UPDATE, null, Row.of("a", 2))));
+        assertTrue(e.getMessage().contains("public.lines") && e.getMessage().contains("REPLICA IDENTITY FULL"), e.getMessage());
+    }
+
     @Test
     void lastWriteWinsPerKey() {
         TableChangeBatch batch = build(ev(Operation.INSERT, 1, "a", "x"), ev(Operation.UPDATE, 1, "b", "y"),

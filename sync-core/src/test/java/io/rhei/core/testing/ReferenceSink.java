@@ -31,6 +31,8 @@ public class ReferenceSink implements OlapEngine {
     }
 
     private final Map<TableId, TableData> tables = new ConcurrentHashMap<>();
+    /** Keyless tables: how many copies of each distinct row. */
+    private final Map<TableId, Map<RowKey, Integer>> counts = new ConcurrentHashMap<>();
     private long appliedBatches;
 
     @Override
@@ -78,8 +80,21 @@ public class ReferenceSink implements OlapEngine {
         }
         beforeApply(batch);
         Map<RowKey, Row> rows = batch.truncateFirst() ? new HashMap<>() : new HashMap<>(current.rows());
+        Map<RowKey, Integer> copies = batch.truncateFirst() ? new HashMap<>() : new HashMap<>(counts.getOrDefault(id, Map.of()));
         for (RowChange c : batch.changes()) {
-            if (c.kind() == RowChange.Kind.DELETE) {
+            if (!current.schema().hasPrimaryKey()) { // keyless: a multiset of whole rows
+                int n = copies.getOrDefault(c.key(), 0) + (c.kind() == RowChange.Kind.INSERT ? 1 : -1);
+                if (n < 0) {
+                    throw new RheiException("table " + id + " (sequence " + c.seq() + "): delete of a row it does not hold: " + c.key());
+                }
+                if (n == 0) {
+                    copies.remove(c.key());
+                    rows.remove(c.key());
+                } else {
+                    copies.put(c.key(), n);
+                    rows.put(c.key(), Row.wrap(c.key().toArray()));
+                }
+            } else if (c.kind() == RowChange.Kind.DELETE) {
                 rows.remove(c.key());
             } else {
                 Row row = c.row();
@@ -95,6 +110,7 @@ public class ReferenceSink implements OlapEngine {
             }
         }
         tables.put(id, new TableData(current.schema(), batch.lastSeq(), rows));
+        counts.put(id, copies);
         appliedBatches++;
         afterApply(batch);
     }
@@ -111,6 +127,11 @@ public class ReferenceSink implements OlapEngine {
     public long appliedSeq(TableId table) {
         TableData d = tables.get(table);
         return d == null ? 0 : d.appliedSeq();
+    }
+
+    /** Keyless tables: each distinct row and how many copies the table holds. */
+    public Map<RowKey, Integer> rowCounts(TableId table) {
+        return counts.getOrDefault(table, Map.of());
     }
 
     public Map<RowKey, Row> rows(TableId table) {
