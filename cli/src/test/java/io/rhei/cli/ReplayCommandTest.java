@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,14 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * live sync reached; stopped half-way (--until-seq) and run again, it continues; run once more, it has nothing to do.
  */
 class ReplayCommandTest {
-    private static final Map<String, String> TABLES = new LinkedHashMap<>();
-
-    static {
-        TABLES.put("customers", "id");
-        TABLES.put("products", "id");
-        TABLES.put("orders", "id");
-        TABLES.put("order_items", "order_id, line");
-    }
+    private static final Map<String, String> TABLES = TableChecksums.SHOP_TABLES;
 
     @TempDir
     Path dir;

@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,14 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SidecarCrashTest {
     private static final Logger LOG = LoggerFactory.getLogger(SidecarCrashTest.class);
     private static final int KILLS = 20;
-    private static final Map<String, String> TABLES = new LinkedHashMap<>();
-
-    static {
-        TABLES.put("customers", "id");
-        TABLES.put("products", "id");
-        TABLES.put("orders", "id");
-        TABLES.put("order_items", "order_id, line");
-    }
+    private static final Map<String, String> TABLES = TableChecksums.SHOP_TABLES;
 
     @TempDir
     Path dir;

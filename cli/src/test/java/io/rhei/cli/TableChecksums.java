@@ -21,6 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Compares a table in PostgreSQL and in Rhei by a checksum over all its rows (ordered by key), for fault tests. */
 final class TableChecksums {
+    /** The demo shop's tables and the columns that order them (their keys). */
+    static final java.util.Map<String, String> SHOP_TABLES = java.util.Map.of("customers", "id", "products", "id", "orders", "id",
+            "order_items", "order_id, line");
+
     private TableChecksums() {
     }
 

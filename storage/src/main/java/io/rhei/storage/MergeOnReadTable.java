@@ -184,19 +184,8 @@ final class MergeOnReadTable {
             appended.add(row);
         }
         DataFile file = appended.isEmpty() ? null : write(schema, appended, batch);
-        List<DataFile> dropped = new ArrayList<>();
-        List<Segment> next = withNewDeletes(base, newDeletes, dropped);
-        if (file != null) {
-            next.add(new Segment(file));
-        }
-        if (truncate) {
-            s.segments().forEach(seg -> dropped.add(seg.file()));
-        }
-        commitOrDiscard(schema, batch.lastSeq(), next, file);
+        List<DataFile> dropped = publishCommit(s, batch, base, newDeletes, file);
         // Published: the index follows (nothing below can fail).
-        if (truncate) {
-            index.clear();
-        }
         if (file != null) {
             for (int row = 0; row < appendedKeys.size(); row++) {
                 indexChanges.put(appendedKeys.get(row), location(file.id(), row));
@@ -258,18 +247,7 @@ final class MergeOnReadTable {
             }
         }
         DataFile file = rows.isEmpty() ? null : write(schema, rows, batch);
-        List<DataFile> dropped = new ArrayList<>();
-        List<Segment> next = withNewDeletes(base, newDeletes, dropped);
-        if (file != null) {
-            next.add(new Segment(file));
-        }
-        if (truncate) {
-            s.segments().forEach(seg -> dropped.add(seg.file()));
-        }
-        commitOrDiscard(schema, batch.lastSeq(), next, file);
-        if (truncate) {
-            index.clear();
-        }
+        List<DataFile> dropped = publishCommit(s, batch, base, newDeletes, file);
         for (long[] r : removedFromIndex) {
             index.removeLocation(removedKeys.get((int) r[0]), r[1]);
         }
@@ -279,6 +257,28 @@ final class MergeOnReadTable {
             }
         }
         drop(dropped);
+    }
+
+    /**
+     * Publishes the table as {@code base} with this commit's deletions and its new file ({@code base} is empty
+     * after a truncate), clearing the index after a truncate; returns the files to drop once the index follows.
+     * If the commit fails, nothing changed.
+     */
+    private List<DataFile> publishCommit(State s, TableChangeBatch batch, List<Segment> base, Map<Long, RoaringBitmap> newDeletes,
+                                         DataFile file) {
+        List<DataFile> dropped = new ArrayList<>();
+        List<Segment> next = withNewDeletes(base, newDeletes, dropped);
+        if (file != null) {
+            next.add(new Segment(file));
+        }
+        if (batch.truncateFirst()) {
+            s.segments().forEach(seg -> dropped.add(seg.file()));
+        }
+        commitOrDiscard(s.schema(), batch.lastSeq(), next, file);
+        if (batch.truncateFirst()) {
+            index.clear();
+        }
+        return dropped;
     }
 
     /** The segments with this commit's deletions merged into their deletion vectors; files now wholly deleted go to {@code dropped}. */
