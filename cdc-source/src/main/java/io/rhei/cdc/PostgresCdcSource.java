@@ -9,6 +9,7 @@ import io.rhei.core.log.ChangeLog;
 import io.rhei.core.model.ChangeEvent;
 import io.rhei.core.model.LogRecord;
 import io.rhei.core.model.Operation;
+import io.rhei.core.model.TableId;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,9 @@ public final class PostgresCdcSource implements AutoCloseable {
         } catch (IOException e) {
             throw new RheiException("cannot create the directory of source.offsets-file " + config.offsetsFile() + ": " + e.getMessage(), e);
         }
-        converter = new RecordConverter(SchemaTracker.recover(log), log::lastPosition);
+        SchemaTracker schemas = SchemaTracker.recover(log);
+        converter = new RecordConverter(schemas, log::lastPosition);
+        List<TableId> added = schemas.known().isEmpty() ? List.of() : PostgresPreflight.newlyIncluded(config, schemas.known());
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(config.toDebezium())
                 .using((success, message, error) -> {
@@ -99,6 +102,11 @@ public final class PostgresCdcSource implements AutoCloseable {
         state = State.RUNNING;
         executor.execute(engine);
         LOG.info("change capture started from {} into the log at sequence {}", config, log.lastSeq());
+        if (!added.isEmpty()) {
+            // Tables added to the include list since the last run: only they are read in full, the others stream on.
+            ResyncSignal.send(config, added);
+            LOG.info("tables {} are new in source.tables.include: snapshotting only them", added);
+        }
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,

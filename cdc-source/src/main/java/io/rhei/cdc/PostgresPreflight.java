@@ -47,7 +47,7 @@ public final class PostgresPreflight {
                     + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
                     + "AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)")) {
                 while (rs.next()) {
-                    if (!"f".equals(rs.getString(2))) {
+                    if (!"f".equals(rs.getString(2)) && captured(config, rs.getString(1))) {
                         LOG.warn("table {} has no primary key and REPLICA IDENTITY {}: its updates and deletes cannot be captured "
                                         + "as row changes (ALTER TABLE {} ADD PRIMARY KEY (...), or REPLICA IDENTITY FULL)",
                                 rs.getString(1), rs.getString(2).equals("d") ? "DEFAULT" : rs.getString(2), rs.getString(1));
@@ -58,6 +58,42 @@ public final class PostgresPreflight {
             throw new RheiException("cannot connect to PostgreSQL at " + config.host() + ":" + config.port() + "/" + config.database()
                     + " as " + config.user() + ": " + e.getMessage() + " (check source.host, source.port, the password and pg_hba.conf)", e);
         }
+    }
+
+    /** Whether {@code schema.table} is in source.tables.include (all when empty) and not in source.tables.exclude. */
+    static boolean captured(PostgresSourceConfig config, String qualified) {
+        return (config.tablesInclude().isBlank() || matchesAny(config.tablesInclude(), qualified))
+                && (config.tablesExclude().isBlank() || !matchesAny(config.tablesExclude(), qualified));
+    }
+
+    private static boolean matchesAny(String commaSeparatedRegexes, String qualified) {
+        for (String regex : commaSeparatedRegexes.split(",")) {
+            if (!regex.isBlank() && java.util.regex.Pattern.compile(regex.trim()).matcher(qualified).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Captured tables of the database that the change log does not know yet (added to the include list since). */
+    static java.util.List<io.rhei.core.model.TableId> newlyIncluded(PostgresSourceConfig config, java.util.Set<io.rhei.core.model.TableId> known) {
+        java.util.List<io.rhei.core.model.TableId> out = new java.util.ArrayList<>();
+        Properties props = new Properties();
+        props.setProperty("user", config.user());
+        props.setProperty("password", config.password());
+        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), props); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+            while (rs.next()) {
+                io.rhei.core.model.TableId id = io.rhei.core.model.TableId.of(rs.getString(1), rs.getString(2));
+                if (captured(config, rs.getString(1) + "." + rs.getString(2)) && !known.contains(id)) {
+                    out.add(id);
+                }
+            }
+        } catch (SQLException e) {
+            throw new RheiException("cannot list the tables of " + config.database() + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     private static String single(Statement st, String sql) throws SQLException {

@@ -92,6 +92,11 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 publication, mode, heartbeatInterval, offsetsFile, name);
     }
 
+    /** Where {@code rhei resync} leaves signals for the running capture (next to the offsets). */
+    public Path signalFile() {
+        return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".signals");
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
@@ -136,6 +141,10 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("skipped.operations", "none");
         p.setProperty("include.unknown.datatypes", "false");
         p.setProperty("heartbeat.interval.ms", String.valueOf(heartbeatInterval.toMillis()));
+        // rhei resync TABLE writes a blocking-snapshot signal here; capture reads it while running
+        p.setProperty("signal.enabled.channels", "file");
+        p.setProperty("signal.file", signalFile().toString());
+        p.setProperty("signal.poll.interval.ms", "1000");
         // A heartbeat only moves the slot if something arrives on the stream: a logical decoding message (no table
         // needed) does, when only tables outside the publication are written.
         p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'rhei_heartbeat', now()::text)");

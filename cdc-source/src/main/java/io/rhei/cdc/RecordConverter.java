@@ -35,8 +35,8 @@ import java.util.Map;
  *
  * <p><b>Snapshots</b> replace a table: the first snapshot row of a table is preceded by a TRUNCATE, so a snapshot
  * that Debezium repeats (after an interrupted first attempt) leaves no row the new snapshot no longer has.
- * Snapshot rows carry, in place of a commit LSN, the commit LSN of the last record the log held when this
- * process's snapshot began: a first snapshot (empty log) sorts before every streamed change, and a snapshot
+ * Snapshot rows carry, in place of a commit LSN, one more than the commit LSN of the last record the log held (or
+ * this process converted) when the snapshot run began: a first snapshot (empty log) sorts before every streamed change, and a snapshot
  * Debezium repeats after streaming had begun (it does when the process died before its offsets were flushed)
  * sorts after everything already in the log, so the log keeps it instead of dropping it as re-delivered. (Found
  * by SidecarCrashTest: dropping it lost the changes between the old stream position and the new snapshot.)
@@ -45,8 +45,12 @@ final class RecordConverter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordConverter.class);
     private final SchemaTracker schemas;
     private final java.util.function.Supplier<SourcePosition> logEnd;
-    /** The commit LSN snapshot rows of this process carry; fixed when the first one arrives. */
+    /** The commit LSN the rows of the current snapshot run carry; fixed when its first row arrives. */
     private long snapshotCommit = -1;
+    /** The LSN of the current snapshot run. */
+    private long snapshotLsn = Long.MIN_VALUE;
+    /** The highest commit LSN of a streamed record this converter has seen. */
+    private long maxStreamedCommit;
     private final Map<Schema, Shape> shapes = new IdentityHashMap<>();
     /** Tables whose snapshot rows this process has seen: Debezium's first/last markers coincide for one-row tables. */
     private final Set<TableId> snapshotStarted = new HashSet<>();
@@ -83,14 +87,26 @@ final class RecordConverter {
             LOG.trace("{} op {} sequence {} snapshot {}", table, op, source.get("sequence"), snapshot);
         }
         if (snapshotRead) {
+            if (snapshotLsn != seq[1]) {
+                // A new snapshot run (the first, or a table re-snapshotted by rhei resync): each has its own LSN.
+                snapshotLsn = seq[1];
+                snapshotCommit = -1;
+                snapshotStarted.clear();
+            }
             if (snapshotCommit < 0) {
-                snapshotCommit = Math.max(0, logEnd.get().commitLsn());
+                // after everything appended, and everything converted but not yet appended (the same batch)
+                long base = Math.max(0, Math.max(logEnd.get().commitLsn(), maxStreamedCommit));
+                // + 1: a blocking snapshot (resync) reports the last streamed record's position; its rows must sort after it.
+                // Streamed records after the snapshot carry the next commit LSN, which is larger still.
+                snapshotCommit = base == 0 ? 0 : base + 1;
                 if (snapshotCommit > 0) {
-                    LOG.info("Debezium repeats the snapshot although streaming had begun (its offsets were not flushed before the "
-                            + "last stop): the snapshot replaces the tables it reads, after what the change log holds up to {}", logEnd.get());
+                    LOG.info("a snapshot after streaming had begun (rhei resync, or Debezium repeating one whose offsets were not "
+                            + "flushed before the last stop): it replaces the tables it reads, after commit LSN {}", snapshotCommit);
                 }
             }
             seq[0] = snapshotCommit;
+        } else {
+            maxStreamedCommit = Math.max(maxStreamedCommit, seq[0]);
         }
         if (seq[0] == prevCommit && seq[1] == prevLsn) {
             n++;

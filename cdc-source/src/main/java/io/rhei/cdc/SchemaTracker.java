@@ -27,6 +27,11 @@ final class SchemaTracker {
     private final Map<TableId, TableSchema> current = new HashMap<>();
 
     /** Reads the schema records of the whole log (the last one per table wins). */
+    /** The tables the log already holds. */
+    java.util.Set<TableId> known() {
+        return java.util.Set.copyOf(current.keySet());
+    }
+
     static SchemaTracker recover(ChangeLog log) throws InterruptedException {
         SchemaTracker t = new SchemaTracker();
         long last = log.lastSeq();

@@ -295,6 +295,99 @@ class PostgresCdcSourceTest {
         }
     }
 
+    /** rhei resync: one table is read again while writes go on; it ends exact, and the other table is not re-read. */
+    @Test
+    void resyncReSnapshotsOneTableWhileWritesContinue() throws Exception {
+        sql("CREATE TABLE public.rs (id int8 PRIMARY KEY, v int4)", "INSERT INTO public.rs SELECT g, 0 FROM generate_series(1, 2000) g",
+                "CREATE TABLE public.other (id int8 PRIMARY KEY)", "INSERT INTO public.other VALUES (1)");
+        TableId t = TableId.parse("public.rs");
+        TableId other = TableId.parse("public.other");
+        PostgresSourceConfig cfg = config("rs", "public\\.(rs|other)");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            Random rnd = new Random(3);
+            long next = 2001;
+            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
+                while (!stop.get()) {
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> st.execute("INSERT INTO public.rs VALUES (" + (next++) + ", 1)");
+                        case 1 -> st.execute("UPDATE public.rs SET v = v + 1 WHERE id = " + (1 + rnd.nextInt(2000)));
+                        default -> st.execute("DELETE FROM public.rs WHERE id = " + (1 + rnd.nextInt(2000)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        try (ChronicleChangeLog log = openLog(); PostgresCdcSource source = new PostgresCdcSource(cfg, log)) {
+            source.start();
+            awaitEvents(log, t, e -> e.stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count() == 2000);
+            writer.start();
+            Thread.sleep(1000);
+            ResyncSignal.send(cfg, List.of(t));
+            awaitEvents(log, t, e -> e.stream().filter(x -> x.op() == io.rhei.core.model.Operation.TRUNCATE).count() == 2);
+            Thread.sleep(1000);
+            stop.set(true);
+            writer.join();
+            sql("INSERT INTO public.rs VALUES (-1, 0)");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> CdcHarness.applyAll(log).rows(t).containsKey(RowKey.of(-1L)));
+            ReferenceSink sink = CdcHarness.applyAll(log);
+            try (Connection c = pg().connect()) {
+                assertEquals(CdcHarness.pgRows(c, sink.schema(t).orElseThrow()), sink.rows(t));
+            }
+            long reread = events(log, t).stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count();
+            assertTrue(reread > 2000, "the table was read a second time: " + reread + " snapshot rows");
+            assertEquals(1, events(log, other).stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count(),
+                    "the other table was not read again");
+        } finally {
+            stop.set(true);
+            CdcHarness.dropSlot(pg(), "rs");
+        }
+    }
+
+    /** A table added to the include list is snapshotted on the next start, alone; the known table is not read again. */
+    @Test
+    void tableAddedToTheIncludeListIsSnapshottedAlone() throws Exception {
+        sql("CREATE TABLE public.first (id int8 PRIMARY KEY)", "INSERT INTO public.first SELECT g FROM generate_series(1, 10) g",
+                "CREATE TABLE public.second (id int8 PRIMARY KEY, v text)", "INSERT INTO public.second SELECT g, 'x' FROM generate_series(1, 500) g");
+        TableId first = TableId.parse("public.first");
+        TableId second = TableId.parse("public.second");
+        try (ChronicleChangeLog log = openLog()) {
+            try (PostgresCdcSource source = new PostgresCdcSource(config("inc", "public\\.first"), log)) {
+                source.start();
+                awaitEvents(log, first, e -> e.stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count() == 10);
+                sql("INSERT INTO public.first VALUES (11)", "UPDATE public.second SET v = 'y' WHERE id = 1");
+                awaitEvents(log, first, e -> e.stream().anyMatch(x -> x.op() == io.rhei.core.model.Operation.INSERT));
+            }
+            assertTrue(events(log, second).isEmpty(), "second is not captured yet");
+            try (PostgresCdcSource source = new PostgresCdcSource(config("inc", "public\\.(first|second)"), log)) {
+                source.start();
+                try {
+                    awaitEvents(log, second, e -> e.stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count() == 500);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    List<io.rhei.core.model.ChangeEvent> got = events(log, second);
+                    throw new AssertionError(got.size() + " events of public.second: " + got.stream().map(x -> x.op() + "@" + x.position())
+                            .limit(5).toList() + " ... " + got.stream().collect(java.util.stream.Collectors.groupingBy(x -> x.op(),
+                            java.util.stream.Collectors.counting())), e);
+                }
+                sql("INSERT INTO public.second VALUES (501, 'streamed')", "INSERT INTO public.first VALUES (12)");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                        .until(() -> CdcHarness.applyAll(log).rows(second).containsKey(RowKey.of(501L))
+                                && CdcHarness.applyAll(log).rows(first).containsKey(RowKey.of(12L)));
+                ReferenceSink sink = CdcHarness.applyAll(log);
+                try (Connection c = pg().connect()) {
+                    assertEquals(CdcHarness.pgRows(c, sink.schema(second).orElseThrow()), sink.rows(second));
+                    assertEquals(CdcHarness.pgRows(c, sink.schema(first).orElseThrow()), sink.rows(first));
+                }
+                assertEquals(10, events(log, first).stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count(),
+                        "the table already captured was not read again");
+            }
+        } finally {
+            CdcHarness.dropSlot(pg(), "inc");
+        }
+    }
+
     /** Heartbeats keep the slot advancing when only tables outside the publication are written: WAL is not held. */
     @Test
     void idleCapturedTableDoesNotHoldWalWhileOtherTablesAreWritten() throws Exception {

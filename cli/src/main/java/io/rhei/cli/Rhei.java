@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rhei} command. */
 @Command(name = "rhei", mixinStandardHelpOptions = true, version = "rhei 0.1.0",
         description = "Keeps analytical copies of PostgreSQL tables current and queries them with DataFusion.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, QueryCommand.class, StatusCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ResyncCommand.class, QueryCommand.class, StatusCommand.class})
 public final class Rhei implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,6 +51,9 @@ public final class Rhei implements Runnable {
                 q.err = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
             }
             if (sub.getCommand() instanceof ReplayCommand r) {
+                r.out = out;
+            }
+            if (sub.getCommand() instanceof ResyncCommand r) {
                 r.out = out;
             }
             if (sub.getCommand() instanceof StatusCommand s) {
