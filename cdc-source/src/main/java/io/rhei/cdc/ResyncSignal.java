@@ -32,6 +32,10 @@ public final class ResyncSignal {
         String line = "{\"id\": \"" + id + "\", \"type\": \"execute-snapshot\", \"data\": {\"data-collections\": [" + collections
                 + "], \"type\": \"BLOCKING\"}}\n";
         Path file = config.signalFile();
+        if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
+            throw new RheiException("no capture has run with this configuration (" + file.toAbsolutePath().getParent()
+                    + " does not exist): start the sidecar first, or check log.dir / source.offsets-file");
+        }
         try {
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
