@@ -146,8 +146,9 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("signal.file", signalFile().toString());
         p.setProperty("signal.poll.interval.ms", "1000");
         // A heartbeat only moves the slot if something arrives on the stream: a logical decoding message (no table
-        // needed) does, when only tables outside the publication are written.
-        p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'rhei_heartbeat', now()::text)");
+        // needed) does, when only tables outside the publication are written. Transactional, so that it is decoded
+        // at its commit, in commit order with the captured changes, never ahead of a transaction still in flight.
+        p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', now()::text)");
         p.setProperty("poll.interval.ms", "50");
         p.setProperty("max.batch.size", "8192");
         p.setProperty("max.queue.size", "32768");
