@@ -41,6 +41,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                     .setPort(port)
+                    // a loaded 2-core machine (CI runs tests and a restarting server side by side) can take longer than 10 s
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
                     .setOverrideWorkingDirectory(new File(System.getProperty("java.io.tmpdir"), "rhei-embedded-pg"))
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "16")
