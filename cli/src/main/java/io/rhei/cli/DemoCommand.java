@@ -244,7 +244,8 @@ final class DemoCommand implements Callable<Integer> {
         };
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Removes a directory and everything below it (nothing when it does not exist). */
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

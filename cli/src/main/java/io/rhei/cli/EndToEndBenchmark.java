@@ -18,14 +18,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The end-to-end figures of issue 7, in one run on this machine (which also runs PostgreSQL and the workload):
@@ -89,7 +87,7 @@ public final class EndToEndBenchmark {
                 bulk(pg, p);
             }
         } finally {
-            deleteTree(dir);
+            DemoCommand.deleteTree(dir);
         }
     }
 
@@ -382,11 +380,5 @@ public final class EndToEndBenchmark {
             return 0;
         }
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 }

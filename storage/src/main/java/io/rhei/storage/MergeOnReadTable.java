@@ -410,6 +410,13 @@ final class MergeOnReadTable {
                 ? current.primaryKey().stream().map(k -> current.column(k).orElseThrow()).toList()
                 : current.columns();
         List<String> names = keyColumns.stream().map(Column::name).filter(n -> fs.position(n).isPresent()).toList();
+        // per key column, once: where it is in the read batch (-1: added after this file was written) and its stored form
+        int[] inBatch = new int[keyColumns.size()];
+        Column[] stored = new Column[keyColumns.size()];
+        for (int k = 0; k < inBatch.length; k++) {
+            inBatch[k] = names.indexOf(keyColumns.get(k).name());
+            stored[k] = inBatch[k] < 0 ? null : fs.column(keyColumns.get(k).name()).orElseThrow();
+        }
         int row = 0;
         try (BatchStream batches = f.read(names, new RoaringBitmap(), ScanFilter.ALL, allocator)) {
             while (batches.hasNext()) {
@@ -420,11 +427,9 @@ final class MergeOnReadTable {
                         }
                         Object[] key = new Object[keyColumns.size()];
                         for (int k = 0; k < key.length; k++) {
-                            Column want = keyColumns.get(k);
-                            int pos = names.indexOf(want.name());
-                            if (pos >= 0) {
-                                Column stored = fs.column(want.name()).orElseThrow();
-                                key[k] = SchemaEvolution.widen(ArrowValues.get(b.getVector(pos), r, stored.type()), stored.type(), want.type());
+                            if (inBatch[k] >= 0) {
+                                Object v = ArrowValues.get(b.getVector(inBatch[k]), r, stored[k].type());
+                                key[k] = SchemaEvolution.widen(v, stored[k].type(), keyColumns.get(k).type());
                             }
                         }
                         index.add(RowKey.wrap(key), location(f.id(), row));

@@ -154,7 +154,8 @@ public final class TableSnapshot implements AutoCloseable {
                 stored.add(c.name());
             }
         }
-        BatchStream raw = s.file().read(stored, s.deleted(), onlyStoredColumns(filter, fs), allocator);
+        // terms on columns this file does not have are left out by the file itself (VortexFilters)
+        BatchStream raw = s.file().read(stored, s.deleted(), filter, allocator);
         return new BatchStream() {
             @Override
             public boolean hasNext() {
@@ -173,20 +174,6 @@ public final class TableSnapshot implements AutoCloseable {
                 raw.close();
             }
         };
-    }
-
-    /** A filter on columns this file has, in this file's types: anything else is left to the query engine. */
-    private static ScanFilter onlyStoredColumns(ScanFilter filter, TableSchema fs) {
-        if (filter instanceof ScanFilter.And and) {
-            return ScanFilter.and(and.terms().stream().map(t -> onlyStoredColumns(t, fs)).toList());
-        }
-        if (filter instanceof ScanFilter.Compare c) {
-            return fs.column(c.column()).isPresent() ? filter : ScanFilter.ALL;
-        }
-        if (filter instanceof ScanFilter.IsNull n) {
-            return fs.column(n.column()).isPresent() ? filter : ScanFilter.ALL;
-        }
-        return filter;
     }
 
     /** Turns a batch of stored columns into the wanted columns: moved over when the type is unchanged. */
