@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Exactly once into the log.</b> Each Debezium batch is converted, appended and made durable by the log
  * ({@link ChangeLog#append}) before any of its records is marked processed, so Debezium's offsets, and with them
- * the replication slot's confirmed LSN, never run ahead of the log. After a restart Debezium re-delivers from its
- * last flushed offset; the log drops those records by source position.
+ * the replication slot's confirmed LSN, never run ahead of the log. The offsets are acknowledged at transaction
+ * boundaries ({@link TransactionBoundaryOffsets}): after a restart Debezium re-delivers every transaction after the
+ * last one wholly acknowledged, and the log drops the records it already holds by source position.
  *
  * <p>Lifecycle: {@link #start()} checks the server ({@link PostgresPreflight}), recovers the table schemas from the
  * log and runs the engine on a thread of its own; {@link #stop()} closes it. A failure (unsupported type, full log
@@ -124,9 +126,17 @@ public final class PostgresCdcSource implements AutoCloseable {
                 metrics.captured(e.commitTimeMicros(), appendedMicros);
             }
         }
-        // Only now, with the records durable in the log, may Debezium's offsets (and the slot) move past them.
+        // Only now, with the records durable in the log, may Debezium's offsets (and the slot) move past them;
+        // acknowledged at the last transaction boundary, so that a restart re-reads whole transactions.
         for (RecordChangeEvent<SourceRecord> r : records) {
-            committer.markProcessed(r);
+            Map<String, ?> offset = r.record().sourceOffset();
+            if (offset == null) {
+                committer.markProcessed(r);
+            } else {
+                DebeziumEngine.Offsets rewritten = committer.buildOffsets();
+                TransactionBoundaryOffsets.rewrite(offset, rewritten);
+                committer.markProcessed(r, rewritten);
+            }
         }
         committer.markBatchFinished();
         metrics.batch(records.size(), result.appended(), result.droppedDuplicates(), lastCommit);

@@ -25,18 +25,28 @@ import java.util.Properties;
  * source.publication       publication name (default rhei_pub), created when missing (filtered to the tables)
  * source.snapshot-mode     initial (default) | never | when_needed
  * source.heartbeat-interval  heartbeat period, keeps the slot moving on idle databases (default 10s)
+ * source.heartbeat-action-query  SQL run at each heartbeat so that the stream carries something even when only
+ *                          uncaptured tables are written (default: a transactional pg_logical_emit_message; empty
+ *                          to run none, as on a read-only standby)
  * source.offsets-file      where Debezium keeps its offsets (default: {log.dir}/cdc-offsets.dat)
  * </pre>
  */
 public record PostgresSourceConfig(String host, int port, String database, String user, String password,
                                    String tablesInclude, String tablesExclude, String columnsExclude,
                                    String slot, String publication, String snapshotMode, Duration heartbeatInterval,
-                                   Path offsetsFile, String name) {
+                                   String heartbeatActionQuery, Path offsetsFile, String name) {
 
     public static final List<String> KEYS = List.of("source.host", "source.port", "source.database", "source.user",
             "source.password", "source.password-file", "source.tables.include", "source.tables.exclude",
             "source.columns.exclude", "source.slot", "source.publication", "source.snapshot-mode",
-            "source.heartbeat-interval", "source.offsets-file");
+            "source.heartbeat-interval", "source.heartbeat-action-query", "source.offsets-file");
+
+    /**
+     * A logical decoding message in a transaction of its own: it reaches the stream even when only tables outside the
+     * publication are written, so the slot advances. Transactional, so that it is decoded at its commit, in commit
+     * order with the captured changes, never ahead of a transaction still in flight.
+     */
+    public static final String DEFAULT_HEARTBEAT_ACTION = "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', now()::text)";
 
     private static final List<String> SNAPSHOT_MODES = List.of("initial", "never", "when_needed", "no_data");
 
@@ -68,28 +78,34 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 s.getString("source.columns.exclude", ""), slot, s.getString("source.publication", slot + "_pub"),
                 s.getString("source.snapshot-mode", "initial").toLowerCase(Locale.ROOT),
                 s.getDuration("source.heartbeat-interval", Duration.ofSeconds(10)),
+                s.getString("source.heartbeat-action-query", DEFAULT_HEARTBEAT_ACTION).strip(),
                 Path.of(s.getString("source.offsets-file", logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot);
     }
 
     /** A configuration for a local server, as tests and the demo use. */
     public static PostgresSourceConfig local(int port, String database, String user, String password, Path offsetsFile, String slot) {
         return new PostgresSourceConfig("127.0.0.1", port, database, user, password, "", "", "", slot, slot + "_pub", "initial",
-                Duration.ofSeconds(10), offsetsFile, "rhei-" + slot);
+                Duration.ofSeconds(10), DEFAULT_HEARTBEAT_ACTION, offsetsFile, "rhei-" + slot);
     }
 
     public PostgresSourceConfig withTablesInclude(String regex) {
         return new PostgresSourceConfig(host, port, database, user, password, regex, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, offsetsFile, name);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name);
     }
 
     public PostgresSourceConfig withHeartbeatInterval(Duration interval) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, interval, offsetsFile, name);
+                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name);
     }
 
     public PostgresSourceConfig withSnapshotMode(String mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, mode, heartbeatInterval, offsetsFile, name);
+                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name);
+    }
+
+    public PostgresSourceConfig withHeartbeatActionQuery(String sql) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
+                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name);
     }
 
     /** Where {@code rhei resync} leaves signals for the running capture (next to the offsets). */
@@ -145,10 +161,10 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("signal.enabled.channels", "file");
         p.setProperty("signal.file", signalFile().toString());
         p.setProperty("signal.poll.interval.ms", "1000");
-        // A heartbeat only moves the slot if something arrives on the stream: a logical decoding message (no table
-        // needed) does, when only tables outside the publication are written. Transactional, so that it is decoded
-        // at its commit, in commit order with the captured changes, never ahead of a transaction still in flight.
-        p.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', now()::text)");
+        // A heartbeat only moves the slot if something arrives on the stream (see DEFAULT_HEARTBEAT_ACTION).
+        if (!heartbeatActionQuery.isEmpty()) {
+            p.setProperty("heartbeat.action.query", heartbeatActionQuery);
+        }
         p.setProperty("poll.interval.ms", "50");
         p.setProperty("max.batch.size", "8192");
         p.setProperty("max.queue.size", "32768");

@@ -486,6 +486,65 @@ class PostgresCdcSourceTest {
         }
     }
 
+    /**
+     * debezium/dbz#76: transaction A writes before and after transaction B commits; capture stops with B's commit as
+     * its last acknowledged position, then A commits. A's second write sits at B's commit end LSN, which Debezium
+     * 3.6's restart search mistakes for the acknowledged position, dropping A's first six rows (this test fails so
+     * without {@link TransactionBoundaryOffsets}).
+     */
+    @Test
+    void restartWhileATransactionOpenAcrossTheLastAcknowledgedCommitLosesNothing() throws Exception {
+        sql("CREATE TABLE public.t_long (id int4 PRIMARY KEY)", "CREATE TABLE public.t_short (id int4 PRIMARY KEY)");
+        TableId longTable = TableId.parse("public.t_long");
+        TableId shortTable = TableId.parse("public.t_short");
+        // Heartbeats that write nothing: they only acknowledge the position after B's commit while capture idles.
+        PostgresSourceConfig cfg = config("interleaved", "public.t_long,public.t_short")
+                .withHeartbeatInterval(Duration.ofMillis(200)).withHeartbeatActionQuery("");
+        try (ChronicleChangeLog log = openLog(); Connection a = pg().connect(); Connection b = pg().connect()) {
+            try (PostgresCdcSource first = new PostgresCdcSource(cfg, log)) {
+                first.start();
+                sql("INSERT INTO public.t_short VALUES (1)"); // snapshotted or streamed: either way the slot exists then
+                awaitEvents(log, shortTable, e -> e.stream().anyMatch(x -> RowKey.of(1).equals(x.key())));
+                a.setAutoCommit(false);
+                try (Statement st = a.createStatement()) {
+                    st.execute("INSERT INTO public.t_long SELECT generate_series(1, 5)");
+                }
+                String afterB;
+                try (Statement st = b.createStatement()) {
+                    st.execute("INSERT INTO public.t_short VALUES (90)");
+                    afterB = scalar(st, "SELECT pg_current_wal_insert_lsn()::text");
+                }
+                awaitEvents(log, shortTable, e -> e.stream().anyMatch(x -> RowKey.of(90).equals(x.key())));
+                Thread.sleep(2500); // heartbeats acknowledge B's commit; the offsets are flushed every second
+                try (Statement st = a.createStatement()) {
+                    String beforeA = scalar(st, "SELECT pg_current_wal_insert_lsn()::text");
+                    LOG.info("B's commit ended at {}; A's second insert starts at {} (the case of dbz#76 when equal)", afterB, beforeA);
+                    st.execute("INSERT INTO public.t_long SELECT generate_series(6, 10)");
+                }
+            }
+            a.commit();
+            try (PostgresCdcSource second = new PostgresCdcSource(cfg, log)) {
+                second.start();
+                sql("INSERT INTO public.t_short VALUES (91)");
+                awaitEvents(log, shortTable, e -> e.stream().anyMatch(x -> RowKey.of(91).equals(x.key())));
+                Thread.sleep(1000);
+                assertNull(second.failure());
+            }
+            List<Integer> ids = events(log, longTable).stream().filter(e -> e.op() == Operation.INSERT)
+                    .map(e -> (Integer) e.key().get(0)).sorted().toList();
+            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), ids, "every row of the transaction open across the restart, once");
+        } finally {
+            CdcHarness.dropSlot(pg(), "interleaved");
+        }
+    }
+
+    private static String scalar(Statement st, String query) throws SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void largeTransactionOf100kRowsArrivesWhole() throws Exception {
         sql("CREATE TABLE public.bulk (id int8 PRIMARY KEY, payload text)");

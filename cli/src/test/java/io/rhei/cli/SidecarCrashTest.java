@@ -40,7 +40,7 @@ class SidecarCrashTest {
     private static final int KILLS = 20;
     private static final Map<String, String> TABLES = TableChecksums.SHOP_TABLES;
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the log and tables to inspect
     Path dir;
     private Path currentLog;
 
@@ -59,8 +59,6 @@ class SidecarCrashTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("open bug: in 2 of the last 4 CI runs one order kept its INSERT version (total 0) instead of the UPDATE "
-            + "of the same transaction, committed just before the last SIGKILL; not reproduced locally; see README, known limitations")
     void sigkilledTwentyTimesTheSidecarEndsWithPostgresStateTableByTable() throws Exception {
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start()) {
             try (Connection c = pg.connect(); Statement st = c.createStatement()) {
