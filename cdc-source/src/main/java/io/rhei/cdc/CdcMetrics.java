@@ -15,6 +15,34 @@ public final class CdcMetrics {
     private final AtomicLong lastAppendMillis = new AtomicLong();
     private final LatencyHistogram captureLatency = new LatencyHistogram();
 
+    private final LongAdder snapshotRowsCopied = new LongAdder();
+    private volatile java.util.function.IntSupplier snapshotTablesTotal = () -> 0;
+    private volatile java.util.function.IntSupplier snapshotTablesRemaining = () -> 0;
+
+    void snapshotRowsCopied(int rows) {
+        snapshotRowsCopied.add(rows);
+    }
+
+    void snapshotTables(java.util.function.IntSupplier total, java.util.function.IntSupplier remaining) {
+        this.snapshotTablesTotal = total;
+        this.snapshotTablesRemaining = remaining;
+    }
+
+    /** Snapshot rows (initial snapshot, resync) this process has read from PostgreSQL, including any read again. */
+    public long snapshotRowsCopied() {
+        return snapshotRowsCopied.sum();
+    }
+
+    /** Tables of the resumable initial snapshot (0 when there is none in this process). */
+    public int snapshotTablesTotal() {
+        return snapshotTablesTotal.getAsInt();
+    }
+
+    /** Tables of the resumable initial snapshot not finished yet. */
+    public int snapshotTablesRemaining() {
+        return snapshotTablesRemaining.getAsInt();
+    }
+
     void batch(int received, int appended, int dropped, long lastCommit) {
         batches.increment();
         recordsReceived.add(received);

@@ -53,6 +53,8 @@ public final class PostgresCdcSource implements AutoCloseable {
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ExecutorService executor;
     private RecordConverter converter;
+    private InitialSnapshot initialSnapshot;
+    private volatile String snapshotProblem;
 
     public PostgresCdcSource(PostgresSourceConfig config, ChangeLog log) {
         this.config = Objects.requireNonNull(config, "config");
@@ -82,10 +84,23 @@ public final class PostgresCdcSource implements AutoCloseable {
             throw new RheiException("cannot create the directory of source.offsets-file " + config.offsetsFile() + ": " + e.getMessage(), e);
         }
         SchemaTracker schemas = SchemaTracker.recover(log);
-        converter = new RecordConverter(schemas, log::lastPosition);
-        List<TableId> added = schemas.known().isEmpty() ? List.of() : PostgresPreflight.newlyIncluded(config, schemas.known());
+        initialSnapshot = InitialSnapshot.plan(config, log);
+        metrics.snapshotTables(initialSnapshot::tablesTotal, initialSnapshot::tablesRemaining);
+        PostgresSourceConfig effective = initialSnapshot.effectiveConfig();
+        converter = new RecordConverter(schemas, log::lastPosition,
+                effective.resumableSnapshots() ? TableId.parse(effective.signalTable()) : null);
+        // while the initial snapshot runs, tables it has not reached yet are unknown to the log but not new
+        List<TableId> added;
+        if (initialSnapshot.isLegacy()) {
+            added = schemas.known().isEmpty() ? List.of() : PostgresPreflight.newlyIncluded(config, schemas.known());
+        } else {
+            java.util.Set<TableId> known = new java.util.HashSet<>(schemas.known());
+            known.addAll(initialSnapshot.initialTables());
+            added = PostgresPreflight.newlyIncluded(config, known);
+        }
+        TableScanWatch.register(effective.name(), problem -> snapshotProblem = problem);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(config.toDebezium())
+                .using(effective.toDebezium())
                 .using((success, message, error) -> {
                     if (!success && state != State.STOPPED) {
                         failure = error != null ? error : new RheiException(message);
@@ -104,15 +119,25 @@ public final class PostgresCdcSource implements AutoCloseable {
         state = State.RUNNING;
         executor.execute(engine);
         LOG.info("change capture started from {} into the log at sequence {}", config, log.lastSeq());
+        initialSnapshot.afterEngineStarted(() -> state == State.RUNNING);
         if (!added.isEmpty()) {
             // Tables added to the include list since the last run: only they are read in full, the others stream on.
-            ResyncSignal.send(config, added);
+            if (initialSnapshot.pending()) {
+                InitialSnapshot.requestIncremental(effective, added);
+            } else {
+                ResyncSignal.send(effective, added);
+            }
             LOG.info("tables {} are new in source.tables.include: snapshotting only them", added);
         }
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        if (snapshotProblem != null) {
+            // nothing after the failed chunk is acknowledged: a restart reads it again
+            throw new RheiException(snapshotProblem + "; capture stops without acknowledging what followed, and a restart reads "
+                    + "that table's chunk again");
+        }
         List<LogRecord> out = new ArrayList<>(records.size() + 4);
         long lastCommit = 0;
         for (RecordChangeEvent<SourceRecord> r : records) {
@@ -120,8 +145,11 @@ public final class PostgresCdcSource implements AutoCloseable {
         }
         ChangeLog.AppendResult result = out.isEmpty() ? new ChangeLog.AppendResult(0, 0, 0, 0) : log.append(out);
         long appendedMicros = currentMicros();
+        int snapshotRows = 0;
         for (LogRecord r : out) {
-            if (r instanceof ChangeEvent e && e.op() != Operation.SNAPSHOT_READ && e.commitTimeMicros() > 0) {
+            if (r instanceof ChangeEvent e && e.op() == Operation.SNAPSHOT_READ) {
+                snapshotRows++;
+            } else if (r instanceof ChangeEvent e && e.commitTimeMicros() > 0) {
                 lastCommit = Math.max(lastCommit, e.commitTimeMicros());
                 metrics.captured(e.commitTimeMicros(), appendedMicros);
             }
@@ -136,10 +164,12 @@ public final class PostgresCdcSource implements AutoCloseable {
                 DebeziumEngine.Offsets rewritten = committer.buildOffsets();
                 TransactionBoundaryOffsets.rewrite(offset, rewritten);
                 committer.markProcessed(r, rewritten);
+                initialSnapshot.acknowledged(offset);
             }
         }
         committer.markBatchFinished();
         metrics.batch(records.size(), result.appended(), result.droppedDuplicates(), lastCommit);
+        metrics.snapshotRowsCopied(snapshotRows);
         if (LOG.isDebugEnabled()) {
             LOG.debug("appended {} records (sequences {}..{}), dropped {} re-delivered", result.appended(), result.firstSeq(),
                     result.lastSeq(), result.droppedDuplicates());
@@ -182,6 +212,7 @@ public final class PostgresCdcSource implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             engine = null;
+            TableScanWatch.unregister(config.name());
             LOG.info("change capture stopped at log sequence {}", log.lastSeq());
         }
     }

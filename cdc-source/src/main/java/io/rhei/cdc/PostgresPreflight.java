@@ -62,7 +62,8 @@ public final class PostgresPreflight {
 
     /** Whether {@code schema.table} is in source.tables.include (all when empty) and not in source.tables.exclude. */
     static boolean captured(PostgresSourceConfig config, String qualified) {
-        return (config.tablesInclude().isBlank() || matchesAny(config.tablesInclude(), qualified))
+        return !qualified.equals(config.signalTable())
+                && (config.tablesInclude().isBlank() || matchesAny(config.tablesInclude(), qualified))
                 && (config.tablesExclude().isBlank() || !matchesAny(config.tablesExclude(), qualified));
     }
 

@@ -29,17 +29,24 @@ import java.util.Properties;
  *                          uncaptured tables are written (default: a transactional pg_logical_emit_message; empty
  *                          to run none, as on a read-only standby)
  * source.offsets-file      where Debezium keeps its offsets (default: {log.dir}/cdc-offsets.dat)
+ * source.signal-table      schema.table Rhei creates in the source database for the watermarks of resumable snapshots
+ *                          (default public.rhei_signal); empty: initial snapshots are not resumable (read-only sources)
+ * source.snapshot.chunk-rows  rows per chunk of a resumable snapshot (default 20000): the most a restart re-reads
  * </pre>
  */
 public record PostgresSourceConfig(String host, int port, String database, String user, String password,
                                    String tablesInclude, String tablesExclude, String columnsExclude,
                                    String slot, String publication, String snapshotMode, Duration heartbeatInterval,
-                                   String heartbeatActionQuery, Path offsetsFile, String name) {
+                                   String heartbeatActionQuery, Path offsetsFile, String name, String signalTable,
+                                   int snapshotChunkRows) {
 
     public static final List<String> KEYS = List.of("source.host", "source.port", "source.database", "source.user",
             "source.password", "source.password-file", "source.tables.include", "source.tables.exclude",
             "source.columns.exclude", "source.slot", "source.publication", "source.snapshot-mode",
-            "source.heartbeat-interval", "source.heartbeat-action-query", "source.offsets-file");
+            "source.heartbeat-interval", "source.heartbeat-action-query", "source.offsets-file", "source.signal-table",
+            "source.snapshot.chunk-rows");
+
+    public static final String DEFAULT_SIGNAL_TABLE = "public.rhei_signal";
 
     /**
      * A logical decoding message in a transaction of its own: it reaches the stream even when only tables outside the
@@ -47,6 +54,8 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
      * order with the captured changes, never ahead of a transaction still in flight.
      */
     public static final String DEFAULT_HEARTBEAT_ACTION = "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', now()::text)";
+
+    public static final int DEFAULT_CHUNK_ROWS = 20_000;
 
     private static final List<String> SNAPSHOT_MODES = List.of("initial", "never", "when_needed", "no_data");
 
@@ -58,6 +67,12 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         }
         if (!slot.matches("[a-z0-9_]+")) {
             throw new RheiException("source.slot '" + slot + "' must be lower-case letters, digits and underscores (a PostgreSQL rule)");
+        }
+        if (!signalTable.isEmpty() && !signalTable.matches("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*")) {
+            throw new RheiException("source.signal-table '" + signalTable + "' must be schema.table in lower-case letters, digits and underscores");
+        }
+        if (snapshotChunkRows < 1) {
+            throw new RheiException("source.snapshot.chunk-rows must be at least 1, got " + snapshotChunkRows);
         }
     }
 
@@ -79,33 +94,54 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 s.getString("source.snapshot-mode", "initial").toLowerCase(Locale.ROOT),
                 s.getDuration("source.heartbeat-interval", Duration.ofSeconds(10)),
                 s.getString("source.heartbeat-action-query", DEFAULT_HEARTBEAT_ACTION).strip(),
-                Path.of(s.getString("source.offsets-file", logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot);
+                Path.of(s.getString("source.offsets-file", logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot,
+                s.getString("source.signal-table", DEFAULT_SIGNAL_TABLE).strip(), s.getInt("source.snapshot.chunk-rows", DEFAULT_CHUNK_ROWS));
     }
 
     /** A configuration for a local server, as tests and the demo use. */
     public static PostgresSourceConfig local(int port, String database, String user, String password, Path offsetsFile, String slot) {
         return new PostgresSourceConfig("127.0.0.1", port, database, user, password, "", "", "", slot, slot + "_pub", "initial",
-                Duration.ofSeconds(10), DEFAULT_HEARTBEAT_ACTION, offsetsFile, "rhei-" + slot);
+                Duration.ofSeconds(10), DEFAULT_HEARTBEAT_ACTION, offsetsFile, "rhei-" + slot, DEFAULT_SIGNAL_TABLE, DEFAULT_CHUNK_ROWS);
     }
 
     public PostgresSourceConfig withTablesInclude(String regex) {
         return new PostgresSourceConfig(host, port, database, user, password, regex, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows);
     }
 
     public PostgresSourceConfig withHeartbeatInterval(Duration interval) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name);
+                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows);
     }
 
     public PostgresSourceConfig withSnapshotMode(String mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name);
+                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows);
     }
 
     public PostgresSourceConfig withHeartbeatActionQuery(String sql) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name);
+                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name, signalTable, snapshotChunkRows);
+    }
+
+    public PostgresSourceConfig withSignalTable(String table) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, table, snapshotChunkRows);
+    }
+
+    public PostgresSourceConfig withSnapshotChunkRows(int rows) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, rows);
+    }
+
+    /** Whether initial snapshots can resume (a signal table holds their watermarks). */
+    public boolean resumableSnapshots() {
+        return !signalTable.isEmpty();
+    }
+
+    /** Where the state of a resumable initial snapshot is kept (next to the offsets). */
+    public Path initialSnapshotStateFile() {
+        return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".initial-snapshot");
     }
 
     /** Where {@code rhei resync} leaves signals for the running capture (next to the offsets). */
@@ -138,7 +174,8 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("publication.autocreate.mode", "filtered");
         p.setProperty("snapshot.mode", snapshotMode);
         if (!tablesInclude.isBlank()) {
-            p.setProperty("table.include.list", tablesInclude);
+            // the signal table's watermark rows must reach the stream too; Rhei drops them after Debezium has seen them
+            p.setProperty("table.include.list", resumableSnapshots() ? tablesInclude + "," + signalTable.replace(".", "\\.") : tablesInclude);
         }
         if (!tablesExclude.isBlank()) {
             p.setProperty("table.exclude.list", tablesExclude);
@@ -158,7 +195,13 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("include.unknown.datatypes", "false");
         p.setProperty("heartbeat.interval.ms", String.valueOf(heartbeatInterval.toMillis()));
         // rhei resync TABLE writes a blocking-snapshot signal here; capture reads it while running
-        p.setProperty("signal.enabled.channels", "file");
+        p.setProperty("signal.enabled.channels", resumableSnapshots() ? "source,file" : "file");
+        if (resumableSnapshots()) {
+            // incremental snapshots: chunks read by primary key between two watermark rows written to this table
+            p.setProperty("signal.data.collection", signalTable);
+            p.setProperty("incremental.snapshot.chunk.size", String.valueOf(snapshotChunkRows));
+            p.setProperty("notification.enabled.channels", TableScanWatch.NAME);
+        }
         p.setProperty("signal.file", signalFile().toString());
         p.setProperty("signal.poll.interval.ms", "1000");
         // A heartbeat only moves the slot if something arrives on the stream (see DEFAULT_HEARTBEAT_ACTION).

@@ -33,7 +33,13 @@ import java.util.Map;
  * {@code sub = 4n + 3}; records this converter adds before them take the free slots below: a new schema version
  * {@code 4n + 1}, the truncate that starts a table's snapshot {@code 4n + 2}.
  *
- * <p><b>Snapshots</b> replace a table: the first snapshot row of a table is preceded by a TRUNCATE, so a snapshot
+ * <p><b>Incremental snapshots</b> (the resumable initial snapshot, {@link InitialSnapshot}) are different: Debezium
+ * reads a chunk of rows by primary key between two watermark rows it writes to the signal table, drops the rows that
+ * the stream changed meanwhile and emits the rest when the stream reaches the closing watermark. Those rows are
+ * upserts at the watermark's stream position, numbered like any records sharing a position; every re-read after a
+ * restart closes a new watermark at a later position, so the log never mistakes it for a re-delivery.
+ *
+ * <p><b>Blocking snapshots</b> replace a table: the first snapshot row of a table is preceded by a TRUNCATE, so a snapshot
  * that Debezium repeats (after an interrupted first attempt) leaves no row the new snapshot no longer has.
  * Snapshot rows carry, in place of a commit LSN, one more than the commit LSN of the last record the log held (or
  * this process converted) when the snapshot run began: a first snapshot (empty log) sorts before every streamed change, and a snapshot
@@ -45,6 +51,8 @@ final class RecordConverter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordConverter.class);
     private final SchemaTracker schemas;
     private final java.util.function.Supplier<SourcePosition> logEnd;
+    /** The watermark table of resumable snapshots, whose changes are not captured; null when there is none. */
+    private final TableId signalTable;
     /** The commit LSN the rows of the current snapshot run carry; fixed when its first row arrives. */
     private long snapshotCommit = -1;
     /** The LSN of the current snapshot run. */
@@ -59,9 +67,10 @@ final class RecordConverter {
     private int n;
 
     /** {@code logEnd}: the source position of the last record in the change log. */
-    RecordConverter(SchemaTracker schemas, java.util.function.Supplier<SourcePosition> logEnd) {
+    RecordConverter(SchemaTracker schemas, java.util.function.Supplier<SourcePosition> logEnd, TableId signalTable) {
         this.schemas = schemas;
         this.logEnd = logEnd;
+        this.signalTable = signalTable;
     }
 
     /** The columns and key Debezium describes for one table, derived once per Connect schema object. */
@@ -81,7 +90,12 @@ final class RecordConverter {
         TableId table = TableId.of(source.getString("schema"), source.getString("table"));
         String op = value.getString("op");
         String snapshot = source.schema().field("snapshot") == null ? null : String.valueOf(source.get("snapshot"));
-        boolean snapshotRead = "r".equals(op);
+        if (table.equals(signalTable)) {
+            return; // watermark rows of resumable snapshots: Debezium has acted on them, they are not data
+        }
+        // Rows of an incremental (resumable) snapshot come in the stream, at the position of the watermark that closed
+        // their chunk: plain upserts in stream order, with nothing to replace.
+        boolean snapshotRead = "r".equals(op) && !"incremental".equals(snapshot);
         long[] seq = parseSequence(source.get("sequence"), table);
         if (LOG.isTraceEnabled()) {
             LOG.trace("{} op {} sequence {} snapshot {}", table, op, source.get("sequence"), snapshot);

@@ -22,7 +22,7 @@ public final class ResyncSignal {
     private ResyncSignal() {
     }
 
-    /** Returns the signal's id. */
+    /** Asks for a blocking re-snapshot of {@code tables}; returns the signal's id. */
     public static String send(PostgresSourceConfig config, List<TableId> tables) {
         if (tables.isEmpty()) {
             throw new RheiException("name at least one table to resync");

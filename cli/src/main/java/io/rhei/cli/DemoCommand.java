@@ -194,7 +194,8 @@ final class DemoCommand implements Callable<Integer> {
         long target = -1;
         while (System.currentTimeMillis() < deadline) {
             long logEnd = p.log().lastSeq();
-            if (logEnd == target && p.engine().metrics().lastReadSeq() >= logEnd && p.engine().caughtUp()) {
+            if (logEnd == target && p.engine().metrics().lastReadSeq() >= logEnd && p.engine().caughtUp()
+                    && p.source().metrics().snapshotTablesRemaining() == 0) {
                 break;
             }
             target = logEnd;

@@ -27,6 +27,12 @@ final class PipelineMetrics {
         SyncMetrics m = pipeline.engine().metrics();
         out.add(Sample.counter("rhei_events_captured_total", pipeline.source().metrics().eventsAppended(),
                 "Change records appended to the change log by the CDC source"));
+        out.add(Sample.counter("rhei_snapshot_rows_copied_total", pipeline.source().metrics().snapshotRowsCopied(),
+                "Snapshot rows read from PostgreSQL by this process (initial snapshot and resyncs)"));
+        out.add(Sample.gauge("rhei_snapshot_tables_total", pipeline.source().metrics().snapshotTablesTotal(),
+                "Tables of the resumable initial snapshot (0: none in this process)"));
+        out.add(Sample.gauge("rhei_snapshot_tables_done", pipeline.source().metrics().snapshotTablesTotal()
+                - pipeline.source().metrics().snapshotTablesRemaining(), "Tables of the resumable initial snapshot read completely"));
         out.add(Sample.counter("rhei_events_applied_total", m.eventsApplied(), "Change events applied to the OLAP tables"));
         out.add(Sample.counter("rhei_events_skipped_total", m.eventsSkipped(), "Replayed events a table had already applied"));
         out.add(Sample.gauge("rhei_lag_events", m.lagEvents(), "Change log records not yet read by the sync engine"));

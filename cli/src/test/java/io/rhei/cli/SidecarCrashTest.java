@@ -96,6 +96,10 @@ class SidecarCrashTest {
                 workload.stop();
                 writer.join();
                 assertEquals(null, workload.failure());
+                // the initial snapshot is resumable: it comes in chunks beside the stream, so it must have ended first
+                Path snapshotState = dir.resolve("log").resolve("cdc-offsets.dat.initial-snapshot");
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .until(() -> Files.readString(snapshotState).contains("state=done"));
                 try (Connection c = pg.connect(); Statement st = c.createStatement()) {
                     st.execute("INSERT INTO marker VALUES (1)"); // committed after everything else
                 }

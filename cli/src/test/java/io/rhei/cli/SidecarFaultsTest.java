@@ -143,6 +143,9 @@ class SidecarFaultsTest {
 
     /** A marker committed last; once the sidecar shows it, every table must equal PostgreSQL's. */
     private static void finish(EmbeddedPostgresServer pg, Sidecar sidecar) throws Exception {
+        // the resumable initial snapshot runs beside the stream: the marker must come after its last chunk
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                .until(() -> sidecar.run.running.source().metrics().snapshotTablesRemaining() == 0);
         try (Connection c = pg.connect(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO marker VALUES (1)");
         }

@@ -1,0 +1,357 @@
+package io.rhei.cdc;
+
+import io.rhei.core.RheiException;
+import io.rhei.core.log.ChangeLog;
+import io.rhei.core.model.TableId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The first copy of the captured tables, made resumable: instead of Debezium's blocking snapshot, which starts over
+ * when the process dies, capture starts streaming at once ({@code snapshot.mode=no_data}) and asks Debezium for an
+ * <em>incremental</em> snapshot of every captured table. Debezium reads each table in primary-key chunks between two
+ * watermark rows in the signal table ({@code source.signal-table}) and records in its offsets the last key it emitted,
+ * so a restarted process continues with the next chunk; at most the rows of one unacknowledged chunk are read twice.
+ *
+ * <p>State, in {@link PostgresSourceConfig#initialSnapshotStateFile()}: the tables captured at the first start (so that
+ * a restart does not take the ones an interrupted snapshot has not reached yet for newly included tables), and
+ * {@code debezium} for Debezium's own blocking snapshot, or {@code pending} from the moment the snapshot is
+ * decided until the first acknowledged offset that no longer carries an incremental snapshot, then {@code done}. A
+ * pending snapshot whose offsets carry no incremental snapshot (the process died before Debezium's first offsets were
+ * stored) is asked for again.
+ *
+ * <p>Falls back to the blocking snapshot, with a log line saying why, when a captured table has no primary key
+ * (chunks are cut by key), when the signal table cannot be created, and for capture that began before this existed.
+ */
+final class InitialSnapshot {
+    private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
+    /** The offset key Debezium writes while an incremental snapshot runs (a JSON list of the tables still to read). */
+    static final String RUNNING_KEY = "incremental_snapshot_collections";
+
+    private final PostgresSourceConfig effective;
+    private final List<TableId> tables;
+    private final boolean signalNeeded;
+    private volatile boolean pending;
+    private volatile boolean seenRunning;
+    private volatile int tablesRemaining;
+    private boolean legacy;
+
+    private InitialSnapshot(PostgresSourceConfig effective, List<TableId> tables, boolean pending, boolean signalNeeded, boolean running) {
+        this.effective = effective;
+        this.tables = List.copyOf(tables);
+        this.pending = pending;
+        this.signalNeeded = signalNeeded;
+        this.seenRunning = running;
+        this.tablesRemaining = pending ? tables.size() : 0;
+    }
+
+    /** Decides how this start snapshots, creating the signal table when resumable snapshots are configured. */
+    static InitialSnapshot plan(PostgresSourceConfig config, ChangeLog log) {
+        try (Connection c = connect(config)) {
+            if (config.resumableSnapshots() && !ensureSignalTable(c, config)) {
+                config = config.withSignalTable("");
+            }
+            Path stateFile = config.initialSnapshotStateFile();
+            if (Files.exists(stateFile)) {
+                Properties state = read(stateFile);
+                List<TableId> tables = parseTables(state.getProperty("tables", ""));
+                String mode = state.getProperty("state", "");
+                if (mode.equals("done")) {
+                    return new InitialSnapshot(config.withSnapshotMode("no_data"), tables, false, false, false);
+                }
+                if (mode.equals("pending")) {
+                    if (!config.resumableSnapshots()) {
+                        throw new RheiException("the initial snapshot was started as a resumable one and is not finished, but the signal "
+                                + "table is now unusable (see above): restore source.signal-table, or start over with an empty log.dir");
+                    }
+                    boolean running = storedOffsetsHoldRunningSnapshot(config.offsetsFile());
+                    LOG.info("the initial snapshot of {} tables was interrupted: {}", tables.size(), running
+                            ? "Debezium continues it after the last chunk it acknowledged" : "it had not stored a position yet, so it starts again");
+                    return new InitialSnapshot(config.withSnapshotMode("no_data"), tables, true, !running, running);
+                }
+                return new InitialSnapshot(config, tables, false, false, false); // Debezium's own snapshot and offsets decide
+            }
+            if (Files.exists(config.offsetsFile()) || log.lastSeq() > 0) {
+                return legacy(config); // capture began before this state was kept
+            }
+            List<TableId> keyed = new ArrayList<>();
+            List<TableId> keyless = new ArrayList<>();
+            listCapturedTables(c, config, keyed, keyless);
+            List<TableId> all = new ArrayList<>(keyed);
+            all.addAll(keyless);
+            boolean initial = "initial".equals(config.snapshotMode());
+            if (!initial || !config.resumableSnapshots() || keyed.isEmpty() || !keyless.isEmpty()) {
+                if (initial && !keyless.isEmpty()) {
+                    LOG.info("tables {} have no primary key, which an interrupted snapshot needs to resume by: the initial snapshot is "
+                            + "a blocking one and starts over if the process stops before it ends", keyless);
+                }
+                write(stateFile, "debezium", all);
+                return new InitialSnapshot(config, all, false, false, false);
+            }
+            write(stateFile, "pending", all);
+            LOG.info("initial snapshot of {} tables in chunks of {} rows, resumable: {}", all.size(), config.snapshotChunkRows(), all);
+            return new InitialSnapshot(config.withSnapshotMode("no_data"), all, true, true, false);
+        } catch (SQLException e) {
+            throw new RheiException("cannot prepare the initial snapshot on " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The tables captured from the first start on: snapshotted by the initial snapshot, not "newly included". */
+    List<TableId> initialTables() {
+        return tables;
+    }
+
+    /** Whether capture began before Rhei kept this state (then the change log tells which tables are known). */
+    boolean isLegacy() {
+        return legacy;
+    }
+
+    private static InitialSnapshot legacy(PostgresSourceConfig config) {
+        InitialSnapshot s = new InitialSnapshot(config, List.of(), false, false, false);
+        s.legacy = true;
+        return s;
+    }
+
+    /** The configuration Debezium runs with (snapshot mode and signal table as decided). */
+    PostgresSourceConfig effectiveConfig() {
+        return effective;
+    }
+
+    /** Whether a resumable initial snapshot has not finished yet. */
+    boolean pending() {
+        return pending;
+    }
+
+    int tablesTotal() {
+        return tables.size();
+    }
+
+    int tablesRemaining() {
+        return tablesRemaining;
+    }
+
+    /**
+     * Once the engine runs: asks Debezium for the incremental snapshot when it is not already under way. The signal row
+     * must come after the replication slot's start, or the stream never shows it: on a first start Debezium creates
+     * the slot (after the publication) a moment later, so a thread of its own waits for it.
+     */
+    void afterEngineStarted(java.util.function.BooleanSupplier running) {
+        if (!signalNeeded) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+                while (running.getAsBoolean() && !slotExists(effective)) {
+                    if (System.nanoTime() > deadline) {
+                        LOG.error("replication slot {} did not appear within 10 minutes: the initial snapshot was not asked for; "
+                                + "it will be on the next start", effective.slot());
+                        return;
+                    }
+                    Thread.sleep(200);
+                }
+                if (running.getAsBoolean()) {
+                    requestIncremental(effective, tables);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("the initial snapshot was not asked for ({}); it will be on the next start", e.getMessage(), e);
+            }
+        }, "rhei-snapshot-request");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static boolean slotExists(PostgresSourceConfig config) {
+        try (Connection c = connect(config);
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, config.slot());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new RheiException("cannot look for replication slot " + config.slot() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Asks for an incremental snapshot through the signal table, not the signal file: a row in the stream is acted on
+     * by the streaming thread, in stream order. (A file signal is acted on by Debezium's signal thread, whose first
+     * chunk query shares the JDBC connection with the streaming thread: "portal does not exist", and Debezium skips
+     * the table.) The row is in the WAL, so a process that dies before acting on it finds it again on restart.
+     */
+    static void requestIncremental(PostgresSourceConfig config, List<TableId> tables) {
+        StringBuilder collections = new StringBuilder();
+        for (TableId t : tables) {
+            collections.append(collections.length() == 0 ? "" : ", ").append('"').append(t.schema()).append('.').append(t.table()).append('"');
+        }
+        String id = "rhei-snapshot-" + java.util.UUID.randomUUID();
+        try (Connection c = connect(config);
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + config.signalTable() + " VALUES (?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, "execute-snapshot");
+            ps.setString(3, "{\"data-collections\": [" + collections + "], \"type\": \"INCREMENTAL\"}");
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new RheiException("cannot ask for the incremental snapshot of " + tables + " through " + config.signalTable() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("asked for an incremental snapshot of {} (signal {} in {})", tables, id, config.signalTable());
+    }
+
+    /**
+     * Follows the offsets being acknowledged (durable in the log): the first one without a running incremental snapshot
+     * after one with it ends the snapshot. Marked done before Debezium can store that offset, so a restart in between
+     * finds the older offsets, where Debezium still finishes the last chunk itself.
+     */
+    void acknowledged(Map<String, ?> offset) {
+        if (!pending) {
+            return;
+        }
+        Object running = offset.get(RUNNING_KEY);
+        if (running != null) {
+            seenRunning = true;
+            tablesRemaining = countTables(running.toString());
+        } else if (seenRunning) {
+            write(effective.initialSnapshotStateFile(), "done", tables);
+            pending = false;
+            tablesRemaining = 0;
+            LOG.info("initial snapshot finished: {} tables read", tables.size());
+        }
+    }
+
+    private static int countTables(String json) {
+        int n = 0;
+        for (int i = json.indexOf(RUNNING_KEY + "_id"); i >= 0; i = json.indexOf(RUNNING_KEY + "_id", i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static Connection connect(PostgresSourceConfig config) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", config.user());
+        props.setProperty("password", config.password());
+        props.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(config.jdbcUrl(), props);
+    }
+
+    /** Creates the watermark table when missing and clears old watermarks; false (with the fix logged) when it cannot. */
+    private static boolean ensureSignalTable(Connection c, PostgresSourceConfig config) {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + config.signalTable()
+                    + " (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))");
+            // Watermarks of finished chunks are never looked at again (a restart opens new ones).
+            st.execute("DELETE FROM " + config.signalTable());
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("cannot use the signal table {} ({}): an interrupted initial snapshot will start over. Create it as the "
+                            + "capture user (CREATE TABLE {} (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))), "
+                            + "or set source.signal-table empty to silence this", config.signalTable(), e.getMessage().strip(),
+                    config.signalTable());
+            return false;
+        }
+    }
+
+    private static void listCapturedTables(Connection c, PostgresSourceConfig config, List<TableId> keyed, List<TableId> keyless)
+            throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid "
+                     + "AND i.indisprimary) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     + "WHERE c.relkind = 'r' AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                     + "ORDER BY 1, 2")) {
+            while (rs.next()) {
+                if (PostgresPreflight.captured(config, rs.getString(1) + "." + rs.getString(2))) {
+                    (rs.getBoolean(3) ? keyed : keyless).add(TableId.of(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether Debezium's stored offsets (Kafka's file offset store: a serialized map of JSON key and value bytes)
+     * say an incremental snapshot is running.
+     */
+    static boolean storedOffsetsHoldRunningSnapshot(Path offsetsFile) {
+        if (!Files.exists(offsetsFile)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(offsetsFile); ObjectInputStream ois = new ObjectInputStream(in)) {
+            // only the map and its byte arrays (HashMap also checks the size of its entry table through the filter)
+            ois.setObjectInputFilter(info -> info.serialClass() == null || info.serialClass() == java.util.HashMap.class
+                    || info.serialClass() == byte[].class || info.serialClass() == Map.Entry[].class
+                    ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED);
+            Object raw = ois.readObject();
+            if (raw instanceof Map<?, ?> map) {
+                for (Object value : map.values()) {
+                    if (value instanceof byte[] bytes && new String(bytes, StandardCharsets.UTF_8).contains("\"" + RUNNING_KEY + "\"")) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (IOException | ClassNotFoundException e) {
+            throw new RheiException("cannot read Debezium's offsets " + offsetsFile + " to see whether the initial snapshot was under way: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Properties read(Path file) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new RheiException("cannot read the initial snapshot state " + file + ": " + e.getMessage(), e);
+        }
+        return p;
+    }
+
+    /** Written to a temporary file and moved into place, so that a crash leaves the old state or the new one. */
+    private static void write(Path file, String state, List<TableId> tables) {
+        StringBuilder tableList = new StringBuilder();
+        for (TableId t : tables) {
+            tableList.append(tableList.length() == 0 ? "" : ",").append(t.schema()).append('.').append(t.table());
+        }
+        String text = "# Rhei's resumable initial snapshot; delete this file only together with the change log and the offsets\n"
+                + "state=" + state + "\ntables=" + tableList + "\n";
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new RheiException("cannot write the initial snapshot state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<TableId> parseTables(String list) {
+        List<TableId> out = new ArrayList<>();
+        for (String t : list.split(",")) {
+            if (!t.isBlank()) {
+                out.add(TableId.parse(t.strip()));
+            }
+        }
+        return out;
+    }
+}
