@@ -21,11 +21,19 @@ import java.util.Map;
  * way carry the same {@code source.sequence} as the first time, because their first element is the same
  * {@code lsn_commit}. Snapshot offsets and streaming offsets without a commit yet are passed on unchanged, apart
  * from {@code lsn_proc}.
+ *
+ * <p><b>Incremental snapshots.</b> The offset of a chunk row says {@code snapshot=INCREMENTAL} (and, after a start
+ * without a blocking snapshot, not {@code snapshot_completed}). Loaded as it is, Debezium takes it for an unfinished
+ * <em>blocking</em> snapshot and leaves the incremental snapshot's position out of every offset until the next chunk,
+ * so a second restart in that gap would forget the snapshot (found by CaptureCrashTest). Rhei drops that key: the
+ * position of the incremental snapshot ({@code incremental_snapshot_*}) is all a restart needs.
  */
 final class TransactionBoundaryOffsets {
     static final String LSN = "lsn";
     static final String LAST_COMMIT_LSN = "lsn_commit";
     static final String LAST_COMPLETELY_PROCESSED_LSN = "lsn_proc";
+    static final String SNAPSHOT = "snapshot";
+    static final String INCREMENTAL = "INCREMENTAL";
 
     private TransactionBoundaryOffsets() {
     }
@@ -33,9 +41,10 @@ final class TransactionBoundaryOffsets {
     /** Fills {@code target} with {@code offset} rewritten to the last transaction boundary it covers. */
     static void rewrite(Map<String, ?> offset, DebeziumEngine.Offsets target) {
         Object lastCommit = offset.get(LAST_COMMIT_LSN);
+        boolean incremental = INCREMENTAL.equals(offset.get(SNAPSHOT));
         for (Map.Entry<String, ?> e : offset.entrySet()) {
             String key = e.getKey();
-            if (key.equals(LAST_COMPLETELY_PROCESSED_LSN)) {
+            if (key.equals(LAST_COMPLETELY_PROCESSED_LSN) || incremental && key.equals(SNAPSHOT)) {
                 continue;
             }
             target.set(key, key.equals(LSN) && lastCommit != null ? lastCommit : e.getValue());

@@ -148,7 +148,7 @@ class CaptureCrashTest {
             }
             Path state = Path.of(offsets + ".initial-snapshot");
             await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Files.readString(state).contains("state=done") && lastKey(logDir, t) == -1L);
+                    .until(() -> Files.readString(state).contains("state=done") && logged(logDir, t, -1L));
             current.destroy();
             current.waitFor(60, TimeUnit.SECONDS);
             long read = snapshotReads(logDir, t);
@@ -185,15 +185,11 @@ class CaptureCrashTest {
         return n[0];
     }
 
-    /** The key of the last change of {@code table} in the log (0 when none). */
-    private static long lastKey(Path logDir, TableId table) throws InterruptedException {
-        long[] k = {0};
-        scan(logDir, e -> {
-            if (e.table().equals(table) && e.op() != Operation.TRUNCATE) {
-                k[0] = (Long) e.key().get(0);
-            }
-        });
-        return k[0];
+    /** Whether the log holds a change of {@code table} with key {@code id}. */
+    private static boolean logged(Path logDir, TableId table, long id) throws InterruptedException {
+        boolean[] seen = {false};
+        scan(logDir, e -> seen[0] |= e.table().equals(table) && e.key() != null && e.key().size() == 1 && Long.valueOf(id).equals(e.key().get(0)));
+        return seen[0];
     }
 
     private static void scan(Path logDir, java.util.function.Consumer<ChangeEvent> each) throws InterruptedException {

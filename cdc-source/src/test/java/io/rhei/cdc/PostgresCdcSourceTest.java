@@ -301,6 +301,60 @@ class PostgresCdcSourceTest {
         }
     }
 
+    /**
+     * A column added while the initial snapshot reads the table. Debezium 3.6 may fail the chunk it reads just then
+     * ("Column 'note' not found in result set"); instead of skipping the rest of the table as Debezium would, capture
+     * stops with that error, and a restart (which the sidecar does by itself) reads the chunk again with the new
+     * column. The result equals the table.
+     */
+    @Test
+    void columnAddedDuringTheInitialSnapshotStopsCaptureOrGoesOnAndEndsExact() throws Exception {
+        int rows = 60_000;
+        sql("CREATE TABLE public.growing (id int8 PRIMARY KEY, v int4)",
+                "INSERT INTO public.growing SELECT g, g % 7 FROM generate_series(1, " + rows + ") g");
+        TableId t = TableId.parse("public.growing");
+        PostgresSourceConfig cfg = config("growing", "public.growing").withSnapshotChunkRows(2_000);
+        try (ChronicleChangeLog log = openLog()) {
+            PostgresCdcSource source = new PostgresCdcSource(cfg, log);
+            try {
+                source.start();
+                awaitEvents(log, t, e -> snapshotReads(e) >= 6_000);
+                long readBefore = snapshotReads(events(log, t));
+                assertTrue(readBefore < rows, "the column comes while the snapshot runs: " + readBefore + " rows read before it");
+                sql("ALTER TABLE public.growing ADD COLUMN note text",
+                        "UPDATE public.growing SET note = 'changed ' || id WHERE id % 997 = 0",
+                        "INSERT INTO public.growing VALUES (-1, 0, 'sentinel')");
+                for (int restarts = 0; ; restarts++) {
+                    PostgresCdcSource current = source;
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> current.state() == PostgresCdcSource.State.FAILED || current.metrics().snapshotTablesRemaining() == 0
+                                    && CdcHarness.applyAll(log).rows(t).containsKey(RowKey.of(-1L)));
+                    if (current.state() != PostgresCdcSource.State.FAILED) {
+                        break;
+                    }
+                    assertTrue(current.failure().getMessage().contains("gave up on table public.growing"), current.failure().getMessage());
+                    assertTrue(restarts < 3, "a restart reads the failed chunk again and goes on");
+                    LOG.info("capture stopped: {}; starting it again", current.failure().getMessage());
+                    current.close();
+                    source = new PostgresCdcSource(cfg, log);
+                    source.start();
+                }
+            } finally {
+                source.close();
+            }
+            ReferenceSink sink = CdcHarness.applyAll(log);
+            TableSchema schema = sink.schema(t).orElseThrow();
+            assertEquals(List.of("id", "v", "note"), schema.columns().stream().map(c -> c.name()).toList());
+            try (Connection c = pg().connect()) {
+                Map<RowKey, Row> expected = CdcHarness.pgRows(c, schema);
+                assertEquals(expected.size(), sink.rows(t).size());
+                assertEquals(expected, sink.rows(t));
+            }
+        } finally {
+            CdcHarness.dropSlot(pg(), "growing");
+        }
+    }
+
     /** Row changes, leaving out the TRUNCATE that starts a blocking snapshot. */
     private static long dataEvents(List<ChangeEvent> events) {
         return events.stream().filter(x -> x.op() != Operation.TRUNCATE).count();
