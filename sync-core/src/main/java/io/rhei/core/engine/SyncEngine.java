@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Paused tables.</b> An event the sink cannot take (a schema version the engine has no schema for, an
  * update or delete of a keyless table without the old row, a change the sink rejects as a schema error) pauses that table with a logged
  * error and a metric; its events stay in the log, other tables continue. Restarting the engine after the cause
- * is fixed resumes the table from its applied sequence. Any other sink failure stops the engine
+ * is fixed resumes the table from its applied sequence; a TRUNCATE in a schema it can take ({@code rhei resync})
+ * resumes it at once, since nothing before it counts any more. Any other sink failure stops the engine
  * ({@link State#FAILED}); starting again resumes.
  *
  * <p>Lifecycle: {@link #start()} runs the loop on a thread of its own; {@link #stop()} applies what is pending
@@ -321,6 +322,7 @@ public final class SyncEngine implements AutoCloseable {
             return;
         }
         if (t.paused()) {
+            t.heldSchema = sc.schema();
             metrics.held();
             return;
         }
@@ -346,7 +348,7 @@ public final class SyncEngine implements AutoCloseable {
             metrics.skipped();
             return;
         }
-        if (t.paused()) {
+        if (t.paused() && !resumesAt(t, e)) {
             metrics.held();
             return;
         }
@@ -372,6 +374,36 @@ public final class SyncEngine implements AutoCloseable {
             return;
         }
         pendingEvents++;
+    }
+
+    /**
+     * A paused table resumes at a TRUNCATE whose schema it can take (the start of a resync, or the application's own
+     * TRUNCATE): nothing before it counts for the table's content any more, so the events it could not apply are
+     * superseded rather than lost.
+     */
+    private boolean resumesAt(TableState t, ChangeEvent e) {
+        if (e.op() != Operation.TRUNCATE) {
+            return false;
+        }
+        TableSchema schema = t.heldSchema != null ? t.heldSchema : t.schema;
+        if (schema == null || schema.version() != e.schemaVersion()) {
+            return false;
+        }
+        if (t.heldSchema != null) {
+            try {
+                sink.ensureTable(schema, e.seq() - 1);
+            } catch (SchemaException ex) {
+                LOG.warn("table {} stays paused: schema version {} cannot be applied either: {}", t.table, schema.version(), ex.getMessage());
+                return false;
+            }
+        }
+        LOG.info("table {} resumes at sequence {}: a TRUNCATE (resync) in schema version {} supersedes the events it held since it "
+                + "paused ({})", t.table, e.seq(), schema.version(), t.pausedReason);
+        t.schema = schema;
+        t.heldSchema = null;
+        t.pausedReason = null;
+        metrics.resumed(t.table);
+        return true;
     }
 
     private void pause(TableState t, String reason) {

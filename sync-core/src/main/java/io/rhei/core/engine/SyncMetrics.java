@@ -64,6 +64,10 @@ public final class SyncMetrics {
         table(table).appliedSeq.set(appliedSeq);
     }
 
+    void resumed(TableId table) {
+        table(table).pausedReason = null;
+    }
+
     void paused(TableId table, String reason) {
         table(table).pausedReason = reason;
     }

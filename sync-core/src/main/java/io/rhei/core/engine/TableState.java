@@ -10,6 +10,8 @@ final class TableState {
     long appliedSeq;
     TableBatchBuilder pending;
     String pausedReason;
+    /** The newest schema version seen while paused: a TRUNCATE in it (a resync) resumes the table. */
+    TableSchema heldSchema;
 
     TableState(TableId table, TableSchema schema, long appliedSeq) {
         this.table = table;

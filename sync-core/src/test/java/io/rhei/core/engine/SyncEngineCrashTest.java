@@ -139,6 +139,32 @@ class SyncEngineCrashTest {
         }
     }
 
+    /** rhei resync of a paused table: its TRUNCATE (in a schema the table can take) supersedes what was held, and it resumes. */
+    @Test
+    void pausedTableResumesAtTheTruncateOfAResync() throws Exception {
+        Events b = new Events(Events.keyValueSchema("public.b"));
+        try (ChronicleChangeLog log = openLog()) {
+            log.append(List.of(SchemaChange.of(b.schema(), b.next()), b.insert(1, "b1")));
+            ChangeEvent wrongVersion = ChangeEvent.upsert(Operation.INSERT, b.schema().table(), 7, RowKey.of(9L), Row.of(9L, "x"),
+                    b.next(), 1, 1);
+            log.append(List.of(wrongVersion, b.insert(2, "held")));
+            ReferenceSink sink = new ReferenceSink();
+            SyncEngine engine = SyncEngine.builder(log, sink).build();
+            engine.runUntil(Long.MAX_VALUE);
+            assertNotNull(engine.metrics().tables().get(b.schema().table()).pausedReason());
+            // the resync: a TRUNCATE, then the table's rows as PostgreSQL has them now
+            log.append(List.of(ChangeEvent.truncate(b.schema().table(), 1, b.next(), 0, 0), b.insert(2, "now"), b.insert(3, "new")));
+            SyncEngine next = SyncEngine.builder(log, sink).build(); // pauses at the held event again, then meets the TRUNCATE
+            next.runUntil(Long.MAX_VALUE);
+            assertNull(next.metrics().tables().get(b.schema().table()).pausedReason(), "the resync resumed the table");
+            assertEquals(java.util.Map.of(RowKey.of(2L), Row.of(2L, "now"), RowKey.of(3L), Row.of(3L, "new")), sink.rows(b.schema().table()));
+            assertEquals(log.lastSeq(), sink.appliedSeq(b.schema().table()));
+            SyncEngine restarted = SyncEngine.builder(log, sink).build();
+            restarted.runUntil(Long.MAX_VALUE);
+            assertNull(restarted.metrics().tables().get(b.schema().table()).pausedReason(), "a restart does not pause it again");
+        }
+    }
+
     @Test
     void threadedEngineTailsAppendsAndStopsCleanly() throws Exception {
         Events a = new Events(Events.keyValueSchema("public.a"));
