@@ -150,8 +150,8 @@ final class InitialSnapshot {
 
     /**
      * Once the engine runs: asks Debezium for the incremental snapshot when it is not already under way. The signal row
-     * must come after the replication slot's start, or the stream never shows it: on a first start Debezium creates
-     * the slot (after the publication) a moment later, so a thread of its own waits for it.
+     * must come after the replication slot's consistent point, or the stream never shows it: on a first start Debezium
+     * creates the slot (after the publication) a moment later, so a thread of its own waits for it.
      */
     void afterEngineStarted(java.util.function.BooleanSupplier running) {
         if (!signalNeeded) {
@@ -183,7 +183,10 @@ final class InitialSnapshot {
 
     private static boolean slotExists(PostgresSourceConfig config) {
         try (Connection c = connect(config);
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+             // confirmed_flush_lsn is set once the slot has found its consistent point: the slot is listed before that,
+             // while it waits for running transactions, and a row committed then may precede what it decodes
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ? "
+                     + "AND confirmed_flush_lsn IS NOT NULL")) {
             ps.setString(1, config.slot());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

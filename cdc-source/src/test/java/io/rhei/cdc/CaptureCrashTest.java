@@ -109,25 +109,7 @@ class CaptureCrashTest {
         Path logDir = dir.resolve("log-big");
         Path offsets = dir.resolve("offsets-big.dat");
         TableId t = TableId.parse("public.big");
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> {
-            Random rnd = new Random(5);
-            long next = rows + 1;
-            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
-                while (!stop.get()) {
-                    switch (rnd.nextInt(3)) {
-                        case 0 -> st.execute("INSERT INTO public.big VALUES (" + (next++) + ", 1, 'new')");
-                        case 1 -> st.execute("UPDATE public.big SET v = v + 1 WHERE id = " + (1 + rnd.nextInt(rows)));
-                        default -> st.execute("DELETE FROM public.big WHERE id = " + (1 + rnd.nextInt(rows)));
-                    }
-                    Thread.sleep(5);
-                }
-            } catch (SQLException e) {
-                throw new RuntimeException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "workload");
+        RandomWrites writer = new RandomWrites(pg(), "public.big", ", 1, 'new'", rows, 5, 5);
         Process current = null;
         try {
             writer.start();
@@ -141,8 +123,7 @@ class CaptureCrashTest {
             assertTrue(beforeKill < rows, "the kill came before the snapshot ended: " + beforeKill);
             current = child(logDir, offsets, "big", "public.big");
             Thread.sleep(2000);
-            stop.set(true);
-            writer.join();
+            writer.stop();
             try (Connection c = pg().connect(); Statement st = c.createStatement()) {
                 st.execute("INSERT INTO public.big VALUES (-1, 0, 'sentinel')");
             }
@@ -162,10 +143,7 @@ class CaptureCrashTest {
                 assertTrue(expected.equals(sink.rows(t)), "every row equal to PostgreSQL's");
             }
         } finally {
-            stop.set(true);
-            if (writer.isAlive()) {
-                writer.join();
-            }
+            writer.stop();
             if (current != null) {
                 current.destroyForcibly();
                 current.waitFor(30, TimeUnit.SECONDS);

@@ -193,28 +193,12 @@ class PostgresCdcSourceTest {
     void snapshotWithConcurrentWritesThenStreamingIsExact() throws Exception {
         sql("CREATE TABLE public.snap (id int8 PRIMARY KEY, v int4, s text)",
                 "INSERT INTO public.snap SELECT g, g % 100, 'row ' || g FROM generate_series(1, 20000) g");
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> {
-            Random rnd = new Random(7);
-            long next = 20_001;
-            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
-                while (!stop.get()) {
-                    switch (rnd.nextInt(3)) {
-                        case 0 -> st.execute("INSERT INTO public.snap VALUES (" + (next++) + ", 1, 'new')");
-                        case 1 -> st.execute("UPDATE public.snap SET v = v + 1 WHERE id = " + (1 + rnd.nextInt(20000)));
-                        default -> st.execute("DELETE FROM public.snap WHERE id = " + (1 + rnd.nextInt(20000)));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        RandomWrites writer = new RandomWrites(pg(), "public.snap", ", 1, 'new'", 20000, 7, 0);
         writer.start();
         try (ChronicleChangeLog log = openLog(); PostgresCdcSource source = new PostgresCdcSource(config("snap", "public.snap"), log)) {
             source.start();
             Thread.sleep(3000);
-            stop.set(true);
-            writer.join();
+            writer.stop();
             // the snapshot comes in chunks alongside the stream: a streamed sentinel says nothing about it
             await().atMost(Duration.ofSeconds(120)).until(() -> source.metrics().snapshotTablesRemaining() == 0);
             sql("INSERT INTO public.snap VALUES (-1, 0, 'sentinel')");
@@ -244,25 +228,7 @@ class PostgresCdcSourceTest {
                 "INSERT INTO public.resumed SELECT g, 0, 'row ' || g FROM generate_series(1, " + rows + ") g");
         TableId t = TableId.parse("public.resumed");
         PostgresSourceConfig cfg = config("resumed", "public.resumed").withSnapshotChunkRows(chunk);
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> {
-            Random rnd = new Random(11);
-            long next = rows + 1;
-            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
-                while (!stop.get()) {
-                    switch (rnd.nextInt(3)) {
-                        case 0 -> st.execute("INSERT INTO public.resumed VALUES (" + (next++) + ", 1, 'new')");
-                        case 1 -> st.execute("UPDATE public.resumed SET v = v + 1 WHERE id = " + (1 + rnd.nextInt(rows)));
-                        default -> st.execute("DELETE FROM public.resumed WHERE id = " + (1 + rnd.nextInt(rows)));
-                    }
-                    Thread.sleep(2);
-                }
-            } catch (SQLException e) {
-                throw new RuntimeException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        RandomWrites writer = new RandomWrites(pg(), "public.resumed", ", 1, 'new'", rows, 11, 2);
         writer.start();
         try (ChronicleChangeLog log = openLog()) {
             long readInFirst;
@@ -277,8 +243,7 @@ class PostgresCdcSourceTest {
             try (PostgresCdcSource second = new PostgresCdcSource(cfg, log)) {
                 second.start();
                 Thread.sleep(1000);
-                stop.set(true);
-                writer.join();
+                writer.stop();
                 sql("INSERT INTO public.resumed VALUES (-1, 0, 'sentinel')");
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                         .until(() -> second.metrics().snapshotTablesRemaining() == 0
@@ -295,8 +260,7 @@ class PostgresCdcSourceTest {
                 }
             }
         } finally {
-            stop.set(true);
-            writer.join();
+            writer.stop();
             CdcHarness.dropSlot(pg(), "resumed");
         }
     }
@@ -438,22 +402,7 @@ class PostgresCdcSourceTest {
         TableId t = TableId.parse("public.rs");
         TableId other = TableId.parse("public.other");
         PostgresSourceConfig cfg = config("rs", "public\\.(rs|other)");
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> {
-            Random rnd = new Random(3);
-            long next = 2001;
-            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
-                while (!stop.get()) {
-                    switch (rnd.nextInt(3)) {
-                        case 0 -> st.execute("INSERT INTO public.rs VALUES (" + (next++) + ", 1)");
-                        case 1 -> st.execute("UPDATE public.rs SET v = v + 1 WHERE id = " + (1 + rnd.nextInt(2000)));
-                        default -> st.execute("DELETE FROM public.rs WHERE id = " + (1 + rnd.nextInt(2000)));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        RandomWrites writer = new RandomWrites(pg(), "public.rs", ", 1", 2000, 3, 0);
         try (ChronicleChangeLog log = openLog(); PostgresCdcSource source = new PostgresCdcSource(cfg, log)) {
             source.start();
             awaitEvents(log, t, e -> e.stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count() == 2000);
@@ -463,8 +412,7 @@ class PostgresCdcSourceTest {
             // the resync is Debezium's blocking snapshot, which replaces the table (TRUNCATE, then its rows)
             awaitEvents(log, t, e -> e.stream().filter(x -> x.op() == io.rhei.core.model.Operation.TRUNCATE).count() == 1);
             Thread.sleep(1000);
-            stop.set(true);
-            writer.join();
+            writer.stop();
             sql("INSERT INTO public.rs VALUES (-1, 0)");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                     .until(() -> CdcHarness.applyAll(log).rows(t).containsKey(RowKey.of(-1L)));
@@ -477,7 +425,7 @@ class PostgresCdcSourceTest {
             assertEquals(1, events(log, other).stream().filter(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ).count(),
                     "the other table was not read again");
         } finally {
-            stop.set(true);
+            writer.stop();
             CdcHarness.dropSlot(pg(), "rs");
         }
     }

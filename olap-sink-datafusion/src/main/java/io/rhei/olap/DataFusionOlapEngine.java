@@ -8,6 +8,7 @@ import io.rhei.olap.exec.NativeExecutor;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.olap.exec.NativeResultReader;
 import io.rhei.olap.sql.LoweredPlan;
+import io.rhei.olap.sql.PlanPatches;
 import io.rhei.olap.sql.ScanInput;
 import io.rhei.olap.sql.SqlPlanner;
 import io.rhei.storage.TableSnapshot;
@@ -32,11 +33,17 @@ public final class DataFusionOlapEngine implements OlapEngine {
     private final SqlPlanner planner;
     private final NativeExecutor executor;
     private final NativeQueryOptions options;
+    /** Runs the extra shares of parallel aggregations (the query's own thread runs the first). */
+    private final java.util.concurrent.ExecutorService shares = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rhei-query-share");
+        t.setDaemon(true);
+        return t;
+    });
 
     public DataFusionOlapEngine(TableStorage storage, NativeQueryOptions options) {
         this.storage = storage;
         this.options = options;
-        this.planner = new SqlPlanner(storage);
+        this.planner = new SqlPlanner(storage, options.parallelism());
         this.executor = new NativeExecutor(options);
     }
 
@@ -89,19 +96,30 @@ public final class DataFusionOlapEngine implements OlapEngine {
 
     private NativeResultReader run(LoweredPlan plan, BufferAllocator allocator) {
         List<Iterator<VectorSchemaRoot>> inputs = new ArrayList<>();
+        List<org.apache.spark.sql.comet.CometMetricNode> inputMetrics = new ArrayList<>();
+        org.apache.comet.serde.OperatorOuterClass.Operator op = plan.plan();
         try {
             for (ScanInput scan : plan.scans()) {
                 if (scan instanceof ScanInput.Table t) {
-                    inputs.add(new SnapshotScan(storage.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows()));
+                    inputs.add(new SnapshotScan(storage.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows(), true));
                 } else if (scan instanceof ScanInput.Materialized m) {
                     inputs.add(materialize(m, allocator));
+                } else if (scan instanceof ScanInput.Partitioned p) {
+                    BatchList shares = runShares(p, allocator);
+                    inputs.add(shares);
+                    inputMetrics.addAll(shares.metrics);
+                    if (shares.schema() != null) {
+                        op = PlanPatches.withScanSchema(op, p.source(), shares.schema());
+                    }
                 }
             }
         } catch (RuntimeException e) {
             inputs.forEach(i -> ((ScanFeed) i).close());
             throw e;
         }
-        return executor.execute(plan.sql(), plan.plan(), inputs, plan.columnNames(), plan.plannedSchema(), allocator);
+        NativeResultReader reader = executor.execute(plan.sql(), op, inputs, plan.columnNames(), plan.plannedSchema(), allocator);
+        inputMetrics.forEach(reader.metrics()::addInput);
+        return reader;
     }
 
     /** Runs each branch to completion and keeps its batches for the scan that reads them. */
@@ -110,18 +128,7 @@ public final class DataFusionOlapEngine implements OlapEngine {
         try {
             for (LoweredPlan branch : m.branches()) {
                 try (NativeResultReader reader = run(branch, allocator)) {
-                    VectorSchemaRoot root = reader.getVectorSchemaRoot();
-                    while (reader.loadNextBatch()) {
-                        List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>();
-                        for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
-                            var tp = v.getTransferPair(allocator);
-                            tp.transfer();
-                            vectors.add((org.apache.arrow.vector.FieldVector) tp.getTo());
-                        }
-                        VectorSchemaRoot copy = new VectorSchemaRoot(vectors);
-                        copy.setRowCount(root.getRowCount());
-                        out.add(copy);
-                    }
+                    drain(reader, out, allocator);
                 }
             }
         } catch (java.io.IOException e) {
@@ -134,6 +141,175 @@ public final class DataFusionOlapEngine implements OlapEngine {
         return out;
     }
 
+    /** Moves every batch of {@code reader} into {@code out}. */
+    private static void drain(NativeResultReader reader, BatchList out, BufferAllocator allocator) {
+        try {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            while (reader.loadNextBatch()) {
+                List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>();
+                for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+                    var tp = v.getTransferPair(allocator);
+                    tp.transfer();
+                    vectors.add((org.apache.arrow.vector.FieldVector) tp.getTo());
+                }
+                VectorSchemaRoot copy = new VectorSchemaRoot(vectors);
+                copy.setRowCount(root.getRowCount());
+                out.add(copy);
+            }
+        } catch (java.io.IOException e) {
+            throw new QueryException(reader.sql(), "reading the result of a part of the plan: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A parallel aggregation: {@code olap.parallelism} native plans run the stage at once, on this thread and on
+     * pool threads, taking the split table's slices from one shared feed as they go (so a slow share takes fewer);
+     * every share reads the same snapshots. Their results are kept for the plan that merges them.
+     */
+    private BatchList runShares(ScanInput.Partitioned p, BufferAllocator allocator) {
+        LoweredPlan stage = p.stage();
+        List<TableSnapshot> snapshots = new ArrayList<>();
+        SharedSlices shared = null;
+        BatchList out = new BatchList();
+        try {
+            for (ScanInput s : stage.scans()) {
+                snapshots.add(storage.snapshot(((ScanInput.Table) s).table()));
+            }
+            ScanInput.Table split = (ScanInput.Table) stage.scans().get(p.splitScan());
+            SharedSlices feed = new SharedSlices(new SnapshotScan(snapshots.get(p.splitScan()), split.columns(), split.filter(), allocator,
+                    options.scanBatchRows(), false));
+            shared = feed;
+            List<java.util.concurrent.Future<BatchList>> others = new ArrayList<>();
+            for (int i = 1; i < options.parallelism(); i++) {
+                others.add(shares.submit(() -> runShare(stage, p.splitScan(), snapshots, feed, allocator)));
+            }
+            RuntimeException failure = null;
+            try {
+                out.addAll(runShare(stage, p.splitScan(), snapshots, feed, allocator));
+            } catch (RuntimeException e) {
+                failure = e;
+                feed.close(); // the other shares run out of input and end
+            }
+            for (java.util.concurrent.Future<BatchList> f : others) {
+                try {
+                    BatchList b = f.get();
+                    if (failure == null) {
+                        out.addAll(b);
+                    } else {
+                        b.close();
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r
+                                : new QueryException(stage.sql(), "a share of a parallel aggregation failed: " + e.getCause(), e.getCause());
+                        feed.close();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (failure == null) {
+                        failure = new QueryException(stage.sql(), "interrupted while a parallel aggregation ran", e);
+                        feed.close();
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        } finally {
+            if (shared != null) {
+                shared.close();
+            }
+            snapshots.forEach(TableSnapshot::close);
+        }
+    }
+
+    private BatchList runShare(LoweredPlan stage, int split, List<TableSnapshot> snapshots, SharedSlices feed, BufferAllocator allocator) {
+        List<Iterator<VectorSchemaRoot>> inputs = new ArrayList<>();
+        for (int j = 0; j < stage.scans().size(); j++) {
+            ScanInput.Table t = (ScanInput.Table) stage.scans().get(j);
+            inputs.add(j == split ? feed.share()
+                    : new SnapshotScan(snapshots.get(j), t.columns(), t.filter(), allocator, options.scanBatchRows(), false));
+        }
+        BatchList out = new BatchList();
+        try (NativeResultReader reader = executor.execute(stage.sql(), stage.plan(), inputs, stage.columnNames(), stage.plannedSchema(),
+                allocator)) {
+            drain(reader, out, allocator);
+            out.metrics.add(reader.metrics());
+        } catch (java.io.IOException e) {
+            out.close();
+            throw new QueryException(stage.sql(), "reading a share of a parallel aggregation: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    /** The slices of one scan, handed out one at a time to whichever share asks first. */
+    private static final class SharedSlices implements AutoCloseable {
+        private final SnapshotScan source;
+        private boolean closed;
+
+        SharedSlices(SnapshotScan source) {
+            this.source = source;
+        }
+
+        synchronized VectorSchemaRoot poll() {
+            if (closed || !source.hasNext()) {
+                return null;
+            }
+            return source.next();
+        }
+
+        /** One share's view: its own look-ahead of at most one slice. */
+        ScanFeed share() {
+            return new ScanFeed() {
+                private VectorSchemaRoot next;
+                private boolean done;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null && !done) {
+                        next = poll();
+                        done = next == null;
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public VectorSchemaRoot next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    VectorSchemaRoot r = next;
+                    next = null;
+                    return r;
+                }
+
+                @Override
+                public void close() {
+                    if (next != null) {
+                        next.close();
+                        next = null;
+                    }
+                    done = true;
+                }
+            };
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                source.close();
+            }
+        }
+    }
+
     /** Batches for one native scan, closed by the scan when it ends or the query is abandoned. */
     private interface ScanFeed extends Iterator<VectorSchemaRoot>, AutoCloseable {
         @Override
@@ -144,8 +320,29 @@ public final class DataFusionOlapEngine implements OlapEngine {
     private static final class BatchList implements ScanFeed {
         private final java.util.ArrayDeque<VectorSchemaRoot> batches = new java.util.ArrayDeque<>();
 
+        private org.apache.arrow.vector.types.pojo.Schema schema;
+
         void add(VectorSchemaRoot b) {
+            if (schema == null) {
+                schema = b.getSchema();
+            }
             batches.add(b);
+        }
+
+        /** Metrics of the native plans that produced the batches. */
+        final List<org.apache.spark.sql.comet.CometMetricNode> metrics = new ArrayList<>();
+
+        /** Moves {@code other}'s batches here. */
+        void addAll(BatchList other) {
+            while (!other.batches.isEmpty()) {
+                add(other.batches.poll());
+            }
+            metrics.addAll(other.metrics);
+        }
+
+        /** The schema of the first batch; null when there is none. */
+        org.apache.arrow.vector.types.pojo.Schema schema() {
+            return schema;
         }
 
         @Override
@@ -168,6 +365,7 @@ public final class DataFusionOlapEngine implements OlapEngine {
 
     @Override
     public void close() {
+        shares.shutdownNow();
         storage.close();
     }
 
@@ -180,12 +378,16 @@ public final class DataFusionOlapEngine implements OlapEngine {
         private final TableSnapshot snapshot;
         private final io.rhei.storage.BatchStream batches;
         private final BufferAllocator allocator;
+        private final boolean ownsSnapshot;
         private VectorSchemaRoot pending;
         private int offset;
         private boolean closed;
 
-        SnapshotScan(TableSnapshot snapshot, List<String> columns, io.rhei.storage.ScanFilter filter, BufferAllocator allocator, int slice) {
+        /** {@code ownsSnapshot}: the scan releases the snapshot when done (false when several scans share it). */
+        SnapshotScan(TableSnapshot snapshot, List<String> columns, io.rhei.storage.ScanFilter filter, BufferAllocator allocator, int slice,
+                     boolean ownsSnapshot) {
             this.slice = slice;
+            this.ownsSnapshot = ownsSnapshot;
             this.snapshot = snapshot;
             this.allocator = allocator;
             this.batches = snapshot.scan(columns, filter, allocator);
@@ -241,7 +443,9 @@ public final class DataFusionOlapEngine implements OlapEngine {
                 try {
                     batches.close();
                 } finally {
-                    snapshot.close();
+                    if (ownsSnapshot) {
+                        snapshot.close();
+                    }
                 }
             }
         }

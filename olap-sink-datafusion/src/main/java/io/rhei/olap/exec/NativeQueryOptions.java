@@ -13,25 +13,36 @@ import java.util.List;
  * olap.batch-size     rows per native batch (default 8192)
  * olap.scan-batch-rows  table data is handed to the native scan in slices of at most this many rows, without copying
  *                     (default 65536: cache-friendly for the native operators, few JNI crossings; 0 = whole files)
+ * olap.parallelism    native plans one aggregation runs at once, each over its share of the largest table's slices
+ *                     (default: the number of processors; 1 = one thread per query)
  * </pre>
  */
-public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize, int scanBatchRows) {
-    public static final List<String> KEYS = List.of("olap.memory-limit", "olap.spill-dir", "olap.batch-size", "olap.scan-batch-rows");
+public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize, int scanBatchRows, int parallelism) {
+    public static final List<String> KEYS = List.of("olap.memory-limit", "olap.spill-dir", "olap.batch-size", "olap.scan-batch-rows",
+            "olap.parallelism");
 
     public NativeQueryOptions {
         if (scanBatchRows < 0 || scanBatchRows % 8 != 0) {
             throw new io.rhei.core.RheiException("olap.scan-batch-rows must be 0 or a positive multiple of 8, got " + scanBatchRows);
         }
+        if (parallelism < 1) {
+            throw new io.rhei.core.RheiException("olap.parallelism must be at least 1, got " + parallelism);
+        }
     }
 
     public static NativeQueryOptions defaults() {
-        return new NativeQueryOptions(4L << 30, Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill"), 8192, 65536);
+        return new NativeQueryOptions(4L << 30, Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill"), 8192, 65536,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    public NativeQueryOptions withParallelism(int n) {
+        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, n);
     }
 
     public static NativeQueryOptions from(Settings s) {
         NativeQueryOptions d = defaults();
         return new NativeQueryOptions(s.getLong("olap.memory-limit", d.memoryLimit()),
                 Path.of(s.getString("olap.spill-dir", d.spillDir().toString())), s.getInt("olap.batch-size", d.batchSize()),
-                s.getInt("olap.scan-batch-rows", d.scanBatchRows()));
+                s.getInt("olap.scan-batch-rows", d.scanBatchRows()), s.getInt("olap.parallelism", d.parallelism()));
     }
 }

@@ -63,6 +63,11 @@ public final class NativeResultReader extends ArrowReader {
         this.startedNanos = startedNanos;
     }
 
+    /** The query this result belongs to. */
+    public String sql() {
+        return sql;
+    }
+
     /** Pulls one batch from native code; null at the end. */
     private List<FieldVector> pull() {
         int n = names.size();

@@ -52,6 +52,28 @@ final class CometTypes {
         };
     }
 
+    /** The native type of an Arrow type, as native results come back in. */
+    static DataType ofArrow(ArrowType t) {
+        return switch (t.getTypeID()) {
+            case Bool -> id(DataTypeId.BOOL);
+            case Int -> switch (((ArrowType.Int) t).getBitWidth()) {
+                case 8 -> id(DataTypeId.INT8);
+                case 16 -> id(DataTypeId.INT16);
+                case 32 -> id(DataTypeId.INT32);
+                default -> id(DataTypeId.INT64);
+            };
+            case FloatingPoint -> ((ArrowType.FloatingPoint) t).getPrecision() == FloatingPointPrecision.SINGLE
+                    ? id(DataTypeId.FLOAT) : id(DataTypeId.DOUBLE);
+            case Decimal -> decimal(((ArrowType.Decimal) t).getPrecision(), ((ArrowType.Decimal) t).getScale());
+            case Utf8, LargeUtf8 -> id(DataTypeId.STRING);
+            case Binary, LargeBinary -> id(DataTypeId.BYTES);
+            case Date -> id(DataTypeId.DATE);
+            case Timestamp -> ((ArrowType.Timestamp) t).getTimezone() == null ? id(DataTypeId.TIMESTAMP_NTZ) : id(DataTypeId.TIMESTAMP);
+            case Null -> id(DataTypeId.NULL);
+            default -> throw new IllegalArgumentException("native result type " + t + " cannot be fed back to a native scan");
+        };
+    }
+
     static DataType id(DataTypeId id) {
         return DataType.newBuilder().setTypeId(id).build();
     }

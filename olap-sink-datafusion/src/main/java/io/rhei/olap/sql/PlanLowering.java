@@ -65,12 +65,21 @@ final class PlanLowering {
     private final RexBuilder rexBuilder;
     private final RexLowering rex;
     private final List<ScanInput> scans = new ArrayList<>();
+    /** The table scan each entry of {@link #scans} came from (null for other inputs). */
+    private final List<RelNode> scanRels = new ArrayList<>();
+    private final int parallelism;
     private int nextPlanId = 1;
+    private int nextStage = 1;
 
     PlanLowering(String sql, RexBuilder rexBuilder) {
+        this(sql, rexBuilder, 1);
+    }
+
+    PlanLowering(String sql, RexBuilder rexBuilder, int parallelism) {
         this.sql = sql;
         this.rexBuilder = rexBuilder;
         this.rex = new RexLowering(sql, rexBuilder);
+        this.parallelism = parallelism;
     }
 
     List<ScanInput> scans() {
@@ -149,6 +158,7 @@ final class PlanLowering {
             names.add(f.getName());
         }
         scans.add(new ScanInput.Table(table, names, io.rhei.storage.ScanFilter.ALL));
+        scanRels.add(ts);
         return op().setScan(s).build();
     }
 
@@ -236,9 +246,15 @@ final class PlanLowering {
         if (a.getGroupType() != Aggregate.Group.SIMPLE) {
             throw new UnsupportedSqlException(sql, "GROUPING SETS / ROLLUP / CUBE");
         }
+        TableScan splitTarget = parallelism > 1 ? splitTarget(a.getInput()) : null;
+        int scansBefore = scans.size();
         Operator child = lower(a.getInput());
         List<RelDataTypeField> in = a.getInput().getRowType().getFieldList();
         List<Integer> groups = a.getGroupSet().asList();
+        // what merges the results of several shares: one entry per native aggregate (its result type and merge)
+        List<RelDataType> partTypes = new ArrayList<>();
+        List<org.apache.calcite.sql.SqlKind> merges = new ArrayList<>();
+        boolean mergeable = true;
         HashAggregate.Builder partial = HashAggregate.newBuilder().setMode(AggregateMode.Partial);
         HashAggregate.Builder fin = HashAggregate.newBuilder().setMode(AggregateMode.Final);
         for (int k = 0; k < groups.size(); k++) {
@@ -277,22 +293,141 @@ final class PlanLowering {
                 results.add(decimalAverage(slot, sumType, call.getType()));
                 slot += 2;
                 needsProjection = true;
+                var tf = rexBuilder.getTypeFactory();
+                partTypes.add(tf.createSqlType(SqlTypeName.DECIMAL, Math.min(38, argType.getPrecision() + 10), argType.getScale()));
+                partTypes.add(tf.createSqlType(SqlTypeName.BIGINT));
+                merges.add(org.apache.calcite.sql.SqlKind.SUM);
+                merges.add(org.apache.calcite.sql.SqlKind.SUM);
             } else {
                 partial.addAggExprs(aggExpr(call, arg, argType));
                 fin.addAggExprs(aggExpr(call, finalArg, argType));
                 results.add(bound(slot, call.getType()));
                 slot++;
+                org.apache.calcite.sql.SqlKind merge = switch (call.getAggregation().getKind()) {
+                    case COUNT, SUM -> org.apache.calcite.sql.SqlKind.SUM;
+                    case MIN -> org.apache.calcite.sql.SqlKind.MIN;
+                    case MAX, LITERAL_AGG, SINGLE_VALUE -> org.apache.calcite.sql.SqlKind.MAX;
+                    default -> null; // AVG of a float, STDDEV, VARIANCE: results of shares do not merge
+                };
+                mergeable &= merge != null;
+                merges.add(merge);
+                partTypes.add(call.getType());
             }
             i++;
         }
         Operator p = op(child).setHashAgg(partial).build();
         Operator f = op(p).setHashAgg(fin).build();
+        if (mergeable && splitTarget != null) {
+            Operator merged = partitioned(f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), partTypes, merges);
+            if (merged != null) {
+                f = merged;
+            }
+        }
         if (!needsProjection) {
             return f;
         }
         Projection.Builder pb = Projection.newBuilder();
         results.forEach(pb::addProjectList);
         return op(f).setProjection(pb).build();
+    }
+
+    /**
+     * Runs aggregation {@code agg} (whose scans are those from {@code scansBefore} on) as several native plans at once,
+     * each over a share of {@code target}'s rows, and returns the plan that merges their results (the same columns
+     * as {@code agg}'s); null when the scans do not allow it. Exact because everything between the aggregation and
+     * {@code target} distributes over a split of its rows ({@link #splitTarget}) and every aggregate merges.
+     */
+    private Operator partitioned(Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes, List<RelDataType> partTypes,
+                                 List<org.apache.calcite.sql.SqlKind> merges) {
+        int split = -1;
+        for (int k = scansBefore; k < scans.size(); k++) {
+            if (!(scans.get(k) instanceof ScanInput.Table)) {
+                return null; // a union or another parallel aggregation below: not nested
+            }
+            if (scanRels.get(k) == target) {
+                if (split >= 0) {
+                    return null; // the same scan node twice
+                }
+                split = k - scansBefore;
+            }
+        }
+        if (split < 0) {
+            return null;
+        }
+        List<RelDataType> types = new ArrayList<>(groupTypes);
+        types.addAll(partTypes);
+        List<String> names = new ArrayList<>();
+        List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
+        Scan.Builder merged = Scan.newBuilder().setSource("rhei:aggregate-shares:" + nextStage++).setArrowFfiSafe(true);
+        for (int k = 0; k < types.size(); k++) {
+            names.add("c" + k);
+            fields.add(new org.apache.arrow.vector.types.pojo.Field("c" + k,
+                    org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(types.get(k))), null));
+            merged.addFields(CometTypes.of(types.get(k)));
+        }
+        LoweredPlan stage = new LoweredPlan(sql, agg, List.copyOf(scans.subList(scansBefore, scans.size())), names,
+                new org.apache.arrow.vector.types.pojo.Schema(fields));
+        scans.subList(scansBefore, scans.size()).clear();
+        scanRels.subList(scansBefore, scanRels.size()).clear();
+        scans.add(new ScanInput.Partitioned(stage, split, merged.getSource()));
+        scanRels.add(null);
+        HashAggregate.Builder partial = HashAggregate.newBuilder().setMode(AggregateMode.Partial);
+        HashAggregate.Builder fin = HashAggregate.newBuilder().setMode(AggregateMode.Final);
+        int g = groupTypes.size();
+        for (int k = 0; k < g; k++) {
+            partial.addGroupingExprs(bound(k, groupTypes.get(k)));
+            fin.addGroupingExprs(bound(k, groupTypes.get(k)));
+        }
+        for (int j = 0; j < partTypes.size(); j++) {
+            RelDataType t = partTypes.get(j);
+            Expr share = bound(g + j, t);
+            Expr state = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName("m" + j).setDatatype(CometTypes.of(t))).build();
+            partial.addAggExprs(mergeExpr(merges.get(j), share, t));
+            fin.addAggExprs(mergeExpr(merges.get(j), state, t));
+        }
+        return op(op(op().setScan(merged).build()).setHashAgg(partial).build()).setHashAgg(fin).build();
+    }
+
+    private static AggExpr mergeExpr(org.apache.calcite.sql.SqlKind kind, Expr child, RelDataType t) {
+        DataType type = CometTypes.of(t);
+        return switch (kind) {
+            case SUM -> AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(child).setDatatype(type).setFailOnError(true)).build();
+            case MIN -> AggExpr.newBuilder().setMin(Min.newBuilder().setChild(child).setDatatype(type)).build();
+            default -> AggExpr.newBuilder().setMax(Max.newBuilder().setChild(child).setDatatype(type)).build();
+        };
+    }
+
+    /**
+     * The table scan whose rows an aggregation over {@code rel} may split into shares: reached only through
+     * projections, filters and joins that distribute over a split of that side (either side of an inner join, the
+     * preserved side of an outer, semi or anti join); the largest such scan by estimate. Null when there is none.
+     */
+    private static TableScan splitTarget(RelNode rel) {
+        if (rel instanceof TableScan ts) {
+            return ts;
+        }
+        if (rel instanceof Project || rel instanceof Filter) {
+            return splitTarget(rel.getInput(0));
+        }
+        if (rel instanceof Join j) {
+            return switch (j.getJoinType()) {
+                case INNER -> larger(splitTarget(j.getLeft()), splitTarget(j.getRight()));
+                case LEFT, SEMI, ANTI -> splitTarget(j.getLeft());
+                case RIGHT -> splitTarget(j.getRight());
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    private static TableScan larger(TableScan a, TableScan b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        var mq = a.getCluster().getMetadataQuery();
+        Double ra = mq.getRowCount(a);
+        Double rb = mq.getRowCount(b);
+        return rb != null && (ra == null || rb > ra) ? b : a;
     }
 
     /** sum / count at the result's scale; NULL for an empty group (count 0), as AVG gives. */
@@ -679,7 +814,7 @@ final class PlanLowering {
             }
             RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), casts, u.getRowType().getFieldNames(),
                     java.util.Set.of());
-            PlanLowering sub = new PlanLowering(sql, rexBuilder);
+            PlanLowering sub = new PlanLowering(sql, rexBuilder, parallelism);
             Operator op = sub.lower(branch);
             List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
             for (RelDataTypeField f : fields) {
@@ -694,6 +829,7 @@ final class PlanLowering {
             s.addFields(CometTypes.of(f.getType()));
         }
         scans.add(new ScanInput.Materialized(branches));
+        scanRels.add(null);
         return op().setScan(s).build();
     }
 

@@ -41,9 +41,16 @@ import java.util.List;
 public final class SqlPlanner {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqlPlanner.class);
     private final TableStorage storage;
+    private final int parallelism;
 
     public SqlPlanner(TableStorage storage) {
+        this(storage, 1);
+    }
+
+    /** {@code parallelism}: how many native plans an aggregation may run at once over shares of its input. */
+    public SqlPlanner(TableStorage storage, int parallelism) {
         this.storage = storage;
+        this.parallelism = parallelism;
     }
 
     private static RelNode hep(RelNode rel, org.apache.calcite.plan.RelOptRule... rules) {
@@ -133,7 +140,7 @@ public final class SqlPlanner {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
             }
-            PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder());
+            PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), parallelism);
             var op = lowering.lower(rel);
             List<String> names = new ArrayList<>();
             List<Field> fields = new ArrayList<>();

@@ -15,6 +15,30 @@ import java.util.TreeMap;
 public class CometMetricNode {
     private final Map<String, Long> metrics = Collections.synchronizedMap(new TreeMap<>());
     private final List<CometMetricNode> children = new ArrayList<>();
+    /** Metrics of native plans that ran before this one to produce its input (Rhei's, never set by native code). */
+    private final List<CometMetricNode> inputs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public List<CometMetricNode> inputs() {
+        return List.copyOf(inputs);
+    }
+
+    /** The sum of a metric over the operators that have it, in this plan and the plans it read from. */
+    public long sum(String name, String onlyWhereAlso) {
+        Map<String, Long> m = metrics();
+        long total = m.containsKey(onlyWhereAlso) ? m.getOrDefault(name, 0L) : 0;
+        for (CometMetricNode c : children()) {
+            total += c.sum(name, onlyWhereAlso);
+        }
+        for (CometMetricNode in : inputs) {
+            total += in.sum(name, onlyWhereAlso);
+        }
+        return total;
+    }
+
+    /** Adds the metrics of a plan whose results this plan reads (a share of a parallel aggregation). */
+    public void addInput(CometMetricNode input) {
+        inputs.add(input);
+    }
 
     public synchronized CometMetricNode getChildNode(int i) {
         while (children.size() <= i) {
@@ -64,6 +88,10 @@ public class CometMetricNode {
         for (CometMetricNode c : children()) {
             c.render(sb, indent + "  ");
         }
+        for (CometMetricNode in : inputs) {
+            sb.append(indent).append("input plan:\n");
+            in.render(sb, indent + "  ");
+        }
     }
 
     /** The largest value of a metric anywhere in the tree (e.g. {@code output_rows}), or -1 when absent. */
@@ -71,6 +99,9 @@ public class CometMetricNode {
         long m = metrics().getOrDefault(name, -1L);
         for (CometMetricNode c : children()) {
             m = Math.max(m, c.max(name));
+        }
+        for (CometMetricNode in : inputs) {
+            m = Math.max(m, in.max(name));
         }
         return m;
     }
