@@ -33,7 +33,8 @@ record ComparedEngines(EmbeddedPostgresServer pg, RootAllocator root, DataFusion
             }
         }
         LOG.info("Rhei tables in {}", storage.uri());
-        return new ComparedEngines(pg, root, new DataFusionOlapEngine(storage.open(root), NativeQueryOptions.defaults()));
+        return new ComparedEngines(pg, root, new DataFusionOlapEngine(storage.open(root),
+                NativeQueryOptions.defaults().withParallelism(2).withParallelMinRows(0)));
     }
 
     /** Closes both; fails when Rhei leaves any Arrow buffer allocated. */

@@ -15,11 +15,14 @@ import java.util.List;
  *                     (default 65536: cache-friendly for the native operators, few JNI crossings; 0 = whole files)
  * olap.parallelism    native plans one aggregation runs at once, each over its share of the largest table's slices
  *                     (default: the number of processors; 1 = one thread per query)
+ * olap.parallel-min-rows  only aggregations over a table estimated at least this large run in shares (default 1000000):
+ *                     below it, starting the shares costs more than they save
  * </pre>
  */
-public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize, int scanBatchRows, int parallelism) {
+public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize, int scanBatchRows, int parallelism,
+                                 long parallelMinRows) {
     public static final List<String> KEYS = List.of("olap.memory-limit", "olap.spill-dir", "olap.batch-size", "olap.scan-batch-rows",
-            "olap.parallelism");
+            "olap.parallelism", "olap.parallel-min-rows");
 
     public NativeQueryOptions {
         if (scanBatchRows < 0 || scanBatchRows % 8 != 0) {
@@ -32,17 +35,23 @@ public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize,
 
     public static NativeQueryOptions defaults() {
         return new NativeQueryOptions(4L << 30, Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill"), 8192, 65536,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), 1_000_000);
     }
 
     public NativeQueryOptions withParallelism(int n) {
-        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, n);
+        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, n, parallelMinRows);
+    }
+
+    /** {@code rows}: the smallest estimated table an aggregation runs in shares over (0: every eligible one, as tests want). */
+    public NativeQueryOptions withParallelMinRows(long rows) {
+        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, parallelism, rows);
     }
 
     public static NativeQueryOptions from(Settings s) {
         NativeQueryOptions d = defaults();
         return new NativeQueryOptions(s.getLong("olap.memory-limit", d.memoryLimit()),
                 Path.of(s.getString("olap.spill-dir", d.spillDir().toString())), s.getInt("olap.batch-size", d.batchSize()),
-                s.getInt("olap.scan-batch-rows", d.scanBatchRows()), s.getInt("olap.parallelism", d.parallelism()));
+                s.getInt("olap.scan-batch-rows", d.scanBatchRows()), s.getInt("olap.parallelism", d.parallelism()),
+                s.getLong("olap.parallel-min-rows", d.parallelMinRows()));
     }
 }

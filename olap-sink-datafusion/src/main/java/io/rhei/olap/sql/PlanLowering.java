@@ -61,6 +61,7 @@ import java.util.List;
  * and limit/offset. Relational operators not lowered yet are refused by name.
  */
 final class PlanLowering {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlanLowering.class);
     private final String sql;
     private final RexBuilder rexBuilder;
     private final RexLowering rex;
@@ -68,18 +69,20 @@ final class PlanLowering {
     /** The table scan each entry of {@link #scans} came from (null for other inputs). */
     private final List<RelNode> scanRels = new ArrayList<>();
     private final int parallelism;
+    private final long parallelMinRows;
     private int nextPlanId = 1;
     private int nextStage = 1;
 
     PlanLowering(String sql, RexBuilder rexBuilder) {
-        this(sql, rexBuilder, 1);
+        this(sql, rexBuilder, 1, Long.MAX_VALUE);
     }
 
-    PlanLowering(String sql, RexBuilder rexBuilder, int parallelism) {
+    PlanLowering(String sql, RexBuilder rexBuilder, int parallelism, long parallelMinRows) {
         this.sql = sql;
         this.rexBuilder = rexBuilder;
         this.rex = new RexLowering(sql, rexBuilder);
         this.parallelism = parallelism;
+        this.parallelMinRows = parallelMinRows;
     }
 
     List<ScanInput> scans() {
@@ -318,7 +321,7 @@ final class PlanLowering {
         Operator p = op(child).setHashAgg(partial).build();
         Operator f = op(p).setHashAgg(fin).build();
         if (mergeable && splitTarget != null) {
-            Operator merged = partitioned(f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), partTypes, merges);
+            Operator merged = partitioned(a, f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), partTypes, merges);
             if (merged != null) {
                 f = merged;
             }
@@ -337,7 +340,7 @@ final class PlanLowering {
      * as {@code agg}'s); null when the scans do not allow it. Exact because everything between the aggregation and
      * {@code target} distributes over a split of its rows ({@link #splitTarget}) and every aggregate merges.
      */
-    private Operator partitioned(Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes, List<RelDataType> partTypes,
+    private Operator partitioned(Aggregate aggregate, Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes, List<RelDataType> partTypes,
                                  List<org.apache.calcite.sql.SqlKind> merges) {
         int split = -1;
         for (int k = scansBefore; k < scans.size(); k++) {
@@ -352,6 +355,9 @@ final class PlanLowering {
             }
         }
         if (split < 0) {
+            return null;
+        }
+        if (!worthSplitting(aggregate, target, scansBefore)) {
             return null;
         }
         List<RelDataType> types = new ArrayList<>(groupTypes);
@@ -386,6 +392,30 @@ final class PlanLowering {
             fin.addAggExprs(mergeExpr(merges.get(j), state, t));
         }
         return op(op(op().setScan(merged).build()).setHashAgg(partial).build()).setHashAgg(fin).build();
+    }
+
+    /**
+     * Whether shares would finish sooner than one plan, by the planner's estimates: the split table is large
+     * ({@code olap.parallel-min-rows}), and it outweighs the other scans, which every share reads in full (a join's
+     * hash table is built once per share). Measured on TPC-H SF 1 (README): scan-heavy aggregations gain up to 1.7x;
+     * ones with very many groups lose (each share's groups are aggregated again), which estimates cannot tell yet.
+     */
+    private boolean worthSplitting(Aggregate aggregate, TableScan target, int scansBefore) {
+        var mq = aggregate.getCluster().getMetadataQuery();
+        Double split = mq.getRowCount(target);
+        double others = 0;
+        for (int k = scansBefore; k < scanRels.size(); k++) {
+            if (scanRels.get(k) != target && scanRels.get(k) != null) {
+                Double r = mq.getRowCount(scanRels.get(k));
+                others += r == null ? 0 : r;
+            }
+        }
+        Double groups = mq.getRowCount(aggregate);
+        Double input = mq.getRowCount(aggregate.getInput());
+        boolean worth = split != null && split >= parallelMinRows && split >= 2 * others;
+        LOG.debug("aggregation {}: split table ~{} rows, other scans ~{} rows, ~{} groups from ~{} rows: {}", aggregate.getId(), split, others,
+                groups, input, worth ? "parallel" : "one plan");
+        return worth;
     }
 
     private static AggExpr mergeExpr(org.apache.calcite.sql.SqlKind kind, Expr child, RelDataType t) {
@@ -814,7 +844,7 @@ final class PlanLowering {
             }
             RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), casts, u.getRowType().getFieldNames(),
                     java.util.Set.of());
-            PlanLowering sub = new PlanLowering(sql, rexBuilder, parallelism);
+            PlanLowering sub = new PlanLowering(sql, rexBuilder, parallelism, parallelMinRows);
             Operator op = sub.lower(branch);
             List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
             for (RelDataTypeField f : fields) {

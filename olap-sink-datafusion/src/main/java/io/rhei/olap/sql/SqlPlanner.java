@@ -42,15 +42,20 @@ public final class SqlPlanner {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqlPlanner.class);
     private final TableStorage storage;
     private final int parallelism;
+    private final long parallelMinRows;
 
     public SqlPlanner(TableStorage storage) {
-        this(storage, 1);
+        this(storage, 1, Long.MAX_VALUE);
     }
 
-    /** {@code parallelism}: how many native plans an aggregation may run at once over shares of its input. */
-    public SqlPlanner(TableStorage storage, int parallelism) {
+    /**
+     * {@code parallelism}: how many native plans an aggregation may run at once over shares of its input, when the
+     * table it splits is estimated at {@code parallelMinRows} or more.
+     */
+    public SqlPlanner(TableStorage storage, int parallelism, long parallelMinRows) {
         this.storage = storage;
         this.parallelism = parallelism;
+        this.parallelMinRows = parallelMinRows;
     }
 
     private static RelNode hep(RelNode rel, org.apache.calcite.plan.RelOptRule... rules) {
@@ -140,7 +145,7 @@ public final class SqlPlanner {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
             }
-            PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), parallelism);
+            PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), parallelism, parallelMinRows);
             var op = lowering.lower(rel);
             List<String> names = new ArrayList<>();
             List<Field> fields = new ArrayList<>();
