@@ -55,6 +55,7 @@ public final class PostgresCdcSource implements AutoCloseable {
     private RecordConverter converter;
     private InitialSnapshot initialSnapshot;
     private volatile String snapshotProblem;
+    private java.util.concurrent.ScheduledExecutorService resyncWatch;
 
     public PostgresCdcSource(PostgresSourceConfig config, ChangeLog log) {
         this.config = Objects.requireNonNull(config, "config");
@@ -120,13 +121,21 @@ public final class PostgresCdcSource implements AutoCloseable {
         executor.execute(engine);
         LOG.info("change capture started from {} into the log at sequence {}", config, log.lastSeq());
         initialSnapshot.afterEngineStarted(() -> state == State.RUNNING);
+        resyncWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rhei-resync-requests");
+            t.setDaemon(true);
+            return t;
+        });
+        resyncWatch.scheduleWithFixedDelay(() -> {
+            try {
+                ResyncSignal.takeRequests(effective);
+            } catch (RuntimeException e) {
+                LOG.error("a resync request could not be carried out (it is dropped; ask again): {}", e.getMessage(), e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         if (!added.isEmpty()) {
             // Tables added to the include list since the last run: only they are read in full, the others stream on.
-            if (initialSnapshot.pending()) {
-                InitialSnapshot.requestIncremental(effective, added);
-            } else {
-                ResyncSignal.send(effective, added);
-            }
+            ResyncSignal.send(effective, added);
             LOG.info("tables {} are new in source.tables.include: snapshotting only them", added);
         }
     }
@@ -190,6 +199,9 @@ public final class PostgresCdcSource implements AutoCloseable {
         if (state == State.NEW) {
             state = State.STOPPED;
             return;
+        }
+        if (resyncWatch != null) {
+            resyncWatch.shutdownNow();
         }
         if (engine != null) {
             if (state == State.RUNNING) {

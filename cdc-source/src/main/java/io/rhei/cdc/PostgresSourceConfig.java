@@ -144,7 +144,12 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".initial-snapshot");
     }
 
-    /** Where {@code rhei resync} leaves signals for the running capture (next to the offsets). */
+    /** Where {@code rhei resync} leaves its requests for the running capture (next to the offsets). */
+    public Path resyncRequestFile() {
+        return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".resync");
+    }
+
+    /** Where capture leaves Debezium's file signals for the running capture (next to the offsets). */
     public Path signalFile() {
         return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".signals");
     }

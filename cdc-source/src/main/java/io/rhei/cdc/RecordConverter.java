@@ -91,7 +91,10 @@ final class RecordConverter {
         String op = value.getString("op");
         String snapshot = source.schema().field("snapshot") == null ? null : String.valueOf(source.get("snapshot"));
         if (table.equals(signalTable)) {
-            return; // watermark rows of resumable snapshots: Debezium has acted on them, they are not data
+            // watermark rows and requests of incremental snapshots: Debezium acts on them, they are not data; but a
+            // request marks the place in the stream where the tables it names start over
+            truncateAtSnapshotRequest(value, source, table, out);
+            return;
         }
         // Rows of an incremental (resumable) snapshot come in the stream, at the position of the watermark that closed
         // their chunk: plain upserts in stream order, with nothing to replace.
@@ -162,6 +165,44 @@ final class RecordConverter {
             case "t" -> out.add(ChangeEvent.truncate(table, schema.version(), pos, txId, commitMicros));
             default -> throw new RheiException("Debezium record for " + table + " has unknown operation '" + op + "' at " + pos);
         }
+    }
+
+    /**
+     * An incremental snapshot request (a resync) replaces the tables it names: a TRUNCATE at the request's place in the
+     * stream, so that rows deleted before it go, and everything after it (streamed changes and the snapshot's chunks,
+     * all later in the stream) builds the table again. Tables the log does not know yet have nothing to replace.
+     */
+    private void truncateAtSnapshotRequest(Struct value, Struct source, TableId signal, List<LogRecord> out) {
+        Struct after = "c".equals(value.getString("op")) ? value.getStruct("after") : null;
+        if (after == null || !"execute-snapshot".equals(after.get("type")) || !(after.get("data") instanceof String data)
+                || !data.contains("INCREMENTAL")) {
+            return;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"data-collections\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(data);
+        if (!m.find()) {
+            return;
+        }
+        long[] seq = parseSequence(source.get("sequence"), signal);
+        maxStreamedCommit = Math.max(maxStreamedCommit, seq[0]);
+        int k = 0;
+        for (String name : m.group(1).split(",")) {
+            String qualified = name.strip().replace("\"", "");
+            if (qualified.isEmpty()) {
+                continue;
+            }
+            TableId t = TableId.parse(qualified);
+            var schema = schemas.current(t);
+            if (schema.isPresent()) {
+                // one request row per transaction: its LSN is this record's alone, so the slots 0, 1, ... are free
+                out.add(ChangeEvent.truncate(t, schema.get().version(), new SourcePosition(seq[0], seq[1], 4 * k + 2), 0,
+                        commitMicros(source)));
+                k++;
+                LOG.info("{} is snapshotted again: replaced from commit LSN {} on", t, seq[0]);
+            }
+        }
+        prevCommit = seq[0];
+        prevLsn = seq[1];
+        n = Math.max(0, k - 1);
     }
 
     private Shape shape(TableId table, SourceRecord record) {

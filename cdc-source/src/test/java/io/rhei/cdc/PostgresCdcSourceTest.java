@@ -389,6 +389,15 @@ class PostgresCdcSourceTest {
             assertEquals(expected, CdcHarness.applyAll(log).rowCounts(t));
             assertEquals(Map.of(RowKey.of("a", 1), 1, RowKey.of("a", 9), 1, RowKey.of("b", 3), 1, RowKey.of("c", 3), 1, RowKey.of("end", 0), 1),
                     expected, "PostgreSQL's own multiset (one of three identical rows updated, one deleted)");
+            // rhei resync of a keyless table: Debezium's blocking snapshot (no key to cut chunks by) replaces it
+            ResyncSignal.send(config("lines", "public.lines"), List.of(t));
+            awaitEvents(log, t, e -> e.stream().filter(x -> x.op() == Operation.TRUNCATE).count() == 2);
+            sql("INSERT INTO public.lines VALUES ('after', 1)");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> CdcHarness.applyAll(log).rowCounts(t).containsKey(RowKey.of("after", 1)));
+            Map<RowKey, Integer> afterResync = new java.util.HashMap<>(expected);
+            afterResync.put(RowKey.of("after", 1), 1);
+            assertEquals(afterResync, CdcHarness.applyAll(log).rowCounts(t), "the resync replaced the table with PostgreSQL's rows");
         } finally {
             CdcHarness.dropSlot(pg(), "lines");
         }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code rhei resync} leaves a blocking-snapshot signal where the sidecar of that configuration reads it. */
+/** {@code rhei resync} leaves a request naming the tables where the sidecar of that configuration takes it up. */
 class ResyncCommandTest {
     @TempDir
     Path dir;
@@ -31,8 +31,7 @@ class ResyncCommandTest {
                 config.toString());
         assertEquals(0, run.exitCode(), run.errors());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("public.orders"), out.toString(StandardCharsets.UTF_8));
-        String signal = Files.readString(dir.resolve("log").resolve("cdc-offsets.dat.signals"));
-        assertTrue(signal.contains("\"type\": \"execute-snapshot\"") && signal.contains("\"public.orders\", \"inventory.stock\"")
-                && signal.contains("\"type\": \"BLOCKING\""), signal);
+        String request = Files.readString(dir.resolve("log").resolve("cdc-offsets.dat.resync"));
+        assertTrue(request.matches("rhei-resync-\\S+ public\\.orders,inventory\\.stock\\n"), request);
     }
 }
