@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -251,11 +250,7 @@ final class InitialSnapshot {
     }
 
     private static Connection connect(PostgresSourceConfig config) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
-        props.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(config.jdbcUrl(), props);
+        return config.connect();
     }
 
     /** Creates the watermark table when missing and clears old watermarks; false (with the fix logged) when it cannot. */

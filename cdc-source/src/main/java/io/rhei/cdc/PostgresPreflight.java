@@ -5,11 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 
 /** Checks, before capture starts, what would otherwise fail deep inside Debezium with a vague message. */
 public final class PostgresPreflight {
@@ -20,12 +18,7 @@ public final class PostgresPreflight {
 
     /** @throws RheiException saying exactly what is wrong and how to fix it */
     public static void check(PostgresSourceConfig config) {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("loginTimeout", "10");
-        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), props); Statement st = c.createStatement()) {
+        try (Connection c = config.connect(); Statement st = c.createStatement()) {
             String walLevel = single(st, "SHOW wal_level");
             if (!"logical".equals(walLevel)) {
                 throw new RheiException("PostgreSQL at " + config.host() + ":" + config.port() + " has wal_level=" + walLevel
@@ -79,10 +72,7 @@ public final class PostgresPreflight {
     /** Captured tables of the database that the change log does not know yet (added to the include list since). */
     static java.util.List<io.rhei.core.model.TableId> newlyIncluded(PostgresSourceConfig config, java.util.Set<io.rhei.core.model.TableId> known) {
         java.util.List<io.rhei.core.model.TableId> out = new java.util.ArrayList<>();
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
-        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), props); Statement st = c.createStatement();
+        try (Connection c = config.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                      + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
             while (rs.next()) {

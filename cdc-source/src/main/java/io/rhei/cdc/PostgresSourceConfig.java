@@ -154,6 +154,16 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".signals");
     }
 
+    /** A plain JDBC connection to the source (10 s connect and login timeouts); the caller closes it. */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("loginTimeout", "10");
+        return java.sql.DriverManager.getConnection(jdbcUrl(), props);
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }

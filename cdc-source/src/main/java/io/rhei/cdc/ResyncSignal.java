@@ -11,13 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -109,11 +107,8 @@ public final class ResyncSignal {
     }
 
     private static List<TableId> keyless(PostgresSourceConfig config, List<TableId> tables) {
-        Properties props = new Properties();
-        props.setProperty("user", config.user());
-        props.setProperty("password", config.password());
         List<TableId> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), props);
+        try (Connection c = config.connect();
              PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid "
                      + "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relname = ? AND i.indisprimary)")) {
             for (TableId t : tables) {
