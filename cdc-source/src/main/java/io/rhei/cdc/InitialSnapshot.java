@@ -64,7 +64,7 @@ final class InitialSnapshot {
 
     /** Decides how this start snapshots, creating the signal table when resumable snapshots are configured. */
     static InitialSnapshot plan(PostgresSourceConfig config, ChangeLog log) {
-        try (Connection c = connect(config)) {
+        try (Connection c = config.connect()) {
             if (config.resumableSnapshots() && !ensureSignalTable(c, config)) {
                 config = config.withSignalTable("");
             }
@@ -157,9 +157,9 @@ final class InitialSnapshot {
             return;
         }
         Thread t = new Thread(() -> {
-            try {
+            try (Connection c = effective.connect()) {
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
-                while (running.getAsBoolean() && !slotExists(effective)) {
+                while (running.getAsBoolean() && !slotReady(c, effective.slot())) {
                     if (System.nanoTime() > deadline) {
                         LOG.error("replication slot {} did not appear within 10 minutes: the initial snapshot was not asked for; "
                                 + "it will be on the next start", effective.slot());
@@ -172,7 +172,7 @@ final class InitialSnapshot {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 LOG.error("the initial snapshot was not asked for ({}); it will be on the next start", e.getMessage(), e);
             }
         }, "rhei-snapshot-request");
@@ -180,18 +180,17 @@ final class InitialSnapshot {
         t.start();
     }
 
-    private static boolean slotExists(PostgresSourceConfig config) {
-        try (Connection c = connect(config);
-             // confirmed_flush_lsn is set once the slot has found its consistent point: the slot is listed before that,
-             // while it waits for running transactions, and a row committed then may precede what it decodes
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ? "
-                     + "AND confirmed_flush_lsn IS NOT NULL")) {
-            ps.setString(1, config.slot());
+    /**
+     * Whether the slot exists and has found its consistent point (confirmed_flush_lsn set): it is listed before that,
+     * while it waits for running transactions, and a row committed then may precede what it decodes.
+     */
+    private static boolean slotReady(Connection c, String slot) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ? "
+                + "AND confirmed_flush_lsn IS NOT NULL")) {
+            ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
-        } catch (SQLException e) {
-            throw new RheiException("cannot look for replication slot " + config.slot() + ": " + e.getMessage(), e);
         }
     }
 
@@ -202,16 +201,12 @@ final class InitialSnapshot {
      * the table.) The row is in the WAL, so a process that dies before acting on it finds it again on restart.
      */
     static void requestIncremental(PostgresSourceConfig config, List<TableId> tables) {
-        StringBuilder collections = new StringBuilder();
-        for (TableId t : tables) {
-            collections.append(collections.length() == 0 ? "" : ", ").append('"').append(t.schema()).append('.').append(t.table()).append('"');
-        }
         String id = "rhei-snapshot-" + java.util.UUID.randomUUID();
-        try (Connection c = connect(config);
+        try (Connection c = config.connect();
              java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + config.signalTable() + " VALUES (?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, "execute-snapshot");
-            ps.setString(3, "{\"data-collections\": [" + collections + "], \"type\": \"INCREMENTAL\"}");
+            ps.setString(3, ResyncSignal.snapshotData(tables, "INCREMENTAL"));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RheiException("cannot ask for the incremental snapshot of " + tables + " through " + config.signalTable() + ": "
@@ -247,10 +242,6 @@ final class InitialSnapshot {
             n++;
         }
         return n;
-    }
-
-    private static Connection connect(PostgresSourceConfig config) throws SQLException {
-        return config.connect();
     }
 
     /** Creates the watermark table when missing and clears old watermarks; false (with the fix logged) when it cannot. */
@@ -325,10 +316,7 @@ final class InitialSnapshot {
 
     /** Written to a temporary file and moved into place, so that a crash leaves the old state or the new one. */
     private static void write(Path file, String state, List<TableId> tables) {
-        StringBuilder tableList = new StringBuilder();
-        for (TableId t : tables) {
-            tableList.append(tableList.length() == 0 ? "" : ",").append(t.schema()).append('.').append(t.table());
-        }
+        String tableList = tables.stream().map(TableId::toString).collect(java.util.stream.Collectors.joining(","));
         String text = "# Rhei's resumable initial snapshot; delete this file only together with the change log and the offsets\n"
                 + "state=" + state + "\ntables=" + tableList + "\n";
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -99,7 +99,7 @@ public final class PostgresCdcSource implements AutoCloseable {
             known.addAll(initialSnapshot.initialTables());
             added = PostgresPreflight.newlyIncluded(config, known);
         }
-        TableScanWatch.register(effective.name(), problem -> snapshotProblem = problem);
+        TableScanWatch.register(config.name(), problem -> snapshotProblem = problem);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(effective.toDebezium())
                 .using((success, message, error) -> {

@@ -60,6 +60,8 @@ final class RecordConverter {
     /** The highest commit LSN of a streamed record this converter has seen. */
     private long maxStreamedCommit;
     private final Map<Schema, Shape> shapes = new IdentityHashMap<>();
+    /** The tables of an execute-snapshot signal's data, {@code "data-collections": ["a.b", ...]}. */
+    private static final java.util.regex.Pattern DATA_COLLECTIONS = java.util.regex.Pattern.compile("\"data-collections\"\\s*:\\s*\\[([^\\]]*)\\]");
     /** Tables whose snapshot rows this process has seen: Debezium's first/last markers coincide for one-row tables. */
     private final Set<TableId> snapshotStarted = new HashSet<>();
     private long prevCommit = -1;
@@ -90,12 +92,6 @@ final class RecordConverter {
         TableId table = TableId.of(source.getString("schema"), source.getString("table"));
         String op = value.getString("op");
         String snapshot = source.schema().field("snapshot") == null ? null : String.valueOf(source.get("snapshot"));
-        if (table.equals(signalTable)) {
-            // watermark rows and requests of incremental snapshots: Debezium acts on them, they are not data; but a
-            // request marks the place in the stream where the tables it names start over
-            truncateAtSnapshotRequest(value, source, table, out);
-            return;
-        }
         // Rows of an incremental (resumable) snapshot come in the stream, at the position of the watermark that closed
         // their chunk: plain upserts in stream order, with nothing to replace.
         boolean snapshotRead = "r".equals(op) && !"incremental".equals(snapshot);
@@ -134,6 +130,12 @@ final class RecordConverter {
         }
         long txId = source.get("txId") instanceof Number t ? t.longValue() : 0;
         long commitMicros = commitMicros(source);
+        if (table.equals(signalTable)) {
+            // watermark rows and requests of incremental snapshots: Debezium acts on them, they are not data; but a
+            // request marks the place in the stream where the tables it names start over
+            truncateAtSnapshotRequest(value, seq, commitMicros, out);
+            return;
+        }
         if ("t".equals(op) && schemas.current(table).isPresent()) {
             // A TRUNCATE record has no key schema: resolving its shape would make a keyless schema version.
             out.add(ChangeEvent.truncate(table, schemas.current(table).get().version(), position(seq, 3), txId, commitMicros));
@@ -172,37 +174,29 @@ final class RecordConverter {
      * stream, so that rows deleted before it go, and everything after it (streamed changes and the snapshot's chunks,
      * all later in the stream) builds the table again. Tables the log does not know yet have nothing to replace.
      */
-    private void truncateAtSnapshotRequest(Struct value, Struct source, TableId signal, List<LogRecord> out) {
+    private void truncateAtSnapshotRequest(Struct value, long[] seq, long commitMicros, List<LogRecord> out) {
         Struct after = "c".equals(value.getString("op")) ? value.getStruct("after") : null;
         if (after == null || !"execute-snapshot".equals(after.get("type")) || !(after.get("data") instanceof String data)
                 || !data.contains("INCREMENTAL")) {
             return;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"data-collections\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(data);
+        java.util.regex.Matcher m = DATA_COLLECTIONS.matcher(data);
         if (!m.find()) {
             return;
         }
-        long[] seq = parseSequence(source.get("sequence"), signal);
-        maxStreamedCommit = Math.max(maxStreamedCommit, seq[0]);
-        int k = 0;
+        boolean first = true;
         for (String name : m.group(1).split(",")) {
             String qualified = name.strip().replace("\"", "");
-            if (qualified.isEmpty()) {
-                continue;
-            }
-            TableId t = TableId.parse(qualified);
-            var schema = schemas.current(t);
+            var schema = qualified.isEmpty() ? java.util.Optional.<TableSchema>empty() : schemas.current(TableId.parse(qualified));
             if (schema.isPresent()) {
-                // one request row per transaction: its LSN is this record's alone, so the slots 0, 1, ... are free
-                out.add(ChangeEvent.truncate(t, schema.get().version(), new SourcePosition(seq[0], seq[1], 4 * k + 2), 0,
-                        commitMicros(source)));
-                k++;
-                LOG.info("{} is snapshotted again: replaced from commit LSN {} on", t, seq[0]);
+                if (!first) {
+                    n++; // the next free number at this position
+                }
+                first = false;
+                out.add(ChangeEvent.truncate(schema.get().table(), schema.get().version(), position(seq, 2), 0, commitMicros));
+                LOG.info("{} is snapshotted again: replaced from commit LSN {} on", schema.get().table(), seq[0]);
             }
         }
-        prevCommit = seq[0];
-        prevLsn = seq[1];
-        n = Math.max(0, k - 1);
     }
 
     private Shape shape(TableId table, SourceRecord record) {

@@ -47,7 +47,7 @@ public final class ResyncSignal {
             throw new RheiException("no capture has run with this configuration (" + file.toAbsolutePath().getParent()
                     + " does not exist): start the sidecar first, or check log.dir / source.offsets-file");
         }
-        String line = id + " " + tables.stream().map(t -> t.schema() + "." + t.table()).collect(Collectors.joining(",")) + "\n";
+        String line = id + " " + tables.stream().map(TableId::toString).collect(Collectors.joining(",")) + "\n";
         try {
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -96,14 +96,19 @@ public final class ResyncSignal {
 
     /** Debezium's blocking snapshot, through its signal file. */
     static void blocking(PostgresSourceConfig config, List<TableId> tables) {
-        String collections = tables.stream().map(t -> "\"" + t.schema() + "." + t.table() + "\"").collect(Collectors.joining(", "));
-        String line = "{\"id\": \"rhei-resync-" + UUID.randomUUID() + "\", \"type\": \"execute-snapshot\", \"data\": {\"data-collections\": ["
-                + collections + "], \"type\": \"BLOCKING\"}}\n";
+        String line = "{\"id\": \"rhei-resync-" + UUID.randomUUID() + "\", \"type\": \"execute-snapshot\", \"data\": "
+                + snapshotData(tables, "BLOCKING") + "}\n";
         try {
             Files.writeString(config.signalFile(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new RheiException("cannot write the snapshot signal to " + config.signalFile() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The data of Debezium's execute-snapshot signal: the tables and the snapshot type (BLOCKING or INCREMENTAL). */
+    static String snapshotData(List<TableId> tables, String type) {
+        String collections = tables.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(", "));
+        return "{\"data-collections\": [" + collections + "], \"type\": \"" + type + "\"}";
     }
 
     private static List<TableId> keyless(PostgresSourceConfig config, List<TableId> tables) {

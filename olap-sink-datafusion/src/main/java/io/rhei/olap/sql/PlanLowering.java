@@ -287,7 +287,9 @@ final class PlanLowering {
             Expr finalArg = argType == null ? null : Expr.newBuilder().setUnbound(UnboundReference.newBuilder()
                     .setName("a" + i).setDatatype(CometTypes.of(argType))).build();
             if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
-                DataType sumType = CometTypes.decimal(Math.min(38, argType.getPrecision() + 10), argType.getScale());
+                var tf = rexBuilder.getTypeFactory();
+                RelDataType sumRelType = tf.createSqlType(SqlTypeName.DECIMAL, Math.min(38, argType.getPrecision() + 10), argType.getScale());
+                DataType sumType = CometTypes.of(sumRelType);
                 AggExpr sum = AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(arg).setDatatype(sumType).setFailOnError(true)).build();
                 AggExpr cnt = AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(arg)).build();
                 partial.addAggExprs(sum).addAggExprs(cnt);
@@ -296,8 +298,7 @@ final class PlanLowering {
                 results.add(decimalAverage(slot, sumType, call.getType()));
                 slot += 2;
                 needsProjection = true;
-                var tf = rexBuilder.getTypeFactory();
-                partTypes.add(tf.createSqlType(SqlTypeName.DECIMAL, Math.min(38, argType.getPrecision() + 10), argType.getScale()));
+                partTypes.add(sumRelType);
                 partTypes.add(tf.createSqlType(SqlTypeName.BIGINT));
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
@@ -340,8 +341,8 @@ final class PlanLowering {
      * as {@code agg}'s); null when the scans do not allow it. Exact because everything between the aggregation and
      * {@code target} distributes over a split of its rows ({@link #splitTarget}) and every aggregate merges.
      */
-    private Operator partitioned(Aggregate aggregate, Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes, List<RelDataType> partTypes,
-                                 List<org.apache.calcite.sql.SqlKind> merges) {
+    private Operator partitioned(Aggregate aggregate, Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes,
+                                 List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges) {
         int split = -1;
         for (int k = scansBefore; k < scans.size(); k++) {
             if (!(scans.get(k) instanceof ScanInput.Table)) {
