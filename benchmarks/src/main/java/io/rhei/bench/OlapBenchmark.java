@@ -120,7 +120,7 @@ final class OlapBenchmark {
             for (int q = 1; q <= 22; q++) {
                 String sql = TpchDataset.query(q);
                 double r = median(() -> rheiQuery(rhei, root, sql));
-                double plan = median(() -> planner.plan(sql).scans().size());
+                double plan = median(() -> planner.plan(sql, root).scans().size());
                 double single = median(() -> rheiQuery(oneThread, root, sql));
                 double d = median(() -> jdbcQuery(duck, sql));
                 double p = Double.NaN;

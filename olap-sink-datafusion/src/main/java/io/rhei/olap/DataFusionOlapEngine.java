@@ -91,7 +91,7 @@ public final class DataFusionOlapEngine implements OlapEngine {
 
     /** Like {@link #query}, with the native reader's metrics and memory figures. */
     public NativeResultReader execute(String sql, BufferAllocator allocator) {
-        return run(planner.plan(sql), allocator);
+        return run(planner.plan(sql, allocator), allocator);
     }
 
     private NativeResultReader run(LoweredPlan plan, BufferAllocator allocator) {

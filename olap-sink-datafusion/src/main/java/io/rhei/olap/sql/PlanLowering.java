@@ -69,17 +69,15 @@ final class PlanLowering {
     /** The table scan each entry of {@link #scans} came from (null for other inputs). */
     private final List<RelNode> scanRels = new ArrayList<>();
     private final int parallelism;
+    private final Cardinality cardinality;
     private final long parallelMinRows;
     private int nextPlanId = 1;
     private int nextStage = 1;
 
-    PlanLowering(String sql, RexBuilder rexBuilder) {
-        this(sql, rexBuilder, 1, Long.MAX_VALUE);
-    }
-
-    PlanLowering(String sql, RexBuilder rexBuilder, int parallelism, long parallelMinRows) {
+    PlanLowering(String sql, RexBuilder rexBuilder, Cardinality cardinality, int parallelism, long parallelMinRows) {
         this.sql = sql;
         this.rexBuilder = rexBuilder;
+        this.cardinality = cardinality;
         this.rex = new RexLowering(sql, rexBuilder);
         this.parallelism = parallelism;
         this.parallelMinRows = parallelMinRows;
@@ -402,18 +400,17 @@ final class PlanLowering {
      * ones with very many groups lose (each share's groups are aggregated again), which estimates cannot tell yet.
      */
     private boolean worthSplitting(Aggregate aggregate, TableScan target, int scansBefore) {
-        var mq = aggregate.getCluster().getMetadataQuery();
-        Double split = mq.getRowCount(target);
+        double split = cardinality.rows(target);
         double others = 0;
         for (int k = scansBefore; k < scanRels.size(); k++) {
             if (scanRels.get(k) != target && scanRels.get(k) != null) {
-                Double r = mq.getRowCount(scanRels.get(k));
-                others += r == null ? 0 : r;
+                others += cardinality.rows(scanRels.get(k));
             }
         }
-        Double groups = mq.getRowCount(aggregate);
-        Double input = mq.getRowCount(aggregate.getInput());
-        boolean worth = split != null && split >= parallelMinRows && split >= 2 * others;
+        double groups = cardinality.rows(aggregate);
+        double input = cardinality.rows(aggregate.getInput());
+        // every share's groups are aggregated again by the merge: many groups per input row make the split a loss
+        boolean worth = split >= parallelMinRows && split >= 2 * others && groups * 8 <= input;
         LOG.debug("aggregation {}: split table ~{} rows, other scans ~{} rows, ~{} groups from ~{} rows: {}", aggregate.getId(), split, others,
                 groups, input, worth ? "parallel" : "one plan");
         return worth;
@@ -433,7 +430,7 @@ final class PlanLowering {
      * projections, filters and joins that distribute over a split of that side (either side of an inner join, the
      * preserved side of an outer, semi or anti join); the largest such scan by estimate. Null when there is none.
      */
-    private static TableScan splitTarget(RelNode rel) {
+    private TableScan splitTarget(RelNode rel) {
         if (rel instanceof TableScan ts) {
             return ts;
         }
@@ -451,14 +448,11 @@ final class PlanLowering {
         return null;
     }
 
-    private static TableScan larger(TableScan a, TableScan b) {
+    private TableScan larger(TableScan a, TableScan b) {
         if (a == null || b == null) {
             return a == null ? b : a;
         }
-        var mq = a.getCluster().getMetadataQuery();
-        Double ra = mq.getRowCount(a);
-        Double rb = mq.getRowCount(b);
-        return rb != null && (ra == null || rb > ra) ? b : a;
+        return cardinality.rows(b) > cardinality.rows(a) ? b : a;
     }
 
     /** sum / count at the result's scale; NULL for an empty group (count 0), as AVG gives. */
@@ -585,10 +579,7 @@ final class PlanLowering {
         List<RelDataTypeField> lf = j.getLeft().getRowType().getFieldList();
         List<RelDataTypeField> rf = j.getRight().getRowType().getFieldList();
         // The hash table is built on the side the planner estimates smaller.
-        var mq = j.getCluster().getMetadataQuery();
-        Double leftRows = mq.getRowCount(j.getLeft());
-        Double rightRows = mq.getRowCount(j.getRight());
-        boolean buildLeft = leftRows != null && rightRows != null && leftRows < rightRows;
+        boolean buildLeft = cardinality.rows(j.getLeft()) < cardinality.rows(j.getRight());
         HashJoin.Builder hj = HashJoin.newBuilder().setJoinType(type).setBuildSide(buildLeft ? BuildSide.BuildLeft : BuildSide.BuildRight);
         for (int k = 0; k < info.leftKeys.size(); k++) {
             RelDataType lt = lf.get(info.leftKeys.get(k)).getType();
@@ -845,7 +836,7 @@ final class PlanLowering {
             }
             RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), casts, u.getRowType().getFieldNames(),
                     java.util.Set.of());
-            PlanLowering sub = new PlanLowering(sql, rexBuilder, parallelism, parallelMinRows);
+            PlanLowering sub = new PlanLowering(sql, rexBuilder, cardinality, parallelism, parallelMinRows);
             Operator op = sub.lower(branch);
             List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
             for (RelDataTypeField f : fields) {

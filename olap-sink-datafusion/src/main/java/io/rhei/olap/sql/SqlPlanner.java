@@ -43,6 +43,7 @@ public final class SqlPlanner {
     private final TableStorage storage;
     private final int parallelism;
     private final long parallelMinRows;
+    private final io.rhei.olap.stats.ColumnStatistics statistics;
 
     public SqlPlanner(TableStorage storage) {
         this(storage, 1, Long.MAX_VALUE);
@@ -56,6 +57,7 @@ public final class SqlPlanner {
         this.storage = storage;
         this.parallelism = parallelism;
         this.parallelMinRows = parallelMinRows;
+        this.statistics = new io.rhei.olap.stats.ColumnStatistics(storage);
     }
 
     private static RelNode hep(RelNode rel, org.apache.calcite.plan.RelOptRule... rules) {
@@ -89,23 +91,48 @@ public final class SqlPlanner {
         });
     }
 
-    private static RelNode joinOrder(RelNode rel) {
+    /**
+     * Inner multi-way joins are ordered by Rhei's estimates ({@link JoinOrdering}); those with outer joins by
+     * Calcite's heuristic ordering.
+     */
+    private static RelNode joinOrder(RelNode rel, Cardinality cardinality) {
         HepProgramBuilder b = new HepProgramBuilder();
         b.addMatchOrder(org.apache.calcite.plan.hep.HepMatchOrder.BOTTOM_UP);
         b.addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN);
         b.addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE);
         b.addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE);
-        HepProgramBuilder opt = new HepProgramBuilder();
-        opt.addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE);
         HepPlanner toMulti = new HepPlanner(b.build());
         toMulti.setRoot(rel);
-        RelNode multi = toMulti.findBestExp();
+        RelNode multi = toMulti.findBestExp().accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
+            @Override
+            public RelNode visit(RelNode other) {
+                RelNode visited = super.visit(other);
+                if (visited instanceof org.apache.calcite.rel.rules.MultiJoin mj) {
+                    if (JoinOrdering.applies(mj)) {
+                        return JoinOrdering.reorder(mj, cardinality);
+                    }
+                    LOG.debug("join of {} inputs left to Calcite's ordering (outer joins): {}", mj.getInputs().size(), mj);
+                }
+                return visited;
+            }
+        });
+        HepProgramBuilder opt = new HepProgramBuilder();
+        opt.addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE);
         HepPlanner ordering = new HepPlanner(opt.build());
         ordering.setRoot(multi);
         return ordering.findBestExp();
     }
 
+    /** Plans {@code sql} with the column statistics known already (none are counted). */
     public LoweredPlan plan(String sql) {
+        return plan(sql, null);
+    }
+
+    /**
+     * Plans {@code sql}; column statistics the estimates need and do not know yet are counted with buffers from
+     * {@code allocator}, which must share the storage's root allocator.
+     */
+    public LoweredPlan plan(String sql, org.apache.arrow.memory.BufferAllocator allocator) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
         FrameworkConfig config = Frameworks.newConfigBuilder()
@@ -137,7 +164,8 @@ public final class SqlPlanner {
             rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
                     CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
             // Join order by estimated sizes (Calcite's heuristic join ordering over multi-joins), not the FROM order.
-            rel = joinOrder(rel);
+            Cardinality cardinality = new Cardinality(statistics, allocator);
+            rel = joinOrder(rel, cardinality);
             rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
             rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
             rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
@@ -145,7 +173,7 @@ public final class SqlPlanner {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
             }
-            PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), parallelism, parallelMinRows);
+            PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), cardinality, parallelism, parallelMinRows);
             var op = lowering.lower(rel);
             List<String> names = new ArrayList<>();
             List<Field> fields = new ArrayList<>();
