@@ -137,6 +137,22 @@ class SqlDifferentialTest {
                 "SELECT id FROM customers WHERE id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL)",
                 "SELECT id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.total > 900)",
                 "SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)",
+                // [NOT] EXISTS as semi and anti joins: non-equi correlation, NULL keys on both sides, several at once
+                "SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM orders o2 WHERE o2.customer_id = o.customer_id AND o2.id <> o.id)",
+                "SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT * FROM orders o2 WHERE o2.customer_id = o.customer_id AND o2.total > o.total)",
+                "SELECT o.id FROM orders o WHERE o.qty > 1 AND EXISTS (SELECT 1 FROM items i WHERE i.order_id = o.id AND i.qty > 2) "
+                        + "AND NOT EXISTS (SELECT 1 FROM items i WHERE i.order_id = o.id AND (i.product_id IS NULL OR i.qty > 8))",
+                "SELECT c.country, count(*) FROM customers c, orders o WHERE o.customer_id = c.id "
+                        + "AND NOT EXISTS (SELECT 1 FROM items i WHERE i.order_id = o.id) GROUP BY c.country",
+                "SELECT id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) OR c.country = 'FR'",
+                "SELECT id FROM empty_t e WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.qty = e.v)",
+                "SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM empty_t e WHERE e.v = c.id)",
+                // join order: four tables, an equality shared by three of them, filters on the small ones
+                "SELECT c.country, p.category, sum(i.qty) FROM items i, orders o, customers c, products p "
+                        + "WHERE i.order_id = o.id AND o.customer_id = c.id AND i.product_id = p.id AND c.segment = 'retail' "
+                        + "AND p.price > 50 GROUP BY c.country, p.category",
+                "SELECT count(*) FROM orders a, orders b, customers c WHERE a.customer_id = b.customer_id AND b.customer_id = c.id "
+                        + "AND a.qty = 1 AND b.qty = 2",
                 "SELECT id, total FROM orders WHERE total > (SELECT avg(total) FROM orders)",
                 "SELECT c.id, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) FROM customers c",
                 "SELECT status, n FROM (SELECT status, count(*) AS n FROM orders GROUP BY status) t WHERE n > 100",

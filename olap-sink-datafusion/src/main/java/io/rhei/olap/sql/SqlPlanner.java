@@ -154,7 +154,9 @@ public final class SqlPlanner {
             RelRoot relRoot = planner.rel(validated);
             RelNode rel = relRoot.project();
             RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
-            // Subqueries (IN, EXISTS, scalar) become correlates, then joins and aggregates.
+            // [NOT] EXISTS with a correlated filter becomes a semi (anti) join; other subqueries (IN, EXISTS,
+            // scalar) become correlates, then joins and aggregates.
+            rel = ExistsToSemiJoin.rewrite(rel);
             rel = hep(rel, CoreRules.FILTER_SUB_QUERY_TO_CORRELATE, CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
                     CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
             rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
