@@ -147,6 +147,11 @@ class SqlDifferentialTest {
                 "SELECT id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) OR c.country = 'FR'",
                 "SELECT id FROM empty_t e WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.qty = e.v)",
                 "SELECT id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM empty_t e WHERE e.v = c.id)",
+                // a per-key subquery whose aggregation is filtered by the outer query's keys first
+                "SELECT count(*), sum(o.total) FROM orders o, customers c WHERE o.customer_id = c.id AND c.country = 'FR' "
+                        + "AND o.total > (SELECT avg(o2.total) FROM orders o2 WHERE o2.customer_id = c.id)",
+                "SELECT c.id, m.mx FROM customers c JOIN (SELECT customer_id, max(qty) AS mx FROM orders GROUP BY customer_id) m "
+                        + "ON m.customer_id = c.id WHERE c.segment = 'online' AND c.country IN ('DE', 'PL')",
                 // join order: four tables, an equality shared by three of them, filters on the small ones
                 "SELECT c.country, p.category, sum(i.qty) FROM items i, orders o, customers c, products p "
                         + "WHERE i.order_id = o.id AND o.customer_id = c.id AND i.product_id = p.id AND c.segment = 'retail' "

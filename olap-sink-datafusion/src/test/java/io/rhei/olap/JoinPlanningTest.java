@@ -96,4 +96,48 @@ class JoinPlanningTest {
         }
         assertEquals(List.of(List.of(expected)), QueryResults.read(engine.query(sql, root)).rows());
     }
+
+    @Test
+    void aPerKeySubqueryAggregatesOnlyTheKeysTheOuterQueryKeeps() {
+        String sql = "SELECT count(*), sum(f.id) FROM f, a WHERE f.a_id = a.id AND a.id <= 10 "
+                + "AND f.id < (SELECT avg(f2.id) FROM f f2 WHERE f2.a_id = a.id)";
+        // the decorrelated subquery groups all of f by a_id (3,000 groups); a's ten keys filter its input first
+        var plan = new SqlPlanner(engine.storage()).plan(sql, root).plan();
+        assertTrue(aggregatesASemiJoin(plan, false), plan.toString());
+        long count = 0;
+        long sum = 0;
+        for (long a = 1; a <= 10; a++) {
+            List<long[]> rows = new ArrayList<>();
+            for (long i = 1; i <= 20_000; i++) {
+                if (1 + i % 3000 == a) {
+                    rows.add(new long[] {i, i});
+                }
+            }
+            double avg = rows.stream().mapToLong(r -> r[1]).average().orElseThrow();
+            for (long[] r : rows) {
+                if (r[1] < avg) {
+                    count++;
+                    sum += r[0];
+                }
+            }
+        }
+        assertTrue(count > 0);
+        List<Object> result = QueryResults.read(engine.query(sql, root)).rows().get(0);
+        assertEquals(count, ((Number) result.get(0)).longValue());
+        assertEquals(sum, ((Number) result.get(1)).longValue());
+    }
+
+    /** Whether a hash aggregation reads (through anything but another aggregation) a left semi join. */
+    private static boolean aggregatesASemiJoin(org.apache.comet.serde.OperatorOuterClass.Operator op, boolean underAggregate) {
+        if (op.hasHashJoin() && underAggregate && op.getHashJoin().getJoinType() == org.apache.comet.serde.OperatorOuterClass.JoinType.LeftSemi) {
+            return true;
+        }
+        boolean under = op.hasHashAgg() || (underAggregate && !op.hasHashJoin());
+        for (var child : op.getChildrenList()) {
+            if (aggregatesASemiJoin(child, under)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

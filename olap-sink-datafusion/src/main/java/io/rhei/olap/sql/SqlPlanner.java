@@ -168,6 +168,7 @@ public final class SqlPlanner {
             // Join order by estimated sizes (Calcite's heuristic join ordering over multi-joins), not the FROM order.
             Cardinality cardinality = new Cardinality(statistics, allocator);
             rel = joinOrder(rel, cardinality);
+            rel = SemiJoinBeforeAggregate.rewrite(rel, cardinality);
             rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
             rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
             rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
