@@ -43,7 +43,7 @@ public final class DataFusionOlapEngine implements OlapEngine {
     public DataFusionOlapEngine(TableStorage storage, NativeQueryOptions options) {
         this.storage = storage;
         this.options = options;
-        this.planner = new SqlPlanner(storage, options.parallelism(), options.parallelMinRows());
+        this.planner = new SqlPlanner(storage, options.parallelism(), options.parallelMinRows(), options.planCacheSize());
         this.executor = new NativeExecutor(options);
     }
 

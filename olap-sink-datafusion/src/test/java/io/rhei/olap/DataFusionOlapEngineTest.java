@@ -65,7 +65,7 @@ class DataFusionOlapEngineTest {
     void tableDataSlicedForTheNativeScanGivesTheSameAnswers() {
         // the same storage read through an engine that hands files to the native scan in slices of 64 rows
         DataFusionOlapEngine sliced = new DataFusionOlapEngine(engine.storage(), new NativeQueryOptions(4L << 30,
-                NativeQueryOptions.defaults().spillDir(), 8192, 64, 2, 0));
+                NativeQueryOptions.defaults().spillDir(), 8192, 64, 2, 0, 0));
         for (String sql : List.of("SELECT count(*), sum(total), min(id), max(id) FROM orders",
                 "SELECT customer, count(*), sum(weight) FROM orders WHERE id > 100 GROUP BY customer ORDER BY customer",
                 "SELECT id, status FROM orders ORDER BY id DESC LIMIT 7")) {

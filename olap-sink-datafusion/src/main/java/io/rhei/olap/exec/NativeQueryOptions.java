@@ -17,16 +17,21 @@ import java.util.List;
  *                     (default: the number of processors; 1 = one thread per query)
  * olap.parallel-min-rows  only aggregations over a table estimated at least this large run in shares (default 1000000):
  *                     below it, starting the shares costs more than they save
+ * olap.plan-cache-size  plans kept by SQL text for queries run again, reused while the tables they read keep their
+ *                     schema and row counts within a tenth (default 256; 0 = plan every query anew)
  * </pre>
  */
 public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize, int scanBatchRows, int parallelism,
-                                 long parallelMinRows) {
+                                 long parallelMinRows, int planCacheSize) {
     public static final List<String> KEYS = List.of("olap.memory-limit", "olap.spill-dir", "olap.batch-size", "olap.scan-batch-rows",
-            "olap.parallelism", "olap.parallel-min-rows");
+            "olap.parallelism", "olap.parallel-min-rows", "olap.plan-cache-size");
 
     public NativeQueryOptions {
         if (scanBatchRows < 0 || scanBatchRows % 8 != 0) {
             throw new io.rhei.core.RheiException("olap.scan-batch-rows must be 0 or a positive multiple of 8, got " + scanBatchRows);
+        }
+        if (planCacheSize < 0) {
+            throw new io.rhei.core.RheiException("olap.plan-cache-size must be 0 (no cache) or more, got " + planCacheSize);
         }
         if (parallelism < 1) {
             throw new io.rhei.core.RheiException("olap.parallelism must be at least 1, got " + parallelism);
@@ -35,16 +40,21 @@ public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize,
 
     public static NativeQueryOptions defaults() {
         return new NativeQueryOptions(4L << 30, Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill"), 8192, 65536,
-                Runtime.getRuntime().availableProcessors(), 1_000_000);
+                Runtime.getRuntime().availableProcessors(), 1_000_000, 256);
     }
 
     public NativeQueryOptions withParallelism(int n) {
-        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, n, parallelMinRows);
+        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, n, parallelMinRows, planCacheSize);
     }
 
     /** {@code rows}: the smallest estimated table an aggregation runs in shares over (0: every eligible one, as tests want). */
     public NativeQueryOptions withParallelMinRows(long rows) {
-        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, parallelism, rows);
+        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, parallelism, rows, planCacheSize);
+    }
+
+    /** {@code plans}: how many plans are kept for queries run again (0: every query is planned anew). */
+    public NativeQueryOptions withPlanCacheSize(int plans) {
+        return new NativeQueryOptions(memoryLimit, spillDir, batchSize, scanBatchRows, parallelism, parallelMinRows, plans);
     }
 
     public static NativeQueryOptions from(Settings s) {
@@ -52,6 +62,6 @@ public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize,
         return new NativeQueryOptions(s.getLong("olap.memory-limit", d.memoryLimit()),
                 Path.of(s.getString("olap.spill-dir", d.spillDir().toString())), s.getInt("olap.batch-size", d.batchSize()),
                 s.getInt("olap.scan-batch-rows", d.scanBatchRows()), s.getInt("olap.parallelism", d.parallelism()),
-                s.getLong("olap.parallel-min-rows", d.parallelMinRows()));
+                s.getLong("olap.parallel-min-rows", d.parallelMinRows()), s.getInt("olap.plan-cache-size", d.planCacheSize()));
     }
 }

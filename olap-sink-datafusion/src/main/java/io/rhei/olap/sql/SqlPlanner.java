@@ -44,20 +44,24 @@ public final class SqlPlanner {
     private final int parallelism;
     private final long parallelMinRows;
     private final io.rhei.olap.stats.ColumnStatistics statistics;
+    private final PlanCache cache;
 
+    /** A planner that plans every query anew on one thread. */
     public SqlPlanner(TableStorage storage) {
-        this(storage, 1, Long.MAX_VALUE);
+        this(storage, 1, Long.MAX_VALUE, 0);
     }
 
     /**
      * {@code parallelism}: how many native plans an aggregation may run at once over shares of its input, when the
-     * table it splits is estimated at {@code parallelMinRows} or more.
+     * table it splits is estimated at {@code parallelMinRows} or more; {@code planCacheSize}: plans kept for queries
+     * run again ({@link PlanCache}).
      */
-    public SqlPlanner(TableStorage storage, int parallelism, long parallelMinRows) {
+    public SqlPlanner(TableStorage storage, int parallelism, long parallelMinRows, int planCacheSize) {
         this.storage = storage;
         this.parallelism = parallelism;
         this.parallelMinRows = parallelMinRows;
         this.statistics = new io.rhei.olap.stats.ColumnStatistics(storage);
+        this.cache = new PlanCache(planCacheSize);
     }
 
     private static RelNode hep(RelNode rel, org.apache.calcite.plan.RelOptRule... rules) {
@@ -124,6 +128,18 @@ public final class SqlPlanner {
     }
 
     /** Plans {@code sql} with the column statistics known already (none are counted). */
+    /** The tables a plan reads, as the planner saw them. */
+    private static java.util.Map<io.rhei.core.model.TableId, PlanCache.TableVersion> tablesRead(RelNode rel) {
+        java.util.Map<io.rhei.core.model.TableId, PlanCache.TableVersion> tables = new java.util.HashMap<>();
+        for (org.apache.calcite.plan.RelOptTable t : org.apache.calcite.plan.RelOptUtil.findAllTables(rel)) {
+            StorageCatalog.StorageTable table = t.unwrap(StorageCatalog.StorageTable.class);
+            if (table != null) {
+                tables.put(table.tableSchema().table(), new PlanCache.TableVersion(table.tableSchema(), table.rowCount()));
+            }
+        }
+        return tables;
+    }
+
     public LoweredPlan plan(String sql) {
         return plan(sql, null);
     }
@@ -133,6 +149,11 @@ public final class SqlPlanner {
      * {@code allocator}, which must share the storage's root allocator.
      */
     public LoweredPlan plan(String sql, org.apache.arrow.memory.BufferAllocator allocator) {
+        var cached = cache.get(sql, storage);
+        if (cached.isPresent()) {
+            LOG.debug("plan of {} reused", sql);
+            return cached.get();
+        }
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
         FrameworkConfig config = Frameworks.newConfigBuilder()
@@ -186,7 +207,12 @@ public final class SqlPlanner {
                 names.add(name);
                 fields.add(new Field(name, FieldType.nullable(CometTypes.arrow(out.get(i).getType())), null));
             }
-            return new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields));
+            LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields));
+            if (allocator != null) {
+                // only plans made with the tables' statistics are worth reusing
+                cache.put(sql, lowered, tablesRead(rel));
+            }
+            return lowered;
         } catch (SqlParseException e) {
             throw new QueryException(sql, "syntax error: " + e.getMessage(), e);
         } catch (ValidationException e) {

@@ -67,6 +67,11 @@ final class StorageCatalog {
             return schema;
         }
 
+        /** The live row count when the query was planned. */
+        long rowCount() {
+            return rowCount;
+        }
+
         @Override
         public RelDataType getRowType(RelDataTypeFactory f) {
             List<String> names = new ArrayList<>();
