@@ -152,6 +152,11 @@ class SqlDifferentialTest {
                         + "AND o.total > (SELECT avg(o2.total) FROM orders o2 WHERE o2.customer_id = c.id)",
                 "SELECT c.id, m.mx FROM customers c JOIN (SELECT customer_id, max(qty) AS mx FROM orders GROUP BY customer_id) m "
                         + "ON m.customer_id = c.id WHERE c.segment = 'online' AND c.country IN ('DE', 'PL')",
+                // an OR across two tables also filters each table alone first
+                "SELECT c.country, count(*) FROM orders o, customers c WHERE o.customer_id = c.id "
+                        + "AND ((c.country = 'FR' AND o.status = 'paid') OR (c.country = 'DE' AND o.qty > 3) OR (c.segment IS NULL AND o.total > 500)) "
+                        + "GROUP BY c.country",
+                "SELECT count(*) FROM orders o, customers c WHERE o.customer_id = c.id AND ((c.country = 'FR' AND o.qty = 1) OR o.qty = 6)",
                 // join order: four tables, an equality shared by three of them, filters on the small ones
                 "SELECT c.country, p.category, sum(i.qty) FROM items i, orders o, customers c, products p "
                         + "WHERE i.order_id = o.id AND o.customer_id = c.id AND i.product_id = p.id AND c.segment = 'retail' "

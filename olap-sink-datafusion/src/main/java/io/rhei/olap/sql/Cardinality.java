@@ -113,18 +113,23 @@ final class Cardinality {
         double l = rows(j.getLeft());
         double r = rows(j.getRight());
         JoinInfo info = j.analyzeCondition();
-        double keyL = 1;
-        double keyR = 1;
-        for (int k = 0; k < info.leftKeys.size(); k++) {
-            keyL *= distinct(j.getLeft(), info.leftKeys.get(k));
-            keyR *= distinct(j.getRight(), info.rightKeys.get(k));
-        }
-        keyL = Math.min(keyL, l);
-        keyR = Math.min(keyR, r);
         double residual = info.isEqui() ? 1 : guess(info.getRemaining(j.getCluster().getRexBuilder()));
-        double inner = info.leftKeys.isEmpty() ? l * r * residual : l * r / Math.max(keyL, keyR) * residual;
-        // the share of left rows with a partner, assuming the side with fewer key values finds all its values on the other
-        double matched = info.leftKeys.isEmpty() ? Math.min(1, r * residual) : Math.min(1, keyR / keyL) * residual;
+        if (info.leftKeys.isEmpty()) {
+            double inner = l * r * residual;
+            return switch (j.getJoinType()) {
+                case LEFT -> Math.max(inner, l);
+                case RIGHT -> Math.max(inner, r);
+                case FULL -> Math.max(inner, l + r);
+                case SEMI -> l * Math.min(1, r * residual);
+                case ANTI -> l * Math.max(0.1, 1 - Math.min(1, r * residual));
+                default -> inner;
+            };
+        }
+        double domainL = keyDomain(j.getLeft(), info.leftKeys);
+        double domainR = keyDomain(j.getRight(), info.rightKeys);
+        double inner = joinedRows(l, r, domainL, domainR) * residual;
+        // the share of left rows with a partner: the right side's key values among all the left key could take
+        double matched = Math.min(1, Math.min(domainR, r) / domainL) * residual;
         return switch (j.getJoinType()) {
             case INNER -> inner;
             case LEFT -> Math.max(inner, l);
@@ -134,6 +139,85 @@ final class Cardinality {
             case ANTI -> l * Math.max(0.1, 1 - matched);
             default -> inner;
         };
+    }
+
+    /**
+     * Rows of an equi-join of {@code l} and {@code r} rows whose keys range over {@code domainL} and {@code domainR}
+     * values: each left row meets the right rows with its value, {@code r / domainR} of them when the smaller
+     * domain lies within the larger. Domains are the tables' own, before filters: a foreign key joined with a
+     * filtered primary key keeps the filter's share of rows (containment of the filtered keys would keep them all).
+     */
+    static double joinedRows(double l, double r, double domainL, double domainR) {
+        return l * r / Math.max(1, Math.max(domainL, domainR));
+    }
+
+    /**
+     * The number of values the key {@code columns} of {@code rel} range over in the tables they come from (filters
+     * aside): a table's row count when they are its primary key, else the product of the columns' distinct counts,
+     * at most the largest table involved.
+     */
+    double keyDomain(RelNode rel, List<Integer> columns) {
+        double product = 1;
+        double cap = 0;
+        TableScan common = null;
+        boolean oneScan = true;
+        java.util.Set<Integer> scanColumns = new java.util.HashSet<>();
+        for (int c : columns) {
+            Optional<Origin> o = origin(rel, c);
+            if (o.isEmpty()) {
+                product *= distinct(rel, c);
+                cap = Math.max(cap, rows(rel));
+                oneScan = false;
+                continue;
+            }
+            product *= columnDomain(o.get());
+            cap = Math.max(cap, rows(o.get().scan()));
+            oneScan &= common == null || common == o.get().scan();
+            common = o.get().scan();
+            scanColumns.add(o.get().column());
+        }
+        if (oneScan && common != null) {
+            StorageCatalog.StorageTable table = common.getTable().unwrap(StorageCatalog.StorageTable.class);
+            if (table != null && table.tableSchema().hasPrimaryKey()) {
+                boolean coversKey = true;
+                for (int k : table.tableSchema().keyPositions()) {
+                    coversKey &= scanColumns.contains(k);
+                }
+                if (coversKey) {
+                    return rows(common);
+                }
+            }
+        }
+        return Math.max(1, Math.min(product, cap));
+    }
+
+    /** A table column as a query's output column reaches it, unchanged. */
+    record Origin(TableScan scan, int column) {
+    }
+
+    Optional<Origin> origin(RelNode rel, int column) {
+        if (rel instanceof TableScan ts) {
+            return Optional.of(new Origin(ts, column));
+        }
+        if (rel instanceof Filter || rel instanceof Sort) {
+            return origin(rel.getInput(0), column);
+        }
+        if (rel instanceof Project p && stripCast(p.getProjects().get(column)) instanceof RexInputRef ref) {
+            return origin(p.getInput(), ref.getIndex());
+        }
+        if (rel instanceof Join j) {
+            int leftWidth = j.getLeft().getRowType().getFieldCount();
+            return column < leftWidth ? origin(j.getLeft(), column) : origin(j.getRight(), column - leftWidth);
+        }
+        if (rel instanceof Aggregate a && column < a.getGroupCount()) {
+            return origin(a.getInput(), a.getGroupSet().nth(column));
+        }
+        return Optional.empty();
+    }
+
+    /** Distinct values of a table column in the whole table. */
+    private double columnDomain(Origin o) {
+        return distinct(o.scan(), o.column());
     }
 
     /** Estimated distinct values of output column {@code column} of {@code rel}, at most its rows. */
@@ -195,28 +279,14 @@ final class Cardinality {
 
     /** The statistics of the table column behind output {@code column} of {@code rel}, when it is one unchanged. */
     Optional<ColumnStats> columnStats(RelNode rel, int column) {
-        if (rel instanceof TableScan ts) {
-            StorageCatalog.StorageTable table = ts.getTable().unwrap(StorageCatalog.StorageTable.class);
+        return origin(rel, column).flatMap(o -> {
+            StorageCatalog.StorageTable table = o.scan().getTable().unwrap(StorageCatalog.StorageTable.class);
             if (table == null) {
                 return Optional.empty();
             }
             TableId id = table.tableSchema().table();
-            return statistics.of(id, table.tableSchema().column(column).name(), allocator);
-        }
-        if (rel instanceof Filter || rel instanceof Sort) {
-            return columnStats(rel.getInput(0), column);
-        }
-        if (rel instanceof Project p && stripCast(p.getProjects().get(column)) instanceof RexInputRef ref) {
-            return columnStats(p.getInput(), ref.getIndex());
-        }
-        if (rel instanceof Join j) {
-            int leftWidth = j.getLeft().getRowType().getFieldCount();
-            return column < leftWidth ? columnStats(j.getLeft(), column) : columnStats(j.getRight(), column - leftWidth);
-        }
-        if (rel instanceof Aggregate a && column < a.getGroupCount()) {
-            return columnStats(a.getInput(), a.getGroupSet().nth(column));
-        }
-        return Optional.empty();
+            return statistics.of(id, table.tableSchema().column(o.column()).name(), allocator);
+        });
     }
 
     /** The share of {@code input}'s rows that satisfy {@code condition} (over {@code input}'s fields). */

@@ -96,6 +96,7 @@ final class JoinOrdering {
         for (RexNode c : RelOptUtil.conjunctions(join.getJoinFilter())) {
             classify(c);
         }
+        deriveFromDisjunctions();
         for (int f = 0; f < classOf.length; f++) {
             if (find(f) != f) {
                 continue;
@@ -160,16 +161,60 @@ final class JoinOrdering {
                 return;
             }
         }
-        int mask = 0;
-        for (int f : RelOptUtil.InputFinder.bits(c)) {
-            mask |= 1 << inputOf[f];
-        }
+        int mask = inputsOf(c);
         if (mask == 0) {
             topFilters.add(c);
         } else {
             others.add(c);
             otherMasks.add(mask);
         }
+    }
+
+    /**
+     * {@code (a1 AND b1) OR (a2 AND b2)} over inputs A and B implies {@code a1 OR a2} on A alone (TPC-H Q7's pairs
+     * of nations, Q19's brands and quantities): each input gets the filter its disjuncts imply, applied before any
+     * join. The whole condition stays where it was.
+     */
+    private void deriveFromDisjunctions() {
+        int count = others.size();
+        for (int k = 0; k < count; k++) {
+            RexNode c = others.get(k);
+            int mask = otherMasks.get(k);
+            if (c.getKind() != SqlKind.OR || Integer.bitCount(mask) < 2) {
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                if ((mask & (1 << i)) == 0) {
+                    continue;
+                }
+                List<RexNode> implied = new ArrayList<>();
+                for (RexNode disjunct : RelOptUtil.disjunctions(c)) {
+                    List<RexNode> own = new ArrayList<>();
+                    for (RexNode conjunct : RelOptUtil.conjunctions(disjunct)) {
+                        if (inputsOf(conjunct) == (1 << i)) {
+                            own.add(conjunct);
+                        }
+                    }
+                    if (own.isEmpty()) {
+                        implied = null; // this disjunct says nothing of input i
+                        break;
+                    }
+                    implied.add(RexUtil.composeConjunction(rexBuilder, own));
+                }
+                if (implied != null) {
+                    others.add(RexUtil.composeDisjunction(rexBuilder, implied));
+                    otherMasks.add(1 << i);
+                }
+            }
+        }
+    }
+
+    private int inputsOf(RexNode e) {
+        int mask = 0;
+        for (int f : RelOptUtil.InputFinder.bits(e)) {
+            mask |= 1 << inputOf[f];
+        }
+        return mask;
     }
 
     private int find(int f) {
@@ -199,23 +244,20 @@ final class JoinOrdering {
         return RexUtil.shift(e, by);
     }
 
-    /** Distinct values of global field {@code f} within its input (before joins). */
-    private double distinct(int f) {
+    /** The values global field {@code f} ranges over in the table it comes from. */
+    private double domain(int f) {
         int i = inputOf[f];
-        return cardinality.distinct(join.getInputs().get(i), f - offset[i]);
+        return cardinality.keyDomain(join.getInputs().get(i), List.of(f - offset[i]));
     }
 
     /** Rows of joining {@code a} and {@code b}; empty when no condition connects them. */
     private Optional<Double> joinRows(Plan a, Plan b) {
-        double keyA = 1;
-        double keyB = 1;
-        boolean connected = false;
-        for (int c : crossingClasses(a.mask, b.mask)) {
-            keyA *= Math.min(classDistinct(c, a.mask), a.rows);
-            keyB *= Math.min(classDistinct(c, b.mask), b.rows);
-            connected = true;
+        List<Integer> classes = crossingClasses(a.mask, b.mask);
+        boolean connected = !classes.isEmpty();
+        double rows = a.rows * b.rows;
+        if (connected) {
+            rows = Cardinality.joinedRows(a.rows, b.rows, sideDomain(classes, a.mask), sideDomain(classes, b.mask));
         }
-        double rows = a.rows * b.rows / Math.max(Math.min(keyA, a.rows), Math.min(keyB, b.rows));
         int both = a.mask | b.mask;
         for (int k = 0; k < others.size(); k++) {
             int m = otherMasks.get(k);
@@ -225,6 +267,23 @@ final class JoinOrdering {
             }
         }
         return connected ? Optional.of(Math.max(1, rows)) : Optional.empty();
+    }
+
+    /** The values the key formed by {@code classes} ranges over on the side holding the inputs in {@code mask}. */
+    private double sideDomain(List<Integer> classes, int mask) {
+        int input = -1;
+        List<Integer> local = new ArrayList<>();
+        double product = 1;
+        for (int c : classes) {
+            int f = memberIn(c, mask);
+            product *= domain(f);
+            input = input == -1 || input == inputOf[f] ? inputOf[f] : -2;
+            local.add(f - offset[inputOf[f]]);
+        }
+        if (input >= 0) {
+            return cardinality.keyDomain(join.getInputs().get(input), local);
+        }
+        return product;
     }
 
     /** Indexes of the equivalence classes with fields in both masks. */
@@ -237,11 +296,6 @@ final class JoinOrdering {
             }
         }
         return crossing;
-    }
-
-    /** The fewest distinct values a class's fields have among the inputs in {@code mask} (all equal after joining). */
-    private double classDistinct(int c, int mask) {
-        return distinct(memberIn(c, mask));
     }
 
     private Plan joined(Plan a, Plan b, double rows) {
@@ -361,11 +415,11 @@ final class JoinOrdering {
                 JoinRelType.INNER);
     }
 
-    /** The class's field among the inputs in {@code mask} with the fewest distinct values. */
+    /** The class's field among the inputs in {@code mask} with the smallest domain. */
     private int memberIn(int c, int mask) {
         int chosen = -1;
         for (int g : classFields.get(c)) {
-            if ((mask & (1 << inputOf[g])) != 0 && (chosen < 0 || distinct(g) < distinct(chosen))) {
+            if ((mask & (1 << inputOf[g])) != 0 && (chosen < 0 || domain(g) < domain(chosen))) {
                 chosen = g;
             }
         }
