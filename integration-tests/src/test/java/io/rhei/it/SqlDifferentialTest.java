@@ -67,6 +67,12 @@ class SqlDifferentialTest {
                 "SELECT id FROM orders WHERE qty BETWEEN 2 AND 4",
                 "SELECT id FROM orders WHERE status IN ('new', 'paid')",
                 "SELECT id FROM orders WHERE status NOT IN ('new', 'paid')",
+                // IN lists as the native IN: NULLs on the left, decimals, dates, an expression evaluated once
+                "SELECT id FROM customers WHERE segment NOT IN ('retail', 'online')",
+                "SELECT id FROM customers WHERE segment IN ('retail', 'online') OR credit IN (12.50, 100.00, 999.99)",
+                "SELECT id FROM customers WHERE substring(name from 1 for 2) IN ('Jo', 'Zo', 'Ås', '李 ')",
+                "SELECT id, name FROM customers WHERE name LIKE 'Ł%' OR name = 'Zoë 4' OR upper(name) = 'CHLOÉ 17'",
+                "SELECT id FROM customers WHERE created IN (DATE '2020-01-05', DATE '2021-03-01', DATE '2023-06-30') OR credit IS NULL",
                 "SELECT id FROM orders WHERE id IN (1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181, 6765, 10946, 17711, 28657)",
                 "SELECT id, name FROM customers WHERE name LIKE 'Jo%'",
                 "SELECT id, name FROM customers WHERE name LIKE '%ü%'",

@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ColumnStatisticsTest {
     private static final TableId T = TableId.parse("public.t");
+    private static final TableSchema SCHEMA = TableSchema.builder(T).key("id", ColumnType.INT64).column("g", ColumnType.INT32)
+            .column("name", ColumnType.TEXT).column("price", ColumnType.decimal(12, 2)).column("day", ColumnType.DATE).build();
 
     @Test
     void hyperLogLogCountsWithinTwoPercentFromTenToAMillionValues() {
@@ -39,8 +41,7 @@ class ColumnStatisticsTest {
     @Test
     void distinctNullsAndRangesOfEachColumnTypeAndARecountOnceTheTableGrew() {
         try (RootAllocator root = new RootAllocator(); InMemoryStorage storage = new InMemoryStorage(root, StorageConfig.defaults())) {
-            TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT64).column("g", ColumnType.INT32).column("name", ColumnType.TEXT)
-                    .column("price", ColumnType.decimal(12, 2)).column("day", ColumnType.DATE).build();
+            TableSchema schema = SCHEMA;
             storage.ensureTable(schema, 1);
             write(storage, schema, 1, 20_000);
             ColumnStatistics stats = new ColumnStatistics(storage);
@@ -76,8 +77,7 @@ class ColumnStatisticsTest {
     @Test
     void aPartReadOfALargeTableScalesAUniqueColumnOnly() {
         try (RootAllocator root = new RootAllocator(); InMemoryStorage storage = new InMemoryStorage(root, StorageConfig.defaults())) {
-            TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT64).column("g", ColumnType.INT32).column("name", ColumnType.TEXT)
-                    .column("price", ColumnType.decimal(12, 2)).column("day", ColumnType.DATE).build();
+            TableSchema schema = SCHEMA;
             storage.ensureTable(schema, 1);
             for (int from = 1; from <= 100_000; from += 10_000) {
                 write(storage, schema, from, from + 9_999);
