@@ -163,6 +163,11 @@ class SqlDifferentialTest {
                         + "AND ((c.country = 'FR' AND o.status = 'paid') OR (c.country = 'DE' AND o.qty > 3) OR (c.segment IS NULL AND o.total > 500)) "
                         + "GROUP BY c.country",
                 "SELECT count(*) FROM orders o, customers c WHERE o.customer_id = c.id AND ((c.country = 'FR' AND o.qty = 1) OR o.qty = 6)",
+                // more tables than the exhaustive join order takes: the greedy one
+                "SELECT count(*), sum(c11.credit) FROM customers c1, customers c2, customers c3, customers c4, customers c5, customers c6, "
+                        + "customers c7, customers c8, customers c9, customers c10, customers c11, orders o WHERE c1.id = c2.id AND c2.id = c3.id "
+                        + "AND c3.id = c4.id AND c4.id = c5.id AND c5.id = c6.id AND c6.id = c7.id AND c7.id = c8.id AND c8.id = c9.id "
+                        + "AND c9.id = c10.id AND c10.id = c11.id AND o.customer_id = c1.id AND c5.country = 'FR' AND o.qty > 2",
                 // join order: four tables, an equality shared by three of them, filters on the small ones
                 "SELECT c.country, p.category, sum(i.qty) FROM items i, orders o, customers c, products p "
                         + "WHERE i.order_id = o.id AND o.customer_id = c.id AND i.product_id = p.id AND c.segment = 'retail' "

@@ -43,12 +43,15 @@ final class JoinOrdering {
     private final List<RexNode> others = new ArrayList<>();
     private final List<Integer> otherMasks = new ArrayList<>();
     private final List<RexNode> topFilters = new ArrayList<>();
+    /** One-input plans, by input. */
+    private final Plan[] leaves;
+    /** The cheapest plan found per set of inputs (a bit mask), for the exhaustive search only. */
     private final Plan[] best;
     /** Equivalence classes of two or more fields: their fields, and the inputs those belong to as a bit mask. */
     private final List<int[]> classFields = new ArrayList<>();
     private final List<Integer> classInputs = new ArrayList<>();
 
-    /** A join tree over the inputs in {@code mask}: its output lists the global fields in {@code fields} order. */
+    /** A join tree over the inputs in {@code mask}: its estimated rows and cost; a leaf has no children. */
     private record Plan(int mask, double rows, double cost, Plan left, Plan right) {
     }
 
@@ -71,7 +74,8 @@ final class JoinOrdering {
         for (int f = 0; f < classOf.length; f++) {
             classOf[f] = f;
         }
-        this.best = new Plan[1 << Math.min(n, 30)];
+        this.leaves = new Plan[n];
+        this.best = n <= EXHAUSTIVE_INPUTS ? new Plan[1 << n] : null;
     }
 
     /** Whether {@link #reorder} handles {@code join}: inner joins only, few enough inputs to index. */
@@ -118,18 +122,22 @@ final class JoinOrdering {
             topFilters.add(join.getPostJoinFilter());
         }
         for (int i = 0; i < n; i++) {
-            best[1 << i] = new Plan(1 << i, leafRows(i), 0, null, null);
+            leaves[i] = new Plan(1 << i, leafRows(i), 0, null, null);
         }
-        int all = (1 << n) - 1;
-        if (n <= EXHAUSTIVE_INPUTS) {
+        Plan plan;
+        if (best != null) {
+            int all = (1 << n) - 1;
+            for (int i = 0; i < n; i++) {
+                best[1 << i] = leaves[i];
+            }
             exhaustive(all, false);
             if (best[all] == null) {
                 exhaustive(all, true); // a cross product is unavoidable: the inputs are not all connected
             }
+            plan = best[all];
         } else {
-            greedy(all);
+            plan = greedy();
         }
-        Plan plan = best[all];
         if (LOG.isDebugEnabled()) {
             LOG.debug("join order of {} inputs: {}", n, describe(plan));
         }
@@ -337,11 +345,9 @@ final class JoinOrdering {
         }
     }
 
-    private void greedy(int all) {
-        List<Plan> parts = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            parts.add(best[1 << i]);
-        }
+    /** Joins, again and again, the two parts whose join is estimated smallest (connected parts first). */
+    private Plan greedy() {
+        List<Plan> parts = new ArrayList<>(List.of(leaves));
         while (parts.size() > 1) {
             Plan chosen = null;
             int ci = -1;
@@ -369,7 +375,7 @@ final class JoinOrdering {
             parts.remove(ci);
             parts.add(chosen);
         }
-        best[all] = parts.get(0);
+        return parts.get(0);
     }
 
     /** The plan as Calcite joins; {@code fields} receives the global field at each output position. */
