@@ -34,8 +34,9 @@ import java.util.Optional;
  * parallel-aggregation choice are made from. Calcite's own estimates guess every equality at 15% and know no
  * distinct counts, which put TPC-H Q5's customer-supplier join (12M rows) first. These use
  * {@link ColumnStatistics}: a filter {@code col = v} keeps 1/distinct(col), a range keeps its share of the column's
- * [min, max], an equi-join of L and R rows gives L * R / max(distinct keys of each side), a GROUP BY as many rows as
- * the product of its keys' distinct counts (at most its input's rows). Unknown expressions fall back to fixed guesses.
+ * [min, max], an equi-join of L and R rows gives L * R / max(key domains) ({@link #joinedRows}), a GROUP BY as many
+ * rows as the product of its keys' distinct counts (at most its input's rows). Unknown expressions fall back to
+ * fixed guesses.
  */
 final class Cardinality {
     private static final double DEFAULT_RANGE = 1.0 / 3;
