@@ -161,7 +161,7 @@ public final class SqlPlanner {
                         .withQuotedCasing(Casing.UNCHANGED).withConformance(SqlConformanceEnum.LENIENT))
                 .defaultSchema(root.getSubSchema("public"))
                 .typeSystem(RheiTypeSystem.INSTANCE)
-                .executor(org.apache.calcite.rex.RexUtil.EXECUTOR)
+                .executor(ConstantFolder.INSTANCE)
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
                         .withInSubQueryThreshold(Integer.MAX_VALUE))
                 .build();
