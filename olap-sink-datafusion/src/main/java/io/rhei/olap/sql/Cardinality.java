@@ -45,6 +45,7 @@ final class Cardinality {
     private final org.apache.arrow.memory.BufferAllocator allocator;
     private final Map<RelNode, Double> rowMemo = new IdentityHashMap<>();
     private final Map<RelNode, Map<Integer, Double>> distinctMemo = new IdentityHashMap<>();
+    private final Map<Origin, Optional<ColumnStats>> statsMemo = new java.util.HashMap<>();
 
     /** {@code allocator}: for counting statistics not known yet; null plans with the known ones only. */
     Cardinality(ColumnStatistics statistics, org.apache.arrow.memory.BufferAllocator allocator) {
@@ -280,14 +281,17 @@ final class Cardinality {
 
     /** The statistics of the table column behind output {@code column} of {@code rel}, when it is one unchanged. */
     Optional<ColumnStats> columnStats(RelNode rel, int column) {
-        return origin(rel, column).flatMap(o -> {
-            StorageCatalog.StorageTable table = o.scan().getTable().unwrap(StorageCatalog.StorageTable.class);
-            if (table == null) {
-                return Optional.empty();
-            }
-            TableId id = table.tableSchema().table();
-            return statistics.of(id, table.tableSchema().column(o.column()).name(), allocator);
-        });
+        // each lookup opens a snapshot of the table: once per column and query is enough
+        return origin(rel, column).flatMap(o -> statsMemo.computeIfAbsent(o, this::lookUpStats));
+    }
+
+    private Optional<ColumnStats> lookUpStats(Origin o) {
+        StorageCatalog.StorageTable table = o.scan().getTable().unwrap(StorageCatalog.StorageTable.class);
+        if (table == null) {
+            return Optional.empty();
+        }
+        TableId id = table.tableSchema().table();
+        return statistics.of(id, table.tableSchema().column(o.column()).name(), allocator);
     }
 
     /** The share of {@code input}'s rows that satisfy {@code condition} (over {@code input}'s fields). */

@@ -89,8 +89,7 @@ final class ConstantFolder implements RexExecutor {
     }
 
     private static boolean exactNumber(RexLiteral l) {
-        return l.getType().getSqlTypeName().getFamily() == SqlTypeFamily.NUMERIC
-                && (SqlTypeName.EXACT_TYPES.contains(l.getType().getSqlTypeName()));
+        return SqlTypeName.EXACT_TYPES.contains(l.getType().getSqlTypeName());
     }
 
     /** DATE plus or minus a year-month interval or a whole number of days. */

@@ -46,13 +46,14 @@ final class ExistsToSemiJoin {
         });
     }
 
+    /** One EXISTS (semi) or NOT EXISTS (anti) as a join of the filter's input with {@code right}. */
+    private record SubqueryJoin(RelNode right, RexNode condition, JoinRelType type) {
+    }
+
     private static RelNode rewrite(LogicalFilter filter) {
         RexBuilder rexBuilder = filter.getCluster().getRexBuilder();
         List<RexNode> rest = new ArrayList<>();
-        List<RexNode[]> joins = new ArrayList<>(); // {subquery, NOT?} in order
-        List<RelNode> rights = new ArrayList<>();
-        List<RexNode> conditions = new ArrayList<>();
-        List<JoinRelType> types = new ArrayList<>();
+        List<SubqueryJoin> joins = new ArrayList<>();
         int width = filter.getInput().getRowType().getFieldCount();
         for (RexNode c : RelOptUtil.conjunctions(filter.getCondition())) {
             boolean negated = c.getKind() == SqlKind.NOT;
@@ -62,23 +63,21 @@ final class ExistsToSemiJoin {
                 RelNode[] right = new RelNode[1];
                 RexNode condition = asJoin(sq.rel, id, width, rexBuilder, right);
                 if (condition != null) {
-                    rights.add(right[0]);
-                    conditions.add(condition);
-                    types.add(negated ? JoinRelType.ANTI : JoinRelType.SEMI);
+                    joins.add(new SubqueryJoin(right[0], condition, negated ? JoinRelType.ANTI : JoinRelType.SEMI));
                     continue;
                 }
             }
             rest.add(c);
         }
-        if (rights.isEmpty()) {
+        if (joins.isEmpty()) {
             return filter;
         }
         // the other conditions stay right above the input, where Calcite pushes them into its joins
         RelNode result = rest.isEmpty() ? filter.getInput()
                 : LogicalFilter.create(filter.getInput(), RexUtil.composeConjunction(rexBuilder, rest),
                         com.google.common.collect.ImmutableSet.copyOf(filter.getVariablesSet()));
-        for (int k = 0; k < rights.size(); k++) {
-            result = LogicalJoin.create(result, rights.get(k), List.of(), conditions.get(k), Set.of(), types.get(k));
+        for (SubqueryJoin j : joins) {
+            result = LogicalJoin.create(result, j.right(), List.of(), j.condition(), Set.of(), j.type());
         }
         return result;
     }

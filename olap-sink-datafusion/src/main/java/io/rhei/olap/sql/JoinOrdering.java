@@ -163,8 +163,7 @@ final class JoinOrdering {
             List<RexNode> ops = ((RexCall) c).getOperands();
             if (ops.get(0) instanceof RexInputRef a && ops.get(1) instanceof RexInputRef b
                     && inputOf[a.getIndex()] != inputOf[b.getIndex()]
-                    && a.getType().getSqlTypeName() == b.getType().getSqlTypeName()
-                    && a.getType().getPrecision() == b.getType().getPrecision() && a.getType().getScale() == b.getType().getScale()) {
+                    && org.apache.calcite.sql.type.SqlTypeUtil.equalSansNullability(a.getType(), b.getType())) {
                 union(a.getIndex(), b.getIndex());
                 return;
             }
@@ -242,14 +241,10 @@ final class JoinOrdering {
         double rows = cardinality.rows(input);
         for (int k = 0; k < others.size(); k++) {
             if (otherMasks.get(k) == (1 << i)) {
-                rows *= cardinality.selectivity(input, shift(others.get(k), -offset[i]));
+                rows *= cardinality.selectivity(input, RexUtil.shift(others.get(k), -offset[i]));
             }
         }
         return Math.max(1, rows);
-    }
-
-    private RexNode shift(RexNode e, int by) {
-        return RexUtil.shift(e, by);
     }
 
     /** The values global field {@code f} ranges over in the table it comes from. */
@@ -389,7 +384,7 @@ final class JoinOrdering {
             List<RexNode> own = new ArrayList<>();
             for (int k = 0; k < others.size(); k++) {
                 if (otherMasks.get(k) == p.mask) {
-                    own.add(shift(others.get(k), -offset[i]));
+                    own.add(RexUtil.shift(others.get(k), -offset[i]));
                 }
             }
             return own.isEmpty() ? input : LogicalFilter.create(input, RexUtil.composeConjunction(rexBuilder, own));

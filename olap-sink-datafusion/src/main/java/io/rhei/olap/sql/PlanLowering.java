@@ -286,7 +286,7 @@ final class PlanLowering {
                     .setName("a" + i).setDatatype(CometTypes.of(argType))).build();
             if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
                 var tf = rexBuilder.getTypeFactory();
-                RelDataType sumRelType = tf.createSqlType(SqlTypeName.DECIMAL, Math.min(38, argType.getPrecision() + 10), argType.getScale());
+                RelDataType sumRelType = decimalSumType(argType);
                 DataType sumType = CometTypes.of(sumRelType);
                 AggExpr sum = AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(arg).setDatatype(sumType).setFailOnError(true)).build();
                 AggExpr cnt = AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(arg)).build();
@@ -395,9 +395,9 @@ final class PlanLowering {
 
     /**
      * Whether shares would finish sooner than one plan, by the planner's estimates: the split table is large
-     * ({@code olap.parallel-min-rows}), and it outweighs the other scans, which every share reads in full (a join's
-     * hash table is built once per share). Measured on TPC-H SF 1 (README): scan-heavy aggregations gain up to 1.7x;
-     * ones with very many groups lose (each share's groups are aggregated again), which estimates cannot tell yet.
+     * ({@code olap.parallel-min-rows}), it outweighs the other scans, which every share reads in full (a join's
+     * hash table is built once per share), and its groups are few beside its input rows (each share's groups are
+     * aggregated again). Measured on TPC-H SF 1 (README): scan-heavy aggregations gain up to 1.7x.
      */
     private boolean worthSplitting(Aggregate aggregate, TableScan target, int scansBefore) {
         double split = cardinality.rows(target);
@@ -455,6 +455,12 @@ final class PlanLowering {
         return cardinality.rows(b) > cardinality.rows(a) ? b : a;
     }
 
+    /** The type a decimal AVG sums in: the type system's SUM type of its argument. */
+    private RelDataType decimalSumType(RelDataType argType) {
+        var tf = rexBuilder.getTypeFactory();
+        return tf.getTypeSystem().deriveSumType(tf, argType);
+    }
+
     /** sum / count at the result's scale; NULL for an empty group (count 0), as AVG gives. */
     private Expr decimalAverage(int sumSlot, DataType sumType, RelDataType resultType) {
         DataType result = CometTypes.of(resultType);
@@ -492,8 +498,7 @@ final class PlanLowering {
             case MAX -> b.setMax(Max.newBuilder().setChild(arg).setDatatype(result));
             case AVG -> {
                 boolean dec = argType.getSqlTypeName() == SqlTypeName.DECIMAL;
-                DataType sumType = dec ? CometTypes.decimal(Math.min(38, argType.getPrecision() + 10), argType.getScale())
-                        : CometTypes.id(DataTypeId.DOUBLE);
+                DataType sumType = dec ? CometTypes.of(decimalSumType(argType)) : CometTypes.id(DataTypeId.DOUBLE);
                 Expr child = dec ? arg : castExpr(arg, CometTypes.id(DataTypeId.DOUBLE));
                 b.setAvg(Avg.newBuilder().setChild(child).setDatatype(result).setSumDatatype(sumType).setFailOnError(true));
             }

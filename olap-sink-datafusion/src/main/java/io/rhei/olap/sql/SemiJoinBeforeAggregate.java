@@ -65,7 +65,7 @@ final class SemiJoinBeforeAggregate {
                 int inputField = agg.getGroupSet().nth(aggKeys.get(k));
                 RelDataType a = agg.getInput().getRowType().getFieldList().get(inputField).getType();
                 RelDataType b = small.getRowType().getFieldList().get(smallKeys.get(k)).getType();
-                if (a.getSqlTypeName() != b.getSqlTypeName() || a.getPrecision() != b.getPrecision() || a.getScale() != b.getScale()) {
+                if (!org.apache.calcite.sql.type.SqlTypeUtil.equalSansNullability(a, b)) {
                     continue;
                 }
                 semiCondition.add(rexBuilder.makeCall(SqlStdOperatorTable.EQUALS, rexBuilder.makeInputRef(a, inputField),

@@ -127,7 +127,6 @@ public final class SqlPlanner {
         return ordering.findBestExp();
     }
 
-    /** Plans {@code sql} with the column statistics known already (none are counted). */
     /** The tables a plan reads, as the planner saw them. */
     private static java.util.Map<io.rhei.core.model.TableId, PlanCache.TableVersion> tablesRead(RelNode rel) {
         java.util.Map<io.rhei.core.model.TableId, PlanCache.TableVersion> tables = new java.util.HashMap<>();
@@ -140,6 +139,7 @@ public final class SqlPlanner {
         return tables;
     }
 
+    /** Plans {@code sql} with the column statistics known already (none are counted). */
     public LoweredPlan plan(String sql) {
         return plan(sql, null);
     }
@@ -186,7 +186,7 @@ public final class SqlPlanner {
             rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.PROJECT_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS);
             rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
                     CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
-            // Join order by estimated sizes (Calcite's heuristic join ordering over multi-joins), not the FROM order.
+            // Join order by Rhei's estimates from column statistics, not the FROM order.
             Cardinality cardinality = new Cardinality(statistics, allocator);
             rel = joinOrder(rel, cardinality);
             rel = SemiJoinBeforeAggregate.rewrite(rel, cardinality);
