@@ -57,7 +57,9 @@ final class ConnectSchemaMapper {
             case "FLOAT4": return ColumnType.FLOAT32;
             case "FLOAT8": return ColumnType.FLOAT64;
             case "NUMERIC": case "DECIMAL": return numeric(params);
-            case "TEXT": case "VARCHAR": case "BPCHAR": case "CHAR": case "NAME": return ColumnType.TEXT;
+            case "TEXT": case "VARCHAR": case "NAME": return ColumnType.TEXT;
+            // char(n) keeps its blank-padded semantics (trailing blanks do not count in comparisons)
+            case "BPCHAR": case "CHAR": return bpchar(params);
             case "BYTEA": return ColumnType.BYTES;
             case "DATE": return ColumnType.DATE;
             case "TIME": return ColumnType.TIME;
@@ -74,6 +76,12 @@ final class ConnectSchemaMapper {
                 + (pgType.isEmpty() ? "(unknown, Connect " + schema.type() + ")" : pgType.toLowerCase(Locale.ROOT))
                 + ", which Rhei does not support: leave the column out (source.columns.exclude=" + table + "." + column
                 + ") or the table (source.tables.exclude)");
+    }
+
+    /** PostgreSQL's longest char(n) is 10485760; a larger or missing length is bpchar without one. */
+    private static ColumnType bpchar(Map<String, String> params) {
+        int length = parse(params.get(SOURCE_LENGTH));
+        return ColumnType.bpchar(length < 0 || length > 10_485_760 ? 0 : length);
     }
 
     private static ColumnType numeric(Map<String, String> params) {

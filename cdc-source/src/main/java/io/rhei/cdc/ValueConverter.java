@@ -48,6 +48,7 @@ final class ValueConverter {
                 case FLOAT64 -> ((Number) value).doubleValue();
                 case DECIMAL -> decimal(value, type);
                 case TEXT, JSON -> text(value);
+                case CHAR -> padded(text(value), type.precision());
                 case UUID -> isUnchanged(value) ? Unchanged.VALUE : UUID.fromString((String) value);
                 case BYTES -> bytes(value);
                 case DATE -> LocalDate.ofEpochDay(((Number) value).longValue());
@@ -65,6 +66,15 @@ final class ValueConverter {
 
     private static boolean isUnchanged(Object value) {
         return UNCHANGED_PLACEHOLDER.equals(value);
+    }
+
+    /** A char(n) value as PostgreSQL stores it: blank-padded to n characters (Debezium delivers it so already). */
+    private static Object padded(Object value, int length) {
+        if (!(value instanceof String s) || length == 0) {
+            return value;
+        }
+        int chars = s.codePointCount(0, s.length());
+        return chars >= length ? s : s + " ".repeat(length - chars);
     }
 
     private static Object text(Object value) {

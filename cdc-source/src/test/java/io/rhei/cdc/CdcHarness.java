@@ -57,7 +57,7 @@ final class CdcHarness {
                 BigDecimal d = rs.getBigDecimal(n);
                 yield d == null ? null : d.setScale(col.type().scale());
             }
-            case TEXT, JSON -> rs.getString(n);
+            case TEXT, JSON, CHAR -> rs.getString(n);
             case BYTES -> rs.getBytes(n);
             case DATE -> rs.getObject(n, LocalDate.class);
             case TIME -> rs.getObject(n, LocalTime.class);

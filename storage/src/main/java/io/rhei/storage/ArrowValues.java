@@ -51,7 +51,7 @@ public final class ArrowValues {
                 }
                 ((DecimalVector) vector).setSafe(index, d);
             }
-            case TEXT, JSON -> ((VarCharVector) vector).setSafe(index, ((String) value).getBytes(StandardCharsets.UTF_8));
+            case TEXT, JSON, CHAR -> ((VarCharVector) vector).setSafe(index, ((String) value).getBytes(StandardCharsets.UTF_8));
             case UUID -> ((VarCharVector) vector).setSafe(index, value.toString().getBytes(StandardCharsets.UTF_8));
             case BYTES -> ((VarBinaryVector) vector).setSafe(index, (byte[]) value);
             case DATE -> ((DateDayVector) vector).setSafe(index, (int) ((LocalDate) value).toEpochDay());
@@ -75,7 +75,7 @@ public final class ArrowValues {
             case FLOAT32 -> ((Float4Vector) vector).get(index);
             case FLOAT64 -> ((Float8Vector) vector).get(index);
             case DECIMAL -> ((DecimalVector) vector).getObject(index);
-            case TEXT, JSON -> new String(((VarCharVector) vector).get(index), StandardCharsets.UTF_8);
+            case TEXT, JSON, CHAR -> new String(((VarCharVector) vector).get(index), StandardCharsets.UTF_8);
             case UUID -> java.util.UUID.fromString(new String(((VarCharVector) vector).get(index), StandardCharsets.UTF_8));
             case BYTES -> ((VarBinaryVector) vector).get(index);
             case DATE -> LocalDate.ofEpochDay(((DateDayVector) vector).get(index));

@@ -74,7 +74,7 @@ final class VortexFilters {
                 case INT64 -> integral(value).map(Expression::literal);
                 case FLOAT64 -> value instanceof Number n && !(value instanceof BigDecimal) ? Optional.of(Expression.literal(n.doubleValue())) : Optional.empty();
                 case FLOAT32 -> value instanceof Float f ? Optional.of(Expression.literal(f)) : Optional.empty();
-                case TEXT, UUID, JSON -> value instanceof String s ? Optional.of(Expression.literal(s)) : Optional.empty();
+                case TEXT, UUID, JSON, CHAR -> value instanceof String s ? Optional.of(Expression.literal(s)) : Optional.empty();
                 case DATE -> value instanceof LocalDate d ? Optional.of(Expression.literalDate(d.toEpochDay(), Expression.TimeUnit.DAYS)) : Optional.empty();
                 case TIMESTAMP -> value instanceof LocalDateTime t
                         ? Optional.of(Expression.literalTimestamp(ArrowValues.micros(t.toInstant(ZoneOffset.UTC)), Expression.TimeUnit.MICROSECONDS, null))

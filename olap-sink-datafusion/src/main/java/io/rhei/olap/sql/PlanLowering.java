@@ -593,6 +593,12 @@ final class PlanLowering {
             if (common == null) {
                 throw new UnsupportedSqlException(sql, "join of " + lt.getFullTypeString() + " with " + rt.getFullTypeString());
             }
+            if (lt.getSqlTypeName() == SqlTypeName.CHAR || rt.getSqlTypeName() == SqlTypeName.CHAR) {
+                // char(n) keys match as PostgreSQL's bpchar does: without trailing blanks
+                hj.addLeftJoinKeys(RexLowering.rtrim(bound(info.leftKeys.get(k), lt)));
+                hj.addRightJoinKeys(RexLowering.rtrim(bound(info.rightKeys.get(k), rt)));
+                continue;
+            }
             hj.addLeftJoinKeys(castTo(bound(info.leftKeys.get(k), lt), lt, common));
             hj.addRightJoinKeys(castTo(bound(info.rightKeys.get(k), rt), rt, common));
         }

@@ -111,11 +111,16 @@ final class RexLowering {
                 || sarg.nullAs != org.apache.calcite.rex.RexUnknownAs.UNKNOWN) {
             return lower(RexUtil.expandSearch(rexBuilder, null, call));
         }
+        boolean bpchar = Bpchar.is(operand);
         org.apache.comet.serde.ExprOuterClass.In.Builder in = org.apache.comet.serde.ExprOuterClass.In.newBuilder()
-                .setInValue(lower(operand)).setNegated(negated);
+                .setInValue(bpchar ? withoutTrailingBlanks(operand) : lower(operand)).setNegated(negated);
         for (Object range : points.rangeSet.asRanges()) {
             Comparable<?> value = ((com.google.common.collect.Range<?>) range).lowerEndpoint();
-            in.addLists(lower(rexBuilder.makeLiteral(value, operand.getType(), true, true)));
+            if (bpchar && value instanceof org.apache.calcite.util.NlsString text) {
+                in.addLists(stringLiteral(Bpchar.stripTrailingBlanks(text.getValue())));
+            } else {
+                in.addLists(lower(rexBuilder.makeLiteral(value, operand.getType(), true, true)));
+            }
         }
         return Expr.newBuilder().setIn(in).build();
     }
@@ -153,7 +158,7 @@ final class RexLowering {
             case PLUS_PREFIX:
                 return lower(ops.get(0));
             case CAST:
-                return cast(lower(ops.get(0)), call.getType());
+                return castCall(ops.get(0), call.getType());
             case CASE: {
                 CaseWhen.Builder cw = CaseWhen.newBuilder();
                 for (int i = 0; i + 1 < ops.size(); i += 2) {
@@ -190,7 +195,8 @@ final class RexLowering {
             case "UPPER" -> function("upper", call);
             case "LOWER" -> function("lower", call);
             case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> function("character_length", call);
-            case "||", "CONCAT" -> function("concat", call);
+            case "||" -> function("concat", call); // operands as text: char(n) without its padding
+            case "CONCAT" -> function("concat", call);
             case "ABS" -> function("abs", call);
             case "FLOOR" -> function("floor", call);
             case "CEIL" -> function("ceil", call);
@@ -240,21 +246,64 @@ final class RexLowering {
                 .setChild(lower(ops.get(0))).setStart(from).setLen(len)).build();
     }
 
+    /**
+     * A native function over the call's operands. A char(n) operand is first cast to text, which drops its trailing
+     * blanks as PostgreSQL's implicit bpchar-to-text cast does, unless the function takes bpchar as it is
+     * ({@link Bpchar#keepsPadding}).
+     */
     private Expr function(String name, RexCall call) {
         ScalarFunc.Builder f = ScalarFunc.newBuilder().setFunc(name).setReturnType(type(call.getType()));
+        boolean padded = Bpchar.keepsPadding(call.getOperator().getName());
         for (RexNode op : call.getOperands()) {
-            f.addArgs(castIfNeeded(op, name.equals("coalesce") ? call.getType() : op.getType()));
+            if (!padded && Bpchar.is(op)) {
+                f.addArgs(withoutTrailingBlanks(op));
+            } else {
+                f.addArgs(castIfNeeded(op, name.equals("coalesce") ? call.getType() : op.getType()));
+            }
         }
         return Expr.newBuilder().setScalarFunc(f).build();
     }
 
-    /** Binary comparisons need both sides in one type: the least restrictive of the two. */
+    /** A string operand without trailing blanks: rtrim of an expression, or the literal's value trimmed here. */
+    Expr withoutTrailingBlanks(RexNode node) {
+        if (node instanceof RexLiteral lit && !lit.isNull() && isString(lit.getType())) {
+            return stringLiteral(Bpchar.stripTrailingBlanks(lit.getValueAs(String.class)));
+        }
+        if (!isString(node.getType())) {
+            return castIfNeeded(node, rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
+        }
+        return rtrim(lower(node));
+    }
+
+    static Expr rtrim(Expr e) {
+        return Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("rtrim").addArgs(e)
+                .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
+    }
+
+    private static Expr stringLiteral(String value) {
+        return Expr.newBuilder().setLiteral(Literal.newBuilder().setStringVal(value)
+                .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
+    }
+
+    private static boolean isString(RelDataType t) {
+        return t.getSqlTypeName() == SqlTypeName.CHAR || t.getSqlTypeName() == SqlTypeName.VARCHAR;
+    }
+
+    /**
+     * Binary comparisons need both sides in one type: the least restrictive of the two. A comparison with a char(n)
+     * value is PostgreSQL's bpchar comparison: trailing blanks of both sides do not count.
+     */
     private Expr comparison(SqlKind kind, RexNode l, RexNode r) {
         RelDataType common = rexBuilder.getTypeFactory().leastRestrictive(List.of(l.getType(), r.getType()));
         if (common == null) {
             throw unsupported("comparison of " + l.getType().getFullTypeString() + " with " + r.getType().getFullTypeString());
         }
-        BinaryExpr be = BinaryExpr.newBuilder().setLeft(castIfNeeded(l, common)).setRight(castIfNeeded(r, common)).build();
+        BinaryExpr be;
+        if (Bpchar.is(l) || Bpchar.is(r)) {
+            be = BinaryExpr.newBuilder().setLeft(withoutTrailingBlanks(l)).setRight(withoutTrailingBlanks(r)).build();
+        } else {
+            be = BinaryExpr.newBuilder().setLeft(castIfNeeded(l, common)).setRight(castIfNeeded(r, common)).build();
+        }
         Expr.Builder e = Expr.newBuilder();
         switch (kind) {
             case EQUALS -> e.setEq(be);
@@ -362,6 +411,25 @@ final class RexLowering {
             return Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(type(to))).build();
         }
         return cast(e, to);
+    }
+
+    /**
+     * An explicit or implied CAST, with PostgreSQL's char(n) rules: to text drops the trailing blanks, to char(n)
+     * pads (or cuts) to n characters.
+     */
+    private Expr castCall(RexNode operand, RelDataType to) {
+        if (Bpchar.is(operand) && to.getSqlTypeName() == SqlTypeName.VARCHAR) {
+            return withoutTrailingBlanks(operand);
+        }
+        if (to.getSqlTypeName() == SqlTypeName.CHAR && Bpchar.hasLength(to) && !(operand instanceof RexLiteral)
+                && !(operand.getType().getSqlTypeName() == SqlTypeName.CHAR && operand.getType().getPrecision() == to.getPrecision())) {
+            Expr text = isString(operand.getType()) ? lower(operand) : cast(lower(operand), rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
+            Expr length = Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(to.getPrecision())
+                    .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT64))).build();
+            return Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("rpad").addArgs(text).addArgs(length)
+                    .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
+        }
+        return cast(lower(operand), to);
     }
 
     private Expr cast(Expr child, RelDataType to) {

@@ -5,7 +5,6 @@ import io.rhei.storage.TableStorage;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
@@ -17,8 +16,6 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.tools.RelBuilder;
@@ -156,9 +153,10 @@ public final class SqlPlanner {
         }
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
+        PostgresDialect.registerTypeNames(root);
         FrameworkConfig config = Frameworks.newConfigBuilder()
-                .parserConfig(SqlParser.config().withCaseSensitive(true).withUnquotedCasing(Casing.TO_LOWER)
-                        .withQuotedCasing(Casing.UNCHANGED).withConformance(SqlConformanceEnum.LENIENT))
+                .parserConfig(PostgresDialect.parserConfig())
+                .operatorTable(PostgresDialect.OPERATORS)
                 .defaultSchema(root.getSubSchema("public"))
                 .typeSystem(RheiTypeSystem.INSTANCE)
                 .executor(ConstantFolder.INSTANCE)
@@ -167,7 +165,7 @@ public final class SqlPlanner {
                 .build();
         Planner planner = Frameworks.getPlanner(config);
         try {
-            SqlNode parsed = planner.parse(sql);
+            SqlNode parsed = planner.parse(PostgresSqlText.rewrite(sql));
             if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
                 throw new QueryException(sql, "only queries are accepted (" + parsed.getKind() + " refused): Rhei's tables are a read-only copy");
             }
@@ -199,12 +197,11 @@ public final class SqlPlanner {
             }
             PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), cardinality, parallelism, parallelMinRows);
             var op = lowering.lower(rel);
-            List<String> names = new ArrayList<>();
+            List<String> names = PostgresColumnNames.of(validated, relRoot.validatedRowType.getFieldNames());
             List<Field> fields = new ArrayList<>();
             List<RelDataTypeField> out = rel.getRowType().getFieldList();
             for (int i = 0; i < out.size(); i++) {
-                String name = relRoot.validatedRowType.getFieldList().get(i).getName();
-                names.add(name);
+                String name = names.get(i);
                 fields.add(new Field(name, FieldType.nullable(CometTypes.arrow(out.get(i).getType())), null));
             }
             LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields));

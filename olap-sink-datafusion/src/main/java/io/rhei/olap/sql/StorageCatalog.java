@@ -93,6 +93,7 @@ final class StorageCatalog {
                 case FLOAT64 -> f.createSqlType(SqlTypeName.DOUBLE);
                 case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, c.type().precision(), c.type().scale());
                 case TEXT, UUID, JSON -> f.createSqlType(SqlTypeName.VARCHAR);
+                case CHAR -> f.createSqlType(SqlTypeName.CHAR, c.type().precision() == 0 ? Bpchar.UNBOUNDED : c.type().precision());
                 case BYTES -> f.createSqlType(SqlTypeName.VARBINARY);
                 case DATE -> f.createSqlType(SqlTypeName.DATE);
                 case TIME -> f.createSqlType(SqlTypeName.TIME, 6);

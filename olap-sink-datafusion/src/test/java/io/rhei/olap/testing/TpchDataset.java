@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * TPC-H data from the reference generator ({@code io.trino.tpch}), as Rhei rows: money and quantities as
- * numeric(15,2), keys as bigint, dates as date, strings as text. Loads the same rows into an {@link OlapEngine} and
+ * TPC-H data from the reference generator ({@code io.trino.tpch}), as Rhei rows, with the specification's DDL:
+ * money and quantities as numeric(15,2), keys as bigint, dates as date, strings as char(n) or varchar(n) (char
+ * values blank-padded to n, as PostgreSQL stores them). Loads the same rows into an {@link OlapEngine} and
  * describes the DDL for other databases, so every engine in a comparison holds identical data.
  */
 public final class TpchDataset {
@@ -33,6 +34,17 @@ public final class TpchDataset {
             "lineitem", List.of("l_orderkey", "l_linenumber"), "orders", List.of("o_orderkey"), "customer", List.of("c_custkey"),
             "part", List.of("p_partkey"), "partsupp", List.of("ps_partkey", "ps_suppkey"), "supplier", List.of("s_suppkey"),
             "nation", List.of("n_nationkey"), "region", List.of("r_regionkey"));
+
+    /** The specification's string columns: char(n) when fixed, varchar(n) otherwise (negative length). */
+    private static final Map<String, Integer> STRING_LENGTHS = Map.ofEntries(
+            Map.entry("l_returnflag", 1), Map.entry("l_linestatus", 1), Map.entry("l_shipinstruct", 25), Map.entry("l_shipmode", 10),
+            Map.entry("l_comment", -44), Map.entry("o_orderstatus", 1), Map.entry("o_orderpriority", 15), Map.entry("o_clerk", 15),
+            Map.entry("o_comment", -79), Map.entry("c_name", -25), Map.entry("c_address", -40), Map.entry("c_phone", 15),
+            Map.entry("c_mktsegment", 10), Map.entry("c_comment", -117), Map.entry("p_name", -55), Map.entry("p_mfgr", 25),
+            Map.entry("p_brand", 10), Map.entry("p_type", -25), Map.entry("p_container", 10), Map.entry("p_comment", -23),
+            Map.entry("ps_comment", -199), Map.entry("s_name", 25), Map.entry("s_address", -40), Map.entry("s_phone", 15),
+            Map.entry("s_comment", -101), Map.entry("n_name", 25), Map.entry("n_comment", -152), Map.entry("r_name", 25),
+            Map.entry("r_comment", -152));
 
     private final double scaleFactor;
 
@@ -65,7 +77,8 @@ public final class TpchDataset {
             case INTEGER -> ColumnType.INT32;
             case DATE -> ColumnType.DATE;
             case DOUBLE -> ColumnType.decimal(15, 2);
-            case VARCHAR -> ColumnType.TEXT;
+            case VARCHAR -> STRING_LENGTHS.getOrDefault(c.getColumnName(), -1) > 0
+                    ? ColumnType.bpchar(STRING_LENGTHS.get(c.getColumnName())) : ColumnType.TEXT;
         };
     }
 
@@ -80,7 +93,8 @@ public final class TpchDataset {
                 case INT32 -> "int4";
                 case DATE -> "date";
                 case DECIMAL -> "numeric(15,2)";
-                default -> "text";
+                case CHAR -> "char(" + t.precision() + ")";
+                default -> "varchar(" + -STRING_LENGTHS.getOrDefault(s.column(i).name(), -200) + ")";
             };
             sb.append(i == 0 ? "" : ", ").append(s.column(i).name()).append(' ').append(pg).append(" NOT NULL");
         }
@@ -101,11 +115,15 @@ public final class TpchDataset {
                     case INTEGER -> c.getInteger((TpchEntity) e);
                     case DATE -> LocalDate.ofEpochDay(c.getDate((TpchEntity) e));
                     case DOUBLE -> BigDecimal.valueOf(c.getDouble((TpchEntity) e)).setScale(2, RoundingMode.HALF_UP);
-                    case VARCHAR -> c.getString((TpchEntity) e);
+                    case VARCHAR -> padded(c.getString((TpchEntity) e), STRING_LENGTHS.getOrDefault(c.getColumnName(), -1));
                 };
             }
             sink.accept(v);
         }
+    }
+
+    private static String padded(String s, int charLength) {
+        return charLength > s.length() ? s + " ".repeat(charLength - s.length()) : s;
     }
 
     /** Loads every table into {@code engine}, in batches of {@code batchRows}; returns the rows loaded. */

@@ -34,6 +34,7 @@ public final class ArrowSchemas {
             case FLOAT64: return new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
             case DECIMAL: return new ArrowType.Decimal(type.precision(), type.scale(), 128);
             case TEXT:
+            case CHAR:
             case UUID:
             case JSON: return ArrowType.Utf8.INSTANCE;
             case BYTES: return ArrowType.Binary.INSTANCE;

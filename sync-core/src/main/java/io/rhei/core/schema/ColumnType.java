@@ -20,7 +20,8 @@ import java.util.UUID;
  * FLOAT32      real (float4)               Float             FloatingPoint(SINGLE)
  * FLOAT64      double precision (float8)   Double            FloatingPoint(DOUBLE)
  * DECIMAL      numeric(p,s), p &lt;= 38       BigDecimal        Decimal(p, s, 128)
- * TEXT         text, varchar(n), char(n)   String            Utf8
+ * TEXT         text, varchar(n), name      String            Utf8
+ * CHAR         char(n), bpchar (n = 0)     String            Utf8, padded to n as PostgreSQL stores it
  * BYTES        bytea                       byte[]            Binary
  * DATE         date                        LocalDate         Date(DAY)
  * TIME         time                        LocalTime         Time(MICROSECOND, 64)
@@ -30,6 +31,9 @@ import java.util.UUID;
  * JSON         json, jsonb                 String            Utf8
  * </pre>
  *
+ * CHAR keeps PostgreSQL's blank-padded character type apart from TEXT: its values are stored padded to n
+ * characters, as PostgreSQL stores and outputs them, and SQL compares them with trailing blanks insignificant
+ * (bpchar semantics). Its length n is the precision (0 for {@code bpchar} without a length).
  * Time values keep microseconds (PostgreSQL's precision). UUID is stored as text so that SQL compares it
  * with string literals as PostgreSQL users expect.
  */
@@ -56,7 +60,9 @@ public record ColumnType(Kind kind, int precision, int scale) {
         BOOLEAN(Boolean.class), INT16(Short.class), INT32(Integer.class), INT64(Long.class),
         FLOAT32(Float.class), FLOAT64(Double.class), DECIMAL(BigDecimal.class), TEXT(String.class),
         BYTES(byte[].class), DATE(LocalDate.class), TIME(LocalTime.class), TIMESTAMP(LocalDateTime.class),
-        TIMESTAMPTZ(Instant.class), UUID(java.util.UUID.class), JSON(String.class);
+        TIMESTAMPTZ(Instant.class), UUID(java.util.UUID.class), JSON(String.class),
+        /** Appended last: the change log stores kinds by position. */
+        CHAR(String.class);
 
         private final Class<?> javaClass;
 
@@ -80,13 +86,22 @@ public record ColumnType(Kind kind, int precision, int scale) {
             if (scale < 0 || scale > precision) {
                 throw new IllegalArgumentException("numeric scale must be 0..precision (" + precision + "), got " + scale);
             }
+        } else if (kind == Kind.CHAR) {
+            if (precision < 0 || scale != 0) {
+                throw new IllegalArgumentException("char takes a length >= 0 (0: bpchar without one) and no scale, got (" + precision + "," + scale + ")");
+            }
         } else if (precision != 0 || scale != 0) {
-            throw new IllegalArgumentException("only numeric takes a precision and scale, not " + kind);
+            throw new IllegalArgumentException("only numeric and char take a precision, not " + kind);
         }
     }
 
     public static ColumnType decimal(int precision, int scale) {
         return new ColumnType(Kind.DECIMAL, precision, scale);
+    }
+
+    /** PostgreSQL's {@code char(length)}; length 0 is {@code bpchar} without a length (values kept as given). */
+    public static ColumnType bpchar(int length) {
+        return new ColumnType(Kind.CHAR, length, 0);
     }
 
     public static ColumnType of(Kind kind) {
@@ -151,6 +166,10 @@ public record ColumnType(Kind kind, int precision, int scale) {
 
     @Override
     public String toString() {
-        return kind == Kind.DECIMAL ? "DECIMAL(" + precision + "," + scale + ")" : kind.name();
+        return switch (kind) {
+            case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
+            case CHAR -> "CHAR(" + precision + ")";
+            default -> kind.name();
+        };
     }
 }

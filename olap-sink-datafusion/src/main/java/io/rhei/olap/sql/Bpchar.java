@@ -1,0 +1,50 @@
+package io.rhei.olap.sql;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+import java.util.Set;
+
+/**
+ * PostgreSQL's blank-padded {@code char(n)} (bpchar) in plans. Values are stored padded to n characters, as
+ * PostgreSQL stores and prints them; comparisons ({@code =}, {@code <}, IN, join keys) ignore trailing blanks on
+ * both sides; a cast to text, {@code ||} and text functions drop them; LIKE, {@code concat()},
+ * {@code octet_length}, COALESCE/CASE, MIN/MAX and the output keep them.
+ *
+ * <p>Calcite types string literals as CHAR(k) too, but PostgreSQL's literals are of unknown type and take the other
+ * side's: so a literal is never taken for a bpchar value; only a char(n) column or an expression over one is.
+ */
+final class Bpchar {
+    /** The CHAR length standing for {@code bpchar} without a length in the catalog. */
+    static final int UNBOUNDED = 65_536;
+    /** Functions PostgreSQL defines on bpchar itself, or that print their argument as it is. */
+    private static final Set<String> KEEP_PADDING = Set.of("CONCAT", "COALESCE", "OCTET_LENGTH", "NULLIF", "GREATEST", "LEAST");
+
+    private Bpchar() {
+    }
+
+    /** Whether {@code node} is a char(n) value (not a literal). */
+    static boolean is(RexNode node) {
+        return node.getType().getSqlTypeName() == SqlTypeName.CHAR && !(node instanceof RexLiteral);
+    }
+
+    /** Whether the SQL function {@code name} takes a char(n) argument with its padding. */
+    static boolean keepsPadding(String name) {
+        return KEEP_PADDING.contains(name.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** Whether a CHAR type has a real length (not bpchar without one). */
+    static boolean hasLength(RelDataType t) {
+        return t.getPrecision() > 0 && t.getPrecision() < UNBOUNDED;
+    }
+
+    static String stripTrailingBlanks(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+}

@@ -1,0 +1,168 @@
+package io.rhei.olap.sql;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL spellings Calcite's parser does not take, rewritten in the SQL text before parsing, outside string
+ * literals, quoted identifiers and comments:
+ * <ul>
+ *   <li>interval literals with the unit inside the string: {@code interval '30 days'} becomes
+ *       {@code INTERVAL '30' DAY}; {@code interval '1 day 2 hours'} becomes a sum of such literals;</li>
+ *   <li>{@code SHOW name} becomes a query of {@code current_setting('name')}.</li>
+ * </ul>
+ */
+final class PostgresSqlText {
+    private static final Pattern SHOW = Pattern.compile("(?is)^\\s*show\\s+(\"?[a-z_][a-z0-9_]*\"?)\\s*;?\\s*$");
+    private static final Pattern INTERVAL_PART = Pattern.compile(
+            "(?i)\\s*([+-]?\\d+)\\s*(years?|y|mons?|months?|weeks?|w|days?|d|hours?|h|mins?|minutes?|m|secs?|seconds?|s)\\b");
+
+    private PostgresSqlText() {
+    }
+
+    static String rewrite(String sql) {
+        Matcher show = SHOW.matcher(sql);
+        if (show.matches()) {
+            String name = show.group(1).replace("\"", "");
+            String column = switch (name.toLowerCase(Locale.ROOT)) {
+                case "timezone" -> "TimeZone";
+                case "datestyle" -> "DateStyle";
+                case "intervalstyle" -> "IntervalStyle";
+                default -> name.toLowerCase(Locale.ROOT);
+            };
+            return "SELECT current_setting('" + name + "') AS \"" + column + "\"";
+        }
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = endOfQuoted(sql, i, c);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+                out.append(sql, i, end);
+                i = end;
+            } else if (isWordStart(sql, i) && sql.regionMatches(true, i, "interval", 0, 8) && !isWordChar(sql, i + 8)) {
+                int j = i + 8;
+                while (j < n && Character.isWhitespace(sql.charAt(j))) {
+                    j++;
+                }
+                String rewritten = null;
+                int end = j;
+                if (j < n && sql.charAt(j) == '\'') {
+                    end = endOfQuoted(sql, j, '\'');
+                    String body = sql.substring(j + 1, end - 1);
+                    if (!followedByUnit(sql, end)) {
+                        rewritten = intervalSum(body);
+                    }
+                }
+                if (rewritten != null) {
+                    out.append(rewritten);
+                    i = end;
+                } else {
+                    out.append(sql, i, i + 8);
+                    i += 8;
+                }
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code '1 day 2 hours'} as {@code (INTERVAL '1' DAY + INTERVAL '2' HOUR)}; null when not of that form. */
+    private static String intervalSum(String body) {
+        Matcher m = INTERVAL_PART.matcher(body);
+        StringBuilder sum = new StringBuilder();
+        int pos = 0;
+        int parts = 0;
+        while (m.find() && m.start() == pos) {
+            String unit = unit(m.group(2));
+            long amount = Long.parseLong(m.group(1));
+            if (unit.equals("WEEK")) {
+                unit = "DAY";
+                amount *= 7;
+            }
+            if (parts++ > 0) {
+                sum.append(" + ");
+            }
+            sum.append("INTERVAL '").append(amount).append("' ").append(unit);
+            pos = m.end();
+        }
+        if (parts == 0 || !body.substring(pos).isBlank()) {
+            return null;
+        }
+        return parts == 1 ? sum.toString() : "(" + sum + ")";
+    }
+
+    private static String unit(String u) {
+        String s = u.toLowerCase(Locale.ROOT);
+        if (s.startsWith("y")) {
+            return "YEAR";
+        }
+        if (s.startsWith("mon")) {
+            return "MONTH";
+        }
+        if (s.startsWith("w")) {
+            return "WEEK";
+        }
+        if (s.startsWith("d")) {
+            return "DAY";
+        }
+        if (s.startsWith("h")) {
+            return "HOUR";
+        }
+        if (s.startsWith("m")) {
+            return "MINUTE";
+        }
+        return "SECOND";
+    }
+
+    private static boolean followedByUnit(String sql, int from) {
+        int j = from;
+        while (j < sql.length() && Character.isWhitespace(sql.charAt(j))) {
+            j++;
+        }
+        String rest = sql.substring(j).toUpperCase(Locale.ROOT);
+        for (String unit : new String[]{"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "QUARTER"}) {
+            if (rest.startsWith(unit) && !isWordChar(rest, unit.length()) || rest.startsWith(unit + "S") && !isWordChar(rest, unit.length() + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int endOfQuoted(String sql, int start, char quote) {
+        int j = start + 1;
+        while (j < sql.length()) {
+            if (sql.charAt(j) == quote) {
+                if (j + 1 < sql.length() && sql.charAt(j + 1) == quote) {
+                    j += 2;
+                    continue;
+                }
+                return j + 1;
+            }
+            j++;
+        }
+        return sql.length();
+    }
+
+    private static boolean isWordStart(String s, int i) {
+        return i == 0 || !isWordChar(s, i - 1);
+    }
+
+    private static boolean isWordChar(String s, int i) {
+        return i < s.length() && i >= 0 && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_');
+    }
+}
