@@ -24,6 +24,43 @@ final class Results {
     private Results() {
     }
 
+    /** Column names and rows of a result. */
+    record Table(List<String> columns, List<List<String>> rows) {
+    }
+
+    static Table postgresTable(Connection c, String sql) throws SQLException {
+        List<List<String>> out = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                names.add(md.getColumnLabel(i));
+            }
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.add(canonical("timestamptz".equals(md.getColumnTypeName(i))
+                            ? rs.getObject(i, java.time.OffsetDateTime.class) : rs.getObject(i)));
+                }
+                out.add(row);
+            }
+        }
+        return new Table(names, out);
+    }
+
+    static Table rheiTable(DataFusionOlapEngine engine, BufferAllocator allocator, String sql) {
+        var result = QueryResults.read(engine.query(sql, allocator));
+        List<List<String>> out = new ArrayList<>();
+        for (List<Object> row : result.rows()) {
+            List<String> r = new ArrayList<>();
+            for (Object v : row) {
+                r.add(canonical(v));
+            }
+            out.add(r);
+        }
+        return new Table(result.columns(), out);
+    }
+
     static List<List<String>> postgres(Connection c, String sql) throws SQLException {
         List<List<String>> out = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
@@ -80,6 +117,12 @@ final class Results {
         }
         if (v instanceof Number n) {
             return Long.toString(n.longValue());
+        }
+        if (v instanceof java.time.OffsetDateTime odt) {
+            return java.time.LocalDateTime.ofInstant(odt.toInstant(), java.time.ZoneOffset.UTC).toString();
+        }
+        if (v instanceof java.time.Instant in) {
+            return java.time.LocalDateTime.ofInstant(in, java.time.ZoneOffset.UTC).toString();
         }
         if (v instanceof java.sql.Timestamp ts) {
             return ts.toLocalDateTime().toString();

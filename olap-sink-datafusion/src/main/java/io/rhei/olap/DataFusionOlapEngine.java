@@ -102,6 +102,10 @@ public final class DataFusionOlapEngine implements OlapEngine {
             for (ScanInput scan : plan.scans()) {
                 if (scan instanceof ScanInput.Table t) {
                     inputs.add(new SnapshotScan(storage.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows(), true));
+                } else if (scan instanceof ScanInput.Values v) {
+                    BatchList constants = new BatchList();
+                    constants.add(io.rhei.olap.exec.ValuesBatch.build(v.schema(), v.rows(), allocator));
+                    inputs.add(constants);
                 } else if (scan instanceof ScanInput.Materialized m) {
                     inputs.add(materialize(m, allocator));
                 } else if (scan instanceof ScanInput.Partitioned p) {

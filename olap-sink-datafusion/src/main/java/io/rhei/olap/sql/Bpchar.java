@@ -25,9 +25,26 @@ final class Bpchar {
     private Bpchar() {
     }
 
-    /** Whether {@code node} is a char(n) value (not a literal). */
+    /**
+     * Whether {@code node} is a char(n) value (not a literal), or the cast to varchar(m) or char(m), m at least n,
+     * that Calcite puts around one where it meets a string of another length (a comparison, COALESCE, CASE).
+     */
     static boolean is(RexNode node) {
-        return node.getType().getSqlTypeName() == SqlTypeName.CHAR && !(node instanceof RexLiteral);
+        if (node.getType().getSqlTypeName() == SqlTypeName.CHAR) {
+            return !(node instanceof RexLiteral);
+        }
+        return isImpliedVarcharCast(node);
+    }
+
+    static boolean isImpliedVarcharCast(RexNode node) {
+        SqlTypeName to = node.getType().getSqlTypeName();
+        if (node.getKind() != org.apache.calcite.sql.SqlKind.CAST || to != SqlTypeName.VARCHAR && to != SqlTypeName.CHAR) {
+            return false;
+        }
+        RexNode inner = ((org.apache.calcite.rex.RexCall) node).getOperands().get(0);
+        return inner.getType().getSqlTypeName() == SqlTypeName.CHAR && !(inner instanceof RexLiteral)
+                && node.getType().getPrecision() >= inner.getType().getPrecision()
+                && node.getType().getPrecision() != org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED;
     }
 
     /** Whether the SQL function {@code name} takes a char(n) argument with its padding. */

@@ -52,6 +52,10 @@ final class ConstantFolder implements RexExecutor {
         if (e instanceof RexLiteral) {
             return e;
         }
+        if (e instanceof RexCall cast && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST && cast.getOperands().size() == 1
+                && SqlTypeName.INT_TYPES.contains(cast.getType().getSqlTypeName())) {
+            return castToInteger(rexBuilder, cast, fold(rexBuilder, cast.getOperands().get(0)));
+        }
         if (!(e instanceof RexCall call) || call.getOperands().size() != 2) {
             return null;
         }
@@ -86,6 +90,39 @@ final class ConstantFolder implements RexExecutor {
                 return null;
             }
         }
+    }
+
+    /**
+     * A number cast to an integer type as PostgreSQL rounds it: numeric half away from zero, double to the
+     * nearest even on a tie (Calcite's executor truncates). Out of range: left to the native cast, which raises.
+     */
+    private static RexNode castToInteger(RexBuilder rexBuilder, RexCall cast, RexNode operand) {
+        if (!(operand instanceof RexLiteral lit) || lit.isNull()) {
+            return null;
+        }
+        SqlTypeName from = lit.getType().getSqlTypeName();
+        BigDecimal rounded;
+        if (SqlTypeName.EXACT_TYPES.contains(from)) {
+            rounded = lit.getValueAs(BigDecimal.class).setScale(0, java.math.RoundingMode.HALF_UP);
+        } else if (SqlTypeName.APPROX_TYPES.contains(from)) {
+            double d = lit.getValueAs(Double.class);
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return null;
+            }
+            rounded = BigDecimal.valueOf(Math.rint(d)).setScale(0);
+        } else {
+            return null;
+        }
+        long max = switch (cast.getType().getSqlTypeName()) {
+            case TINYINT -> Byte.MAX_VALUE;
+            case SMALLINT -> Short.MAX_VALUE;
+            case INTEGER -> Integer.MAX_VALUE;
+            default -> Long.MAX_VALUE;
+        };
+        if (rounded.compareTo(BigDecimal.valueOf(max)) > 0 || rounded.compareTo(BigDecimal.valueOf(-max - 1)) < 0) {
+            return null;
+        }
+        return rexBuilder.makeExactLiteral(rounded, cast.getType());
     }
 
     private static boolean exactNumber(RexLiteral l) {

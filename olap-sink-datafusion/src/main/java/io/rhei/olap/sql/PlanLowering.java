@@ -87,6 +87,14 @@ final class PlanLowering {
         return scans;
     }
 
+    /** Lowerings of the union branches this one planned. */
+    private final List<PlanLowering> branchLowerings = new ArrayList<>();
+
+    /** Whether the plan reads the clock (now(), current_date), so that it must not be reused. */
+    boolean usesClock() {
+        return rex.usesClock() || branchLowerings.stream().anyMatch(PlanLowering::usesClock);
+    }
+
     Operator lower(RelNode rel) {
         if (rel instanceof Project p) {
             return project(p);
@@ -119,6 +127,9 @@ final class PlanLowering {
         }
         if (rel instanceof org.apache.calcite.rel.core.Window w) {
             return window(w);
+        }
+        if (rel instanceof org.apache.calcite.rel.core.Values v) {
+            return values(v);
         }
         throw new UnsupportedSqlException(sql, relName(rel));
     }
@@ -251,6 +262,7 @@ final class PlanLowering {
         int scansBefore = scans.size();
         Operator child = lower(a.getInput());
         List<RelDataTypeField> in = a.getInput().getRowType().getFieldList();
+        currentAggregateInput = in;
         List<Integer> groups = a.getGroupSet().asList();
         // what merges the results of several shares: one entry per native aggregate (its result type and merge)
         List<RelDataType> partTypes = new ArrayList<>();
@@ -277,13 +289,33 @@ final class PlanLowering {
             if (call.isDistinct()) {
                 throw new UnsupportedSqlException(sql, "DISTINCT inside an aggregate (" + call + ")");
             }
-            if (call.filterArg >= 0) {
-                throw new UnsupportedSqlException(sql, "FILTER on an aggregate (" + call + ")");
-            }
             Expr arg = call.getArgList().isEmpty() ? null : bound(call.getArgList().get(0), in.get(call.getArgList().get(0)).getType());
             RelDataType argType = call.getArgList().isEmpty() ? null : in.get(call.getArgList().get(0)).getType();
+            if (call.filterArg >= 0) {
+                // agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every aggregate lowered here skips NULLs
+                Expr keep = Expr.newBuilder().setEqNullSafe(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
+                        .setLeft(bound(call.filterArg, in.get(call.filterArg).getType()))
+                        .setRight(Expr.newBuilder().setLiteral(Literal.newBuilder().setBoolVal(true).setDatatype(CometTypes.id(DataTypeId.BOOL))))).build();
+                Expr value = arg != null ? arg : one();
+                DataType valueType = arg != null ? CometTypes.of(argType) : CometTypes.id(DataTypeId.INT32);
+                arg = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(keep).addThen(value)
+                        .setElseExpr(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(valueType)))).build();
+                if (argType == null) {
+                    argType = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.INTEGER);
+                }
+            }
             Expr finalArg = argType == null ? null : Expr.newBuilder().setUnbound(UnboundReference.newBuilder()
                     .setName("a" + i).setDatatype(CometTypes.of(argType))).build();
+            if (!SUPPORTED_AGGREGATES.contains(call.getAggregation().getKind())) {
+                throw new UnsupportedSqlException(sql, "aggregate function " + sqlName(call.getAggregation().getName()));
+            }
+            if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && isIntegral(argType)) {
+                // AVG of integers is numeric (PostgreSQL): the sum and count of the values as decimal(19, 0)
+                RelDataType asDecimal = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, 19, 0);
+                arg = castExpr(arg, CometTypes.of(asDecimal));
+                argType = asDecimal;
+                finalArg = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName("a" + i).setDatatype(CometTypes.of(argType))).build();
+            }
             if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
                 var tf = rexBuilder.getTypeFactory();
                 RelDataType sumRelType = decimalSumType(argType);
@@ -303,7 +335,15 @@ final class PlanLowering {
             } else {
                 partial.addAggExprs(aggExpr(call, arg, argType));
                 fin.addAggExprs(aggExpr(call, finalArg, argType));
-                results.add(bound(slot, call.getType()));
+                if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0) {
+                    // $SUM0 (a COUNT split by distinct aggregates) is 0 where SUM is NULL
+                    results.add(Expr.newBuilder().setScalarFunc(org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder().setFunc("coalesce")
+                            .addArgs(bound(slot, call.getType())).addArgs(castExpr(zero(), CometTypes.of(call.getType())))
+                            .setReturnType(CometTypes.of(call.getType()))).build());
+                    needsProjection = true;
+                } else {
+                    results.add(bound(slot, call.getType()));
+                }
                 slot++;
                 org.apache.calcite.sql.SqlKind merge = switch (call.getAggregation().getKind()) {
                     case COUNT, SUM -> org.apache.calcite.sql.SqlKind.SUM;
@@ -478,6 +518,26 @@ final class PlanLowering {
                 .setElseExpr(quotient)).build();
     }
 
+    /** Aggregates lowered to native ones; anything else is refused by name before its arguments are read. */
+    private static final java.util.Set<org.apache.calcite.sql.SqlKind> SUPPORTED_AGGREGATES = java.util.EnumSet.of(
+            org.apache.calcite.sql.SqlKind.COUNT, org.apache.calcite.sql.SqlKind.SUM, org.apache.calcite.sql.SqlKind.SUM0,
+            org.apache.calcite.sql.SqlKind.MIN, org.apache.calcite.sql.SqlKind.MAX, org.apache.calcite.sql.SqlKind.AVG,
+            org.apache.calcite.sql.SqlKind.STDDEV_SAMP, org.apache.calcite.sql.SqlKind.STDDEV_POP, org.apache.calcite.sql.SqlKind.VAR_SAMP,
+            org.apache.calcite.sql.SqlKind.VAR_POP, org.apache.calcite.sql.SqlKind.LITERAL_AGG, org.apache.calcite.sql.SqlKind.SINGLE_VALUE,
+            org.apache.calcite.sql.SqlKind.COVAR_POP, org.apache.calcite.sql.SqlKind.COVAR_SAMP, org.apache.calcite.sql.SqlKind.OTHER_FUNCTION);
+
+    /** PostgreSQL's name of an aggregate Calcite renamed. */
+    private static String sqlName(String calciteName) {
+        return switch (calciteName) {
+            case "LISTAGG" -> "string_agg";
+            default -> calciteName.toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static boolean isIntegral(RelDataType t) {
+        return t != null && SqlTypeName.INT_TYPES.contains(t.getSqlTypeName());
+    }
+
     private AggExpr aggExpr(AggregateCall call, Expr arg, RelDataType argType) {
         DataType result = CometTypes.of(call.getType());
         AggExpr.Builder b = AggExpr.newBuilder();
@@ -489,9 +549,6 @@ final class PlanLowering {
                 b.setCount(Count.newBuilder().addChildren(arg != null ? arg : one()));
             }
             case SUM, SUM0 -> {
-                if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0) {
-                    throw new UnsupportedSqlException(sql, "$SUM0");
-                }
                 b.setSum(Sum.newBuilder().setChild(castTo(arg, argType, call.getType())).setDatatype(result).setFailOnError(true));
             }
             case MIN -> b.setMin(Min.newBuilder().setChild(arg).setDatatype(result));
@@ -508,6 +565,21 @@ final class PlanLowering {
             case VAR_SAMP, VAR_POP -> b.setVariance(Variance.newBuilder().setChild(castExpr(arg, CometTypes.id(DataTypeId.DOUBLE)))
                     .setDatatype(CometTypes.id(DataTypeId.DOUBLE)).setNullOnDivideByZero(true)
                     .setStatsType(call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.VAR_SAMP ? StatisticsType.SAMPLE : StatisticsType.POPULATION));
+            case COVAR_POP, COVAR_SAMP, OTHER_FUNCTION -> {
+                if (call.getArgList().size() != 2 || !call.getAggregation().getName().matches("(?i)COVAR_POP|COVAR_SAMP|CORR")) {
+                    throw new UnsupportedSqlException(sql, "aggregate function " + sqlName(call.getAggregation().getName()));
+                }
+                Expr[] xy = pairArgs(call, arg);
+                DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
+                if (call.getAggregation().getName().equalsIgnoreCase("CORR")) {
+                    b.setCorrelation(org.apache.comet.serde.ExprOuterClass.Correlation.newBuilder().setChild1(xy[0]).setChild2(xy[1])
+                            .setNullOnDivideByZero(true).setDatatype(dbl));
+                } else {
+                    b.setCovariance(org.apache.comet.serde.ExprOuterClass.Covariance.newBuilder().setChild1(xy[0]).setChild2(xy[1])
+                            .setNullOnDivideByZero(true).setDatatype(dbl)
+                            .setStatsType(call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.COVAR_SAMP ? StatisticsType.SAMPLE : StatisticsType.POPULATION));
+                }
+            }
             case LITERAL_AGG -> {
                 // the same literal for every group (used by decorrelated NOT IN / EXISTS)
                 b.setMax(Max.newBuilder().setChild(rex.lower(call.rexList.get(0))).setDatatype(result));
@@ -524,6 +596,29 @@ final class PlanLowering {
         return b.build();
     }
 
+    /** The two arguments of covar/corr as doubles: in the partial stage the input columns, in the final stage unbound names. */
+    private Expr[] pairArgs(AggregateCall call, Expr first) {
+        DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
+        if (first.hasUnbound()) {
+            Expr second = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName(first.getUnbound().getName() + "_2").setDatatype(dbl)).build();
+            return new Expr[]{Expr.newBuilder().setUnbound(first.getUnbound().toBuilder().setDatatype(dbl)).build(), second};
+        }
+        List<RelDataTypeField> in = currentAggregateInput;
+        Expr x = castExpr(first, dbl);
+        int yIndex = call.getArgList().get(1);
+        Expr y = castExpr(bound(yIndex, in.get(yIndex).getType()), dbl);
+        if (call.filterArg >= 0) {
+            Expr keep = Expr.newBuilder().setEqNullSafe(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
+                    .setLeft(bound(call.filterArg, in.get(call.filterArg).getType()))
+                    .setRight(Expr.newBuilder().setLiteral(Literal.newBuilder().setBoolVal(true).setDatatype(CometTypes.id(DataTypeId.BOOL))))).build();
+            y = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(keep).addThen(y)
+                    .setElseExpr(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(dbl)))).build();
+        }
+        return new Expr[]{x, y};
+    }
+
+    private List<RelDataTypeField> currentAggregateInput = List.of();
+
     private Expr castTo(Expr e, RelDataType from, RelDataType to) {
         if (from.getSqlTypeName() == to.getSqlTypeName() && from.getPrecision() == to.getPrecision() && from.getScale() == to.getScale()) {
             return e;
@@ -534,6 +629,10 @@ final class PlanLowering {
     private static Expr castExpr(Expr e, DataType to) {
         return Expr.newBuilder().setCast(Cast.newBuilder().setChild(e).setDatatype(to).setEvalMode(EvalMode.ANSI).setTimezone("UTC")
                 .setAllowIncompat(true)).build();
+    }
+
+    private static Expr zero() {
+        return Expr.newBuilder().setLiteral(Literal.newBuilder().setIntVal(0).setDatatype(CometTypes.id(DataTypeId.INT32))).build();
     }
 
     private static Expr one() {
@@ -650,6 +749,12 @@ final class PlanLowering {
                 sort.addSortOrders(o);
                 wb.addOrderByList(o);
             }
+            if (partition.isEmpty() && orders.isEmpty()) {
+                // OVER (): one partition of every row (the native window needs a key to partition or sort by)
+                partition.add(one());
+                wb.addPartitionByList(one());
+                sort.addSortOrders(sortOrder(one(), false, true));
+            }
             current = op(current).setSort(sort).build();
             org.apache.comet.serde.OperatorOuterClass.WindowFrame frame = frame(w, group);
             for (org.apache.calcite.rel.core.Window.RexWinAggCall call : group.aggCalls) {
@@ -699,7 +804,7 @@ final class PlanLowering {
                         Expr out = bound(types.size(), call.getType());
                         if (fn.equals("$SUM0")) { // SUM over an empty frame is 0, not NULL
                             out = Expr.newBuilder().setScalarFunc(org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder()
-                                    .setFunc("coalesce").addArgs(out).addArgs(castExpr(one(), CometTypes.of(call.getType())))
+                                    .setFunc("coalesce").addArgs(out).addArgs(castExpr(zero(), CometTypes.of(call.getType())))
                                     .setReturnType(CometTypes.of(call.getType()))).build();
                             needsProjection = true;
                         }
@@ -848,6 +953,7 @@ final class PlanLowering {
             RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), casts, u.getRowType().getFieldNames(),
                     java.util.Set.of());
             PlanLowering sub = new PlanLowering(sql, rexBuilder, cardinality, parallelism, parallelMinRows);
+            branchLowerings.add(sub);
             Operator op = sub.lower(branch);
             List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
             for (RelDataTypeField f : fields) {
@@ -864,6 +970,46 @@ final class PlanLowering {
         scans.add(new ScanInput.Materialized(branches));
         scanRels.add(null);
         return op().setScan(s).build();
+    }
+
+    /** VALUES and queries without FROM: a scan of the constant rows, built in Java ({@link ScanInput.Values}). */
+    private Operator values(org.apache.calcite.rel.core.Values v) {
+        List<RelDataTypeField> fields = v.getRowType().getFieldList();
+        List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
+        Scan.Builder s = Scan.newBuilder().setSource("values").setArrowFfiSafe(true);
+        for (RelDataTypeField f : fields) {
+            schema.add(new org.apache.arrow.vector.types.pojo.Field(f.getName(),
+                    org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
+            s.addFields(CometTypes.of(f.getType()));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        for (List<RexLiteral> tuple : v.getTuples()) {
+            List<Object> row = new ArrayList<>();
+            for (int i = 0; i < tuple.size(); i++) {
+                row.add(constant(tuple.get(i), fields.get(i).getType()));
+            }
+            rows.add(row);
+        }
+        scans.add(new ScanInput.Values(new org.apache.arrow.vector.types.pojo.Schema(schema), rows));
+        scanRels.add(null);
+        return op().setScan(s).build();
+    }
+
+    /** A literal as {@link io.rhei.olap.exec.ValuesBatch} takes it, in the column's type. */
+    private Object constant(RexLiteral lit, RelDataType type) {
+        if (lit.isNull()) {
+            return null;
+        }
+        return switch (type.getSqlTypeName()) {
+            case BOOLEAN -> lit.getValueAs(Boolean.class);
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> lit.getValueAs(Long.class);
+            case REAL, FLOAT, DOUBLE -> lit.getValueAs(Double.class);
+            case DECIMAL -> lit.getValueAs(java.math.BigDecimal.class).setScale(type.getScale(), java.math.RoundingMode.HALF_UP);
+            case CHAR, VARCHAR -> lit.getValueAs(String.class);
+            case DATE -> lit.getValueAs(org.apache.calcite.util.DateString.class).getDaysSinceEpoch();
+            case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> lit.getValueAs(org.apache.calcite.util.TimestampString.class).getMillisSinceEpoch() * 1000;
+            default -> throw new UnsupportedSqlException(sql, "a VALUES column of type " + type.getFullTypeString());
+        };
     }
 
     private static boolean sameType(RelDataType a, RelDataType b) {

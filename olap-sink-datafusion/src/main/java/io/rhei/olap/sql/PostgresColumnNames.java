@@ -14,6 +14,7 @@ import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlTrimFunction;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.util.ArrayList;
@@ -34,9 +35,29 @@ final class PostgresColumnNames {
     private PostgresColumnNames() {
     }
 
-    /** {@code calciteNames} with each name Calcite generated replaced by PostgreSQL's, from the validated query. */
-    static List<String> of(SqlNode validated, List<String> calciteNames) {
-        List<SqlNode> items = selectItems(validated);
+    /**
+     * The select list to name columns by: the query as parsed (Calcite's validator rewrites COALESCE and NULLIF
+     * into CASE), or the validated one when a {@code *} has to be expanded first. Taken before validation.
+     */
+    static List<SqlNode> namingItems(SqlNode parsed) {
+        List<SqlNode> items = selectItems(parsed);
+        if (items == null) {
+            return null;
+        }
+        for (SqlNode item : items) {
+            if (item instanceof SqlIdentifier id && id.isStar()) {
+                return null;
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    /**
+     * {@code calciteNames} with each name Calcite generated replaced by PostgreSQL's, from {@code parsedItems}
+     * ({@link #namingItems}) or else from the validated query.
+     */
+    static List<String> of(List<SqlNode> parsedItems, SqlNode validated, List<String> calciteNames) {
+        List<SqlNode> items = parsedItems != null ? parsedItems : selectItems(validated);
         List<String> out = new ArrayList<>(calciteNames.size());
         for (int i = 0; i < calciteNames.size(); i++) {
             String name = calciteNames.get(i);
@@ -75,12 +96,24 @@ final class PostgresColumnNames {
         if (node instanceof SqlCall c && (c.getKind() == SqlKind.UNION || c.getKind() == SqlKind.INTERSECT || c.getKind() == SqlKind.EXCEPT)) {
             return selectItems(c.operand(0));
         }
+        if (node instanceof SqlCall c && c.getKind() == SqlKind.VALUES && c.operandCount() > 0
+                && c.operand(0) instanceof SqlCall row && row.getKind() == SqlKind.ROW) {
+            // PostgreSQL names the columns of VALUES column1, column2, ...
+            List<SqlNode> names = new ArrayList<>();
+            for (int i = 1; i <= row.operandCount(); i++) {
+                names.add(org.apache.calcite.sql.SqlLiteral.createCharString("column" + i, SqlParserPos.ZERO));
+            }
+            return names;
+        }
         return null;
     }
 
     static String figure(SqlNode node) {
         if (node instanceof SqlIdentifier id) {
             return id.isStar() ? UNNAMED : id.names.get(id.names.size() - 1);
+        }
+        if (node instanceof org.apache.calcite.sql.SqlCharStringLiteral named && named.getParserPosition() == SqlParserPos.ZERO) {
+            return named.getValueAs(String.class); // a name set above (VALUES)
         }
         if (node instanceof SqlLiteral lit) {
             return switch (lit.getTypeName()) {
@@ -108,8 +141,11 @@ final class PostgresColumnNames {
         }
         switch (call.getKind()) {
             case CAST: {
-                String inner = figure(call.operand(0));
-                return inner.equals(UNNAMED) && call.operandCount() > 1 ? typeName(call.operand(1)) : inner;
+                // a name from a type (an inner cast's) or CASE is weak: the outer cast's type wins
+                SqlNode arg = call.operand(0);
+                String inner = figure(arg);
+                boolean weak = inner.equals(UNNAMED) || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
+                return weak && call.operandCount() > 1 ? typeName(call.operand(1)) : inner;
             }
             case FILTER, WITHIN_GROUP, OVER, WITHIN_DISTINCT:
                 return figure(call.operand(0));
@@ -133,13 +169,26 @@ final class PostgresColumnNames {
             return f.getName().toLowerCase(Locale.ROOT);
         }
         if (call.getOperator().getName().equalsIgnoreCase("::") && call.operandCount() == 2) {
-            String inner = figure(call.operand(0));
-            return inner.equals(UNNAMED) ? typeName(call.operand(1)) : inner;
+            SqlNode arg = call.operand(0);
+            String inner = figure(arg);
+            boolean weak = inner.equals(UNNAMED) || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
+            return weak ? typeName(call.operand(1)) : inner;
         }
         if (call instanceof SqlBasicCall && call.getOperator().getKind() == SqlKind.OTHER_FUNCTION) {
             return call.getOperator().getName().toLowerCase(Locale.ROOT);
         }
         return UNNAMED;
+    }
+
+    private static boolean isCast(SqlNode n) {
+        return n instanceof SqlCall c && (c.getKind() == SqlKind.CAST || c.getOperator().getName().equals("::"));
+    }
+
+    /** Whether a cast's name comes from its type rather than from a column or function inside it. */
+    private static boolean weakCast(SqlNode castNode) {
+        SqlNode arg = ((SqlCall) castNode).operand(0);
+        String inner = figure(arg);
+        return inner.equals(UNNAMED) || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
     }
 
     /** PostgreSQL's name of a cast's target type. */

@@ -30,10 +30,27 @@ final class PostgresDialect {
      */
     static final SqlConformance CONFORMANCE = SqlConformanceEnum.BABEL;
 
-    static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
+    /** Function names match whatever their case, as in PostgreSQL (identifiers are case-sensitive otherwise). */
+    static final SqlOperatorTable OPERATORS = caseInsensitive(SqlOperatorTables.chain(
             PostgresFunctions.TABLE,
             SqlStdOperatorTable.instance(),
-            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL));
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL)));
+
+    private static SqlOperatorTable caseInsensitive(SqlOperatorTable table) {
+        return new SqlOperatorTable() {
+            @Override
+            public void lookupOperatorOverloads(org.apache.calcite.sql.SqlIdentifier name, org.apache.calcite.sql.SqlFunctionCategory category,
+                    org.apache.calcite.sql.SqlSyntax syntax, java.util.List<org.apache.calcite.sql.SqlOperator> operators,
+                    org.apache.calcite.sql.validate.SqlNameMatcher nameMatcher) {
+                table.lookupOperatorOverloads(name, category, syntax, operators, org.apache.calcite.sql.validate.SqlNameMatchers.withCaseSensitive(false));
+            }
+
+            @Override
+            public java.util.List<org.apache.calcite.sql.SqlOperator> getOperatorList() {
+                return table.getOperatorList();
+            }
+        };
+    }
 
     /** PostgreSQL type names Calcite does not know, as the types they stand for. */
     private static final Map<String, SqlTypeName> TYPE_NAMES = Map.ofEntries(
@@ -53,6 +70,105 @@ final class PostgresDialect {
             Map.entry("jsonb", SqlTypeName.VARCHAR));
 
     private PostgresDialect() {
+    }
+
+    /** Units whose extract has a fraction, which Calcite's EXTRACT (typed bigint) would drop. */
+    private static final java.util.Set<String> FRACTIONAL_UNITS = java.util.Set.of("second", "seconds", "epoch",
+            "millisecond", "milliseconds", "microsecond", "microseconds");
+
+    /**
+     * PostgreSQL meanings Calcite's validator would change, rewritten in the parsed query: {@code extract} and
+     * {@code date_part} of second, epoch, milliseconds and microseconds keep their fractions (numeric, as in
+     * PostgreSQL, rather than Calcite's bigint).
+     */
+    static org.apache.calcite.sql.SqlNode rewriteParsed(org.apache.calcite.sql.SqlNode parsed) {
+        orderByOutputNames(parsed);
+        return parsed.accept(new org.apache.calcite.sql.util.SqlShuttle() {
+            @Override
+            public org.apache.calcite.sql.SqlNode visit(org.apache.calcite.sql.SqlCall call) {
+                org.apache.calcite.sql.SqlNode visited = super.visit(call);
+                if (!(visited instanceof org.apache.calcite.sql.SqlCall c)) {
+                    return visited;
+                }
+                String unit = null;
+                if (c.getKind() == org.apache.calcite.sql.SqlKind.EXTRACT && c.operand(0) instanceof org.apache.calcite.sql.SqlIntervalQualifier q) {
+                    unit = q.timeUnitRange.name().toLowerCase(java.util.Locale.ROOT);
+                    if (q.timeUnitRange == org.apache.calcite.avatica.util.TimeUnitRange.EPOCH) {
+                        unit = "epoch";
+                    }
+                } else if (c.getOperator().getName().equalsIgnoreCase("DATE_PART") && c.operandCount() == 2
+                        && c.operand(0) instanceof org.apache.calcite.sql.SqlCharStringLiteral lit) {
+                    unit = lit.getValueAs(String.class).toLowerCase(java.util.Locale.ROOT);
+                } else if (c.getOperator().getName().equalsIgnoreCase("DATE_PART") && c.operandCount() == 2
+                        && c.operand(0) instanceof org.apache.calcite.sql.SqlIntervalQualifier q2) {
+                    unit = q2.timeUnitRange.name().toLowerCase(java.util.Locale.ROOT);
+                }
+                if (unit == null || !FRACTIONAL_UNITS.contains(unit)) {
+                    return visited;
+                }
+                return PostgresFunctions.EXTRACT_EXACT.createCall(c.getParserPosition(),
+                        org.apache.calcite.sql.SqlLiteral.createCharString(unit, c.getParserPosition()), c.operand(1));
+            }
+        });
+    }
+
+    /**
+     * PostgreSQL resolves a bare name in ORDER BY against the result's column names first ({@code SELECT id::text
+     * ... ORDER BY id} sorts the text), then against the input's; Calcite only knows explicit aliases. Such names
+     * become ordinals.
+     */
+    private static void orderByOutputNames(org.apache.calcite.sql.SqlNode query) {
+        org.apache.calcite.sql.SqlNodeList order;
+        org.apache.calcite.sql.SqlNode body;
+        if (query instanceof org.apache.calcite.sql.SqlOrderBy ob) {
+            order = ob.orderList;
+            body = ob.query;
+        } else if (query instanceof org.apache.calcite.sql.SqlSelect sel && sel.getOrderList() != null) {
+            order = sel.getOrderList();
+            body = sel;
+        } else {
+            return;
+        }
+        if (!(body instanceof org.apache.calcite.sql.SqlSelect select) || order == null) {
+            return;
+        }
+        java.util.List<org.apache.calcite.sql.SqlNode> items = select.getSelectList().getList();
+        for (int k = 0; k < order.size(); k++) {
+            org.apache.calcite.sql.SqlNode item = order.get(k);
+            org.apache.calcite.sql.SqlNode key = item;
+            java.util.List<org.apache.calcite.sql.SqlCall> wrappers = new java.util.ArrayList<>();
+            while (key instanceof org.apache.calcite.sql.SqlCall c && (c.getKind() == org.apache.calcite.sql.SqlKind.DESCENDING
+                    || c.getKind() == org.apache.calcite.sql.SqlKind.NULLS_FIRST || c.getKind() == org.apache.calcite.sql.SqlKind.NULLS_LAST)) {
+                wrappers.add(c);
+                key = c.operand(0);
+            }
+            if (!(key instanceof org.apache.calcite.sql.SqlIdentifier id) || !id.isSimple()) {
+                continue;
+            }
+            int match = -1;
+            boolean plainColumn = false;
+            for (int i = 0; i < items.size(); i++) {
+                org.apache.calcite.sql.SqlNode sel = items.get(i);
+                String name = sel.getKind() == org.apache.calcite.sql.SqlKind.AS
+                        ? ((org.apache.calcite.sql.SqlCall) sel).operand(1).toString() : PostgresColumnNames.figure(sel);
+                if (name.equals(id.getSimple())) {
+                    if (match >= 0) {
+                        return; // ambiguous: PostgreSQL refuses it; leave it to the validator
+                    }
+                    match = i;
+                    plainColumn = sel instanceof org.apache.calcite.sql.SqlIdentifier;
+                }
+            }
+            if (match < 0 || plainColumn) {
+                continue;
+            }
+            org.apache.calcite.sql.SqlNode ordinal = org.apache.calcite.sql.SqlLiteral.createExactNumeric(Integer.toString(match + 1), id.getParserPosition());
+            if (wrappers.isEmpty()) {
+                order.set(k, ordinal);
+            } else {
+                wrappers.get(wrappers.size() - 1).setOperand(0, ordinal);
+            }
+        }
     }
 
     static SqlParser.Config parserConfig() {

@@ -66,8 +66,13 @@ final class PostgresFunctions {
     static final SqlFunction PG_BACKEND_PID = new SqlFunction("PG_BACKEND_PID", SqlKind.OTHER_FUNCTION, ReturnTypes.INTEGER, null,
             OperandTypes.NILADIC, SqlFunctionCategory.SYSTEM);
 
+    /** {@code corr(y, x)}: the correlation coefficient, double precision. */
+    static final org.apache.calcite.sql.SqlAggFunction CORR = org.apache.calcite.sql.fun.SqlBasicAggFunction.create("CORR",
+            SqlKind.OTHER_FUNCTION, ReturnTypes.cascade(ReturnTypes.explicit(SqlTypeName.DOUBLE), SqlTypeTransforms.FORCE_NULLABLE),
+            OperandTypes.NUMERIC_NUMERIC);
+
     static final SqlOperatorTable TABLE = SqlOperatorTables.of(List.of(DATE_TRUNC, EXTRACT_EXACT, TRUNC, REVERSE, BTRIM, MAKE_DATE, NOW,
-            VERSION, CURRENT_DATABASE, CURRENT_SETTING, PG_BACKEND_PID));
+            VERSION, CURRENT_DATABASE, CURRENT_SETTING, PG_BACKEND_PID, CORR));
 
     private static SqlFunction stringFunction(String name, org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {
         SqlReturnTypeInference varchar = ReturnTypes.cascade(ReturnTypes.explicit(SqlTypeName.VARCHAR), SqlTypeTransforms.TO_NULLABLE);

@@ -21,6 +21,52 @@ final class PostgresSqlText {
     private PostgresSqlText() {
     }
 
+    private static final Pattern DISTINCT_ON = Pattern.compile("(?is)\\bselect\\s+distinct\\s+on\\s*\\(");
+    private static final Pattern PERCENTILE = Pattern.compile("(?is)\\b(percentile_cont|percentile_disc)\\s*\\(");
+    private static final Pattern ORDERED_SET = Pattern.compile("(?is)\\bmode\\s*\\(\\s*\\)\\s*within\\s+group");
+
+    /** A construct outside Rhei's SQL that Calcite would only report as a syntax error, named; else null. */
+    static String refusedConstruct(String sql) {
+        String code = withoutQuoted(sql);
+        if (code.contains("->") || code.contains("#>")) {
+            return "JSON operators -> ->> #> #>> (json and jsonb columns are text in Rhei)";
+        }
+        if (DISTINCT_ON.matcher(code).find()) {
+            return "SELECT DISTINCT ON (...) (use row_number() OVER (PARTITION BY ... ORDER BY ...) = 1 in a subquery)";
+        }
+        if (ORDERED_SET.matcher(code).find()) {
+            return "mode() WITHIN GROUP";
+        }
+        Matcher percentile = PERCENTILE.matcher(code);
+        if (percentile.find()) {
+            return percentile.group(1).toLowerCase(Locale.ROOT) + "(...) WITHIN GROUP";
+        }
+        return null;
+    }
+
+    /** The SQL with string literals, quoted identifiers and comments blanked out. */
+    private static String withoutQuoted(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = endOfQuoted(sql, i, c);
+                out.append(" ".repeat(end - i));
+                i = end;
+            } else if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? sql.length() : end;
+                out.append(" ".repeat(end - i));
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
     static String rewrite(String sql) {
         Matcher show = SHOW.matcher(sql);
         if (show.matches()) {

@@ -36,10 +36,43 @@ import java.util.List;
 final class RexLowering {
     private final String sql;
     private final RexBuilder rexBuilder;
+    private final FunctionLowering functions;
 
     RexLowering(String sql, RexBuilder rexBuilder) {
         this.sql = sql;
         this.rexBuilder = rexBuilder;
+        this.functions = new FunctionLowering(this, sql);
+    }
+
+    RexBuilder rexBuilder() {
+        return rexBuilder;
+    }
+
+    /** Whether an expression lowered so far reads the clock, so that its plan must not be reused. */
+    boolean usesClock() {
+        return functions.usesClock();
+    }
+
+    /** {@code node} lowered and cast to {@code to} where its type differs. */
+    Expr lowerAs(RexNode node, RelDataType to) {
+        return castIfNeeded(node, to);
+    }
+
+    /** A string argument of a text function: char(n) without its padding, other types cast to text. */
+    Expr textArg(RexNode node) {
+        if (Bpchar.is(node)) {
+            return withoutTrailingBlanks(node);
+        }
+        return castIfNeeded(node, rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
+    }
+
+    /** {@code e} of type {@code from} cast to {@code to}, unless the types are the same. */
+    Expr castExpr(Expr e, RelDataType from, RelDataType to) {
+        if (from.getSqlTypeName() == to.getSqlTypeName() && (to.getSqlTypeName() != SqlTypeName.DECIMAL
+                || from.getPrecision() == to.getPrecision() && from.getScale() == to.getScale())) {
+            return e;
+        }
+        return cast(e, to);
     }
 
     Expr lower(RexNode node) {
@@ -131,6 +164,8 @@ final class RexLowering {
         switch (kind) {
             case SEARCH:
                 return search(call);
+            case SOME, ALL:
+                return quantified(call);
             case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL, IS_NOT_DISTINCT_FROM, IS_DISTINCT_FROM:
                 return comparison(kind, ops.get(0), ops.get(1));
             case AND, OR: {
@@ -151,6 +186,10 @@ final class RexLowering {
                 return comparison(SqlKind.IS_NOT_DISTINCT_FROM, ops.get(0), rexBuilder.makeLiteral(true));
             case IS_FALSE:
                 return comparison(SqlKind.IS_NOT_DISTINCT_FROM, ops.get(0), rexBuilder.makeLiteral(false));
+            case IS_NOT_TRUE:
+                return comparison(SqlKind.IS_DISTINCT_FROM, ops.get(0), rexBuilder.makeLiteral(true));
+            case IS_NOT_FALSE:
+                return comparison(SqlKind.IS_DISTINCT_FROM, ops.get(0), rexBuilder.makeLiteral(false));
             case PLUS, MINUS, TIMES, DIVIDE, MOD:
                 return math(kind, call);
             case MINUS_PREFIX:
@@ -171,8 +210,17 @@ final class RexLowering {
                 if (ops.size() > 2) {
                     throw unsupported("LIKE ... ESCAPE");
                 }
-                Expr like = Expr.newBuilder().setLike(BinaryExpr.newBuilder().setLeft(lower(ops.get(0))).setRight(lower(ops.get(1)))).build();
-                return call.getOperator().getName().startsWith("NOT") ? Expr.newBuilder().setNot(UnaryExpr.newBuilder().setChild(like)).build() : like;
+                // LIKE reads a char(n) value with its padding, as PostgreSQL's bpchar LIKE does
+                Expr value = Bpchar.isImpliedVarcharCast(ops.get(0)) ? lower(((RexCall) ops.get(0)).getOperands().get(0)) : lower(ops.get(0));
+                Expr pattern = lower(ops.get(1));
+                String op = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
+                if (op.contains("ILIKE")) {
+                    value = lowerCase(value);
+                    pattern = lowerCase(pattern);
+                }
+                Expr like = Expr.newBuilder().setLike(BinaryExpr.newBuilder().setLeft(value).setRight(pattern)).build();
+                return op.startsWith("NOT") || call.getOperator().getKind() == SqlKind.NOT
+                        ? Expr.newBuilder().setNot(UnaryExpr.newBuilder().setChild(like)).build() : like;
             }
             case COALESCE:
                 return function("coalesce", call);
@@ -191,32 +239,57 @@ final class RexLowering {
         if (name.equals("SUBSTRING")) {
             return substring(call);
         }
-        return switch (name) {
-            case "UPPER" -> function("upper", call);
-            case "LOWER" -> function("lower", call);
-            case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> function("character_length", call);
-            case "||" -> function("concat", call); // operands as text: char(n) without its padding
-            case "CONCAT" -> function("concat", call);
-            case "ABS" -> function("abs", call);
-            case "FLOOR" -> function("floor", call);
-            case "CEIL" -> function("ceil", call);
-            case "SQRT" -> function("sqrt", call);
-            default -> throw unsupported("function or operator " + call.getOperator().getName() + " (" + kind + ")");
-        };
+        return functions.lower(call).orElseThrow(() -> unsupported("function or operator " + call.getOperator().getName()));
+    }
+
+    /**
+     * {@code x op ANY (ARRAY[a, b])} and {@code x op ALL (ARRAY[...])}: the comparisons joined by OR (AND), which
+     * gives SQL's NULL rules; subqueries have become joins before this.
+     */
+    private Expr quantified(RexCall call) {
+        RexNode array = call.getOperands().get(1);
+        if (!(array instanceof RexCall values) || values.getKind() != SqlKind.ARRAY_VALUE_CONSTRUCTOR || values.getOperands().isEmpty()) {
+            throw unsupported(call.getOperator().getName() + " over an array that is not a list of values");
+        }
+        SqlKind cmp = ((org.apache.calcite.sql.fun.SqlQuantifyOperator) call.getOperator()).comparisonKind;
+        Expr acc = null;
+        for (RexNode v : values.getOperands()) {
+            Expr c = comparison(cmp, call.getOperands().get(0), v);
+            if (acc == null) {
+                acc = c;
+            } else {
+                BinaryExpr be = BinaryExpr.newBuilder().setLeft(acc).setRight(c).build();
+                acc = call.getKind() == SqlKind.SOME ? Expr.newBuilder().setOr(be).build() : Expr.newBuilder().setAnd(be).build();
+            }
+        }
+        return acc;
     }
 
     /** EXTRACT(field FROM date/timestamp): DataFusion's date_part, as the BIGINT Calcite types it. */
     private Expr extract(RexCall call) {
-        String unit = ((RexLiteral) call.getOperands().get(0)).getValue().toString().toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("year", "quarter", "month", "week", "day", "hour", "minute", "dow", "doy").contains(unit)) {
+        Object unitValue = ((RexLiteral) call.getOperands().get(0)).getValue();
+        String unit = (unitValue instanceof org.apache.calcite.util.NlsString ns ? ns.getValue() : String.valueOf(unitValue))
+                .toLowerCase(java.util.Locale.ROOT);
+        boolean isoDow = unit.equals("isodow");
+        if (!isoDow && !List.of("year", "quarter", "month", "week", "day", "hour", "minute", "dow", "doy").contains(unit)) {
             throw unsupported("EXTRACT(" + unit.toUpperCase(java.util.Locale.ROOT) + " ...)");
         }
-        Expr unitLit = Expr.newBuilder().setLiteral(Literal.newBuilder().setStringVal(unit)
+        Expr unitLit = Expr.newBuilder().setLiteral(Literal.newBuilder().setStringVal(isoDow ? "dow" : unit)
                 .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
         ScalarFunc.Builder f = ScalarFunc.newBuilder().setFunc("date_part").addArgs(unitLit).addArgs(lower(call.getOperands().get(1)))
                 .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT32));
-        return cast(Expr.newBuilder().setScalarFunc(f).build(), call.getType());
+        Expr part = Expr.newBuilder().setScalarFunc(f).build();
+        if (isoDow) { // ISO: Monday 1 .. Sunday 7
+            Expr zero = Expr.newBuilder().setLiteral(Literal.newBuilder().setIntVal(0)
+                    .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT32))).build();
+            Expr seven = Expr.newBuilder().setLiteral(Literal.newBuilder().setIntVal(7)
+                    .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT32))).build();
+            part = Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(Expr.newBuilder().setEq(BinaryExpr.newBuilder()
+                    .setLeft(part).setRight(zero))).addThen(seven).setElseExpr(part)).build();
+        }
+        return cast(part, call.getType());
     }
+
 
     /** TRIM([BOTH|LEADING|TRAILING] chars FROM s). */
     private Expr trim(RexCall call) {
@@ -251,18 +324,27 @@ final class RexLowering {
      * blanks as PostgreSQL's implicit bpchar-to-text cast does, unless the function takes bpchar as it is
      * ({@link Bpchar#keepsPadding}).
      */
-    private Expr function(String name, RexCall call) {
+    Expr function(String name, RexCall call) {
         ScalarFunc.Builder f = ScalarFunc.newBuilder().setFunc(name).setReturnType(type(call.getType()));
         boolean padded = Bpchar.keepsPadding(call.getOperator().getName());
+        // DataFusion's string functions take 64-bit counts; Spark's lpad/rpad 32-bit ones
+        SqlTypeName count = name.equals("lpad") || name.equals("rpad") ? SqlTypeName.INTEGER : SqlTypeName.BIGINT;
+        boolean counts = COUNT_ARGUMENTS.contains(name);
         for (RexNode op : call.getOperands()) {
             if (!padded && Bpchar.is(op)) {
                 f.addArgs(withoutTrailingBlanks(op));
+            } else if (counts && isIntegral(op.getType())) {
+                f.addArgs(castIfNeeded(op, rexBuilder.getTypeFactory().createSqlType(count)));
             } else {
                 f.addArgs(castIfNeeded(op, name.equals("coalesce") ? call.getType() : op.getType()));
             }
         }
         return Expr.newBuilder().setScalarFunc(f).build();
     }
+
+    /** Native string functions with a count among their arguments. */
+    private static final java.util.Set<String> COUNT_ARGUMENTS = java.util.Set.of("left", "right", "repeat", "split_part", "lpad", "rpad",
+            "substr", "chr");
 
     /** A string operand without trailing blanks: rtrim of an expression, or the literal's value trimmed here. */
     Expr withoutTrailingBlanks(RexNode node) {
@@ -273,6 +355,11 @@ final class RexLowering {
             return castIfNeeded(node, rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
         }
         return rtrim(lower(node));
+    }
+
+    private static Expr lowerCase(Expr e) {
+        return Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("lower").addArgs(e)
+                .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
     }
 
     static Expr rtrim(Expr e) {
@@ -334,12 +421,17 @@ final class RexLowering {
         Expr left = decimal ? asDecimal(call.getOperands().get(0)) : castIfNeeded(call.getOperands().get(0), result);
         Expr right = decimal ? asDecimal(call.getOperands().get(1)) : castIfNeeded(call.getOperands().get(1), result);
         if (decimal && kind == SqlKind.DIVIDE) {
-            // The native decimal division fixes its result scale by Spark's rule (often 6 digits); PostgreSQL keeps
-            // at least 16 significant digits. Divide in double precision (~15.9 digits), then take the SQL type.
-            RelDataType dbl = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
-            MathExpr m = MathExpr.newBuilder().setLeft(castIfNeeded(call.getOperands().get(0), dbl))
-                    .setRight(castIfNeeded(call.getOperands().get(1), dbl)).setReturnType(type(dbl)).setEvalMode(EvalMode.ANSI).build();
-            return cast(Expr.newBuilder().setDivide(m).build(), result);
+            // Exact: the native decimal division at the result's scale, rounded half away from zero as PostgreSQL
+            // rounds. It gives 0 for a zero divisor, so such rows take the integral division, which raises
+            // PostgreSQL's error (CASE evaluates a branch only for its own rows).
+            MathExpr div = MathExpr.newBuilder().setLeft(left).setRight(right).setReturnType(type(result)).setEvalMode(EvalMode.ANSI).build();
+            RelDataType rt = decimalOf(call.getOperands().get(1).getType());
+            Expr zero = Expr.newBuilder().setLiteral(Literal.newBuilder().setDatatype(type(rt))
+                    .setDecimalVal(ByteString.copyFrom(BigDecimal.ZERO.setScale(rt.getScale()).unscaledValue().toByteArray()))).build();
+            Expr isZero = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(right).setRight(zero)).build();
+            Expr raises = Expr.newBuilder().setIntegralDivide(div).build();
+            return Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(isZero).addThen(raises)
+                    .setElseExpr(Expr.newBuilder().setDivide(div))).build();
         }
         MathExpr m = MathExpr.newBuilder().setLeft(left).setRight(right).setReturnType(type(result)).setEvalMode(EvalMode.ANSI).build();
         Expr e = switch (kind) {
@@ -407,6 +499,10 @@ final class RexLowering {
                 || (node.getType().getPrecision() == to.getPrecision() && node.getType().getScale() == to.getScale()))) {
             return e;
         }
+        if (node.getType().getSqlTypeName() == SqlTypeName.DATE && (to.getSqlTypeName() == SqlTypeName.TIMESTAMP
+                || to.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
+            return dateToTimestamp(e, to);
+        }
         if (node instanceof RexLiteral lit && lit.isNull()) {
             return Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(type(to))).build();
         }
@@ -418,18 +514,79 @@ final class RexLowering {
      * pads (or cuts) to n characters.
      */
     private Expr castCall(RexNode operand, RelDataType to) {
-        if (Bpchar.is(operand) && to.getSqlTypeName() == SqlTypeName.VARCHAR) {
-            return withoutTrailingBlanks(operand);
+        if (Bpchar.is(operand) && operand.getType().getSqlTypeName() == SqlTypeName.CHAR && isString(to)) {
+            RexNode cast = rexBuilder.makeAbstractCast(to, operand, false);
+            if (Bpchar.isImpliedVarcharCast(cast)) {
+                return lower(operand); // Calcite's widening where char(n) meets another string: still bpchar, padding kept
+            }
+            if (to.getSqlTypeName() == SqlTypeName.VARCHAR) {
+                return withoutTrailingBlanks(operand);
+            }
         }
         if (to.getSqlTypeName() == SqlTypeName.CHAR && Bpchar.hasLength(to) && !(operand instanceof RexLiteral)
                 && !(operand.getType().getSqlTypeName() == SqlTypeName.CHAR && operand.getType().getPrecision() == to.getPrecision())) {
             Expr text = isString(operand.getType()) ? lower(operand) : cast(lower(operand), rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
-            Expr length = Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(to.getPrecision())
-                    .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT64))).build();
+            Expr length = Expr.newBuilder().setLiteral(Literal.newBuilder().setIntVal(to.getPrecision())
+                    .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT32))).build();
             return Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("rpad").addArgs(text).addArgs(length)
                     .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
         }
+        if (operand.getType().getSqlTypeName() == SqlTypeName.DATE && (to.getSqlTypeName() == SqlTypeName.TIMESTAMP
+                || to.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
+            return dateToTimestamp(lower(operand), to);
+        }
+        if (isIntegral(to) && !(operand instanceof RexLiteral)) {
+            SqlTypeName from = operand.getType().getSqlTypeName();
+            if (from == SqlTypeName.DECIMAL) {
+                // numeric to integer rounds half away from zero (the native cast truncates)
+                return cast(round(lower(operand), rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL,
+                        Math.min(38, operand.getType().getPrecision() - operand.getType().getScale() + 1), 0)), to);
+            }
+            if (from == SqlTypeName.DOUBLE || from == SqlTypeName.REAL || from == SqlTypeName.FLOAT) {
+                return cast(roundHalfEven(castIfNeeded(operand, doubleType())), to);
+            }
+        }
         return cast(lower(operand), to);
+    }
+
+    /** Midnight of a date (in UTC for timestamptz): the native cast has no date-to-timestamp path, so through text. */
+    private Expr dateToTimestamp(Expr date, RelDataType to) {
+        Expr text = Expr.newBuilder().setCast(Cast.newBuilder().setChild(date).setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))
+                .setEvalMode(EvalMode.LEGACY).setTimezone("UTC").setAllowIncompat(true)).build();
+        return Expr.newBuilder().setCast(Cast.newBuilder().setChild(text).setDatatype(type(to))
+                .setEvalMode(EvalMode.LEGACY).setTimezone("UTC").setAllowIncompat(true)).build();
+    }
+
+    private RelDataType doubleType() {
+        return rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
+    }
+
+    /** round(x) to 0 decimals, half away from zero, typed {@code type}. */
+    private Expr round(Expr x, RelDataType type) {
+        return Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("round").addArgs(x).addArgs(intLiteral(0))
+                .setReturnType(type(type))).build();
+    }
+
+    /** PostgreSQL's rounding of a double to an integer value: to the nearest, ties to even (rint). */
+    Expr roundHalfEven(Expr x) {
+        RelDataType dbl = doubleType();
+        Expr truncated = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("trunc").addArgs(x).setReturnType(type(dbl))).build();
+        Expr fraction = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("abs").addArgs(
+                Expr.newBuilder().setSubtract(MathExpr.newBuilder().setLeft(x).setRight(truncated).setReturnType(type(dbl))
+                        .setEvalMode(EvalMode.LEGACY))).setReturnType(type(dbl))).build();
+        Expr half = Expr.newBuilder().setLiteral(Literal.newBuilder().setDoubleVal(0.5).setDatatype(type(dbl))).build();
+        Expr two = Expr.newBuilder().setLiteral(Literal.newBuilder().setDoubleVal(2).setDatatype(type(dbl))).build();
+        Expr isTie = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(fraction).setRight(half)).build();
+        Expr halved = Expr.newBuilder().setDivide(MathExpr.newBuilder().setLeft(x).setRight(two).setReturnType(type(dbl))
+                .setEvalMode(EvalMode.LEGACY)).build();
+        Expr even = Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(round(halved, dbl)).setRight(two)
+                .setReturnType(type(dbl)).setEvalMode(EvalMode.LEGACY)).build();
+        return Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(isTie).addThen(even).setElseExpr(round(x, dbl))).build();
+    }
+
+    static Expr intLiteral(long v) {
+        return Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(v)
+                .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT64))).build();
     }
 
     private Expr cast(Expr child, RelDataType to) {

@@ -44,11 +44,14 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
         return f.createTypeWithNullability(t, argumentType.isNullable());
     }
 
+    /** AVG of numeric and of integers is numeric, as in PostgreSQL (16 decimals or the argument's scale + 4); of floats double. */
     @Override
     public RelDataType deriveAvgAggType(RelDataTypeFactory f, RelDataType argumentType) {
-        RelDataType t = argumentType.getSqlTypeName() == SqlTypeName.DECIMAL
-                ? f.createSqlType(SqlTypeName.DECIMAL, 38, Math.max(argumentType.getScale() + 4, 16))
-                : f.createSqlType(SqlTypeName.DOUBLE);
+        RelDataType t = switch (argumentType.getSqlTypeName()) {
+            case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, 38, Math.max(argumentType.getScale() + 4, 16));
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> f.createSqlType(SqlTypeName.DECIMAL, 38, 16);
+            default -> f.createSqlType(SqlTypeName.DOUBLE);
+        };
         return f.createTypeWithNullability(t, argumentType.isNullable());
     }
 
@@ -88,14 +91,19 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
                 d.isNullable());
     }
 
-    /** Decimal quotients keep 16 decimals, close to PostgreSQL's at least 16 significant digits. */
+    /**
+     * Decimal quotients keep 16 decimals, or the larger scale of the operands: PostgreSQL's scale for quotients from
+     * 1 to 9999 (its scale varies with the quotient's size: fewer decimals above, more below). Exact, rounded half
+     * away from zero.
+     */
     @Override
     public RelDataType deriveDecimalDivideType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
         RelDataType d = super.deriveDecimalDivideType(f, t1, t2);
         if (d == null || d.getSqlTypeName() != SqlTypeName.DECIMAL) {
             return d;
         }
-        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, 38, 16), d.isNullable());
+        int scale = Math.max(16, Math.max(t1.getScale(), t2.getScale()));
+        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, 38, Math.min(scale, 30)), d.isNullable());
     }
 
     @Override

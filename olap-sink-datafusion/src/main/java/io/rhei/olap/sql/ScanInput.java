@@ -14,6 +14,13 @@ public sealed interface ScanInput {
     }
 
     /**
+     * Constant rows (VALUES, a query without FROM), each value as {@link io.rhei.olap.exec.ValuesBatch} takes it,
+     * in columns of {@code schema}.
+     */
+    record Values(org.apache.arrow.vector.types.pojo.Schema schema, List<List<Object>> rows) implements ScanInput {
+    }
+
+    /**
      * The results of other native plans, one after the other: operators the native plan format lacks (UNION ALL)
      * are built around native plans. The branches run to completion before the plan that reads them starts
      * (a native plan cannot run another one from inside its own execution).

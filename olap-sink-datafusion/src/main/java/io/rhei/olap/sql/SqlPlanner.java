@@ -163,9 +163,15 @@ public final class SqlPlanner {
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
                         .withInSubQueryThreshold(Integer.MAX_VALUE))
                 .build();
+        String refused = PostgresSqlText.refusedConstruct(sql);
+        if (refused != null) {
+            throw new io.rhei.olap.UnsupportedSqlException(sql, refused);
+        }
         Planner planner = Frameworks.getPlanner(config);
         try {
-            SqlNode parsed = planner.parse(PostgresSqlText.rewrite(sql));
+            SqlNode original = planner.parse(PostgresSqlText.rewrite(sql));
+            List<SqlNode> namingItems = PostgresColumnNames.namingItems(original);
+            SqlNode parsed = PostgresDialect.rewriteParsed(original);
             if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
                 throw new QueryException(sql, "only queries are accepted (" + parsed.getKind() + " refused): Rhei's tables are a read-only copy");
             }
@@ -197,7 +203,7 @@ public final class SqlPlanner {
             }
             PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), cardinality, parallelism, parallelMinRows);
             var op = lowering.lower(rel);
-            List<String> names = PostgresColumnNames.of(validated, relRoot.validatedRowType.getFieldNames());
+            List<String> names = PostgresColumnNames.of(namingItems, validated, relRoot.validatedRowType.getFieldNames());
             List<Field> fields = new ArrayList<>();
             List<RelDataTypeField> out = rel.getRowType().getFieldList();
             for (int i = 0; i < out.size(); i++) {
@@ -205,7 +211,7 @@ public final class SqlPlanner {
                 fields.add(new Field(name, FieldType.nullable(CometTypes.arrow(out.get(i).getType())), null));
             }
             LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields));
-            if (allocator != null) {
+            if (allocator != null && !lowering.usesClock()) {
                 // only plans made with the tables' statistics are worth reusing
                 cache.put(sql, lowered, tablesRead(rel));
             }
