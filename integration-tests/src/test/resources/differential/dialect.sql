@@ -29,8 +29,6 @@ SELECT status, count(*) FILTER (WHERE qty > 3), sum(total) FILTER (WHERE weight 
 SELECT corr(qty, weight), covar_pop(qty, weight), covar_samp(qty, weight) FROM orders
 SELECT stddev(total), stddev_samp(qty), stddev_pop(weight), variance(qty), var_samp(total), var_pop(qty) FROM orders
 -- windows
-SELECT id, lag(qty) OVER (ORDER BY id), lead(qty, 2, 0) OVER (ORDER BY id) FROM orders WHERE id < 30
-SELECT id, country, dense_rank() OVER (PARTITION BY country ORDER BY id) FROM customers
 SELECT id, ntile(4) OVER (ORDER BY id), percent_rank() OVER (ORDER BY qty), cume_dist() OVER (ORDER BY qty) FROM orders WHERE id < 40
 SELECT id, first_value(qty) OVER (PARTITION BY status ORDER BY id), last_value(qty) OVER (PARTITION BY status ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM orders WHERE id < 50
 SELECT id, nth_value(qty, 2) OVER (PARTITION BY status ORDER BY id) FROM orders WHERE id < 50
@@ -39,12 +37,12 @@ SELECT id, sum(qty) OVER w, avg(qty) OVER w FROM orders WHERE id < 40 WINDOW w A
 -- query shapes
 SELECT customer_id FROM orders INTERSECT SELECT id FROM customers
 SELECT id FROM customers EXCEPT SELECT customer_id FROM orders
-SELECT qty FROM orders INTERSECT ALL SELECT qty FROM orders WHERE id < 100
-SELECT qty FROM orders EXCEPT ALL SELECT qty FROM orders WHERE id < 2900
+SELECT status, qty FROM orders WHERE id < 500 INTERSECT SELECT status, qty FROM orders WHERE id > 2800
+SELECT customer_id, status FROM orders EXCEPT SELECT customer_id, status FROM orders WHERE qty > 2
+SELECT segment FROM customers INTERSECT SELECT segment FROM customers WHERE id < 50
+SELECT segment FROM customers EXCEPT SELECT segment FROM customers WHERE segment <> 'retail'
 VALUES (1, 'a'), (2, 'b')
 SELECT * FROM (VALUES (1, 'a'), (2, NULL)) AS v(k, s)
-SELECT * FROM generate_series(1, 5)
-SELECT g FROM generate_series(1, 10, 3) AS g
 SELECT country, segment, count(*) FROM customers GROUP BY ROLLUP (country, segment)
 SELECT country, segment, count(*), grouping(country) FROM customers GROUP BY CUBE (country, segment)
 SELECT country, count(*) FROM customers GROUP BY GROUPING SETS ((country), ())
@@ -53,3 +51,8 @@ SELECT id FROM orders WHERE qty = ANY (SELECT qty FROM orders WHERE id < 3)
 SELECT id FROM orders WHERE qty < SOME (SELECT qty FROM orders WHERE id < 3)
 SELECT id FROM orders WHERE qty = ANY (ARRAY[1, 2])
 WITH t AS (SELECT customer_id, sum(total) AS s FROM orders GROUP BY customer_id) SELECT a.customer_id FROM t a JOIN t b ON a.customer_id = b.customer_id + 1 WHERE a.s > b.s
+SELECT id, ntile(3) OVER (PARTITION BY status ORDER BY id), ntile(7) OVER (ORDER BY qty, id) FROM orders WHERE id < 50
+SELECT id, percent_rank() OVER (PARTITION BY country ORDER BY created), cume_dist() OVER (PARTITION BY country ORDER BY created) FROM customers
+SELECT id, avg(total) OVER (PARTITION BY status), avg(qty) OVER (PARTITION BY status ORDER BY id) FROM orders WHERE id < 100
+SELECT country, segment, count(*), sum(credit), grouping(country, segment) FROM customers GROUP BY ROLLUP (country, segment)
+SELECT status, qty, count(*) FROM orders WHERE id < 500 GROUP BY GROUPING SETS ((status, qty), (qty), ())

@@ -6,3 +6,10 @@ SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY total) FROM orders
 SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY qty) FROM orders
 SELECT string_agg(status, ',' ORDER BY status) FROM (SELECT DISTINCT status FROM orders) t
 SELECT customer_id, string_agg(CAST(id AS text), ';') FROM orders GROUP BY customer_id
+SELECT qty FROM orders INTERSECT ALL SELECT qty FROM orders WHERE id < 100
+SELECT qty FROM orders EXCEPT ALL SELECT qty FROM orders WHERE id < 2900
+SELECT id, lag(qty) OVER (ORDER BY id), lead(qty, 2, 0) OVER (ORDER BY id) FROM orders WHERE id < 30
+SELECT id, lag(qty, 3) OVER (PARTITION BY status ORDER BY id), lead(total) OVER (PARTITION BY status ORDER BY id) FROM orders WHERE id < 60
+SELECT id, lag(weight, 1, -1.0) OVER (ORDER BY id), lead(weight, 1, -1.0) OVER (ORDER BY id) FROM orders WHERE id < 40
+SELECT id, country, dense_rank() OVER (PARTITION BY country ORDER BY id) FROM customers
+SELECT * FROM generate_series(1, 5)

@@ -58,7 +58,7 @@ public final class NativeExecutor {
                     options.memoryLimit(), options.memoryLimit(), id, null);
         } catch (RuntimeException e) {
             its.forEach(CometBatchIterator::close);
-            throw new QueryException(sql, "DataFusion refused the plan: " + e.getMessage(), e);
+            throw new QueryException(sql, "the native engine refused the plan: " + NativeErrors.oneLine(e.getMessage()), e);
         }
         return new NativeResultReader(allocator, nativeLib, handle, sql, names, plannedSchema, its, metrics, memory, started);
     }

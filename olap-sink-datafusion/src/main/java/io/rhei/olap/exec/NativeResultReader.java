@@ -86,7 +86,7 @@ public final class NativeResultReader extends ArrowReader {
             try {
                 r = nativeLib.executePlan(0, 0, handle, arrayAddrs, schemaAddrs);
             } catch (RuntimeException e) {
-                throw new QueryException(sql, "DataFusion failed: " + e.getMessage(), e);
+                throw new QueryException(sql, "query failed: " + NativeErrors.oneLine(e.getMessage()), e);
             }
             if (r < 0) {
                 return null;

@@ -33,7 +33,37 @@ final class Bpchar {
         if (node.getType().getSqlTypeName() == SqlTypeName.CHAR) {
             return !(node instanceof RexLiteral);
         }
-        return isImpliedVarcharCast(node);
+        return isImpliedVarcharCast(node) || isCaseOfBpchar(node);
+    }
+
+    /**
+     * A CASE (COALESCE) whose results are char(n) values or literals, typed varchar by Calcite: in PostgreSQL it is
+     * bpchar, so that length() and comparisons still ignore the padding.
+     */
+    private static boolean isCaseOfBpchar(RexNode node) {
+        if (node.getKind() != org.apache.calcite.sql.SqlKind.CASE || node.getType().getSqlTypeName() != SqlTypeName.VARCHAR) {
+            return false;
+        }
+        java.util.List<RexNode> ops = ((org.apache.calcite.rex.RexCall) node).getOperands();
+        boolean any = false;
+        for (int i = 1; i < ops.size(); i += 2) {
+            RexNode result = ops.get(i);
+            if (result instanceof RexLiteral) {
+                continue;
+            }
+            if (!is(result)) {
+                return false;
+            }
+            any = true;
+        }
+        RexNode otherwise = ops.get(ops.size() - 1);
+        if (!(otherwise instanceof RexLiteral)) {
+            if (!is(otherwise)) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
     }
 
     static boolean isImpliedVarcharCast(RexNode node) {

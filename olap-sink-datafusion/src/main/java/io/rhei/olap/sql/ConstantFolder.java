@@ -1,5 +1,6 @@
 package io.rhei.olap.sql;
 
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexExecutor;
@@ -17,8 +18,10 @@ import java.util.List;
 
 /**
  * Folds the constant expressions SQL queries usually hold ({@code DATE '1994-01-01' + INTERVAL '1' YEAR},
- * {@code 0.06 - 0.01}) in Java directly. Calcite's own executor compiles every batch of constants into a class with
- * Janino, 5 to 15 ms a query; anything this class does not know still goes there.
+ * {@code 0.06 - 0.01}, text cast to a date, numbers cast to integers) in Java, with PostgreSQL's semantics. Anything
+ * else is left to the native engine, which evaluates it exactly as it evaluates columns; only constants holding
+ * intervals (which the native engine cannot represent) go to Calcite's executor, which compiles them with Janino
+ * (5 to 15 ms).
  */
 final class ConstantFolder implements RexExecutor {
     static final ConstantFolder INSTANCE = new ConstantFolder();
@@ -32,6 +35,11 @@ final class ConstantFolder implements RexExecutor {
         List<RexNode> rest = new ArrayList<>();
         for (RexNode e : constExps) {
             RexNode f = fold(rexBuilder, e);
+            if (f == null && !involvesIntervals(e)) {
+                // Left for the native engine, which evaluates it as it evaluates columns: Calcite's executor has
+                // its own semantics (EXTRACT(DOW) counts from 1, casts truncate, invalid dates become NULL).
+                f = e;
+            }
             folded.add(f);
             if (f == null) {
                 rest.add(e);
@@ -42,9 +50,24 @@ final class ConstantFolder implements RexExecutor {
             RexUtil.EXECUTOR.reduce(rexBuilder, rest, compiled);
         }
         int next = 0;
-        for (RexNode f : folded) {
-            reducedValues.add(f != null ? f : compiled.get(next++));
+        for (int i = 0; i < folded.size(); i++) {
+            RexNode f = folded.get(i) != null ? folded.get(i) : compiled.get(next++);
+            RelDataType original = constExps.get(i).getType();
+            if (!f.getType().equals(original) && f.getType().getSqlTypeName() == original.getSqlTypeName()
+                    && f.getType().isNullable() != original.isNullable()) {
+                // keep the expression's nullability: operators above it were typed with it
+                f = rexBuilder.makeAbstractCast(original, f, false);
+            }
+            reducedValues.add(f);
         }
+    }
+
+    /** Interval values the native engine has no type for: only Calcite's executor can fold those. */
+    private static boolean involvesIntervals(RexNode e) {
+        if (SqlTypeName.INTERVAL_TYPES.contains(e.getType().getSqlTypeName())) {
+            return true;
+        }
+        return e instanceof RexCall call && call.getOperands().stream().anyMatch(ConstantFolder::involvesIntervals);
     }
 
     /** The expression as a literal of its own type, or null when this class cannot fold it. */
@@ -52,9 +75,36 @@ final class ConstantFolder implements RexExecutor {
         if (e instanceof RexLiteral) {
             return e;
         }
+        if (e instanceof RexCall textCast && textCast.getKind() == org.apache.calcite.sql.SqlKind.CAST && textCast.getOperands().size() == 1
+                && textCast.getOperands().get(0) instanceof RexLiteral text && !text.isNull()
+                && SqlTypeName.CHAR_TYPES.contains(text.getType().getSqlTypeName())) {
+            String value = text.getValueAs(String.class);
+            switch (textCast.getType().getSqlTypeName()) {
+                case DATE:
+                    return rexBuilder.makeDateLiteral(DateString.fromDaysSinceEpoch((int) ConstantDates.date(value, "").toEpochDay()));
+                case TIMESTAMP: {
+                    java.time.LocalDateTime t = ConstantDates.timestamp(value, "");
+                    return rexBuilder.makeTimestampLiteral(org.apache.calcite.util.TimestampString.fromMillisSinceEpoch(
+                            t.toInstant(java.time.ZoneOffset.UTC).toEpochMilli()).withNanos(t.getNano()), textCast.getType().getPrecision());
+                }
+                default:
+                    break;
+            }
+        }
         if (e instanceof RexCall cast && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST && cast.getOperands().size() == 1
                 && SqlTypeName.INT_TYPES.contains(cast.getType().getSqlTypeName())) {
             return castToInteger(rexBuilder, cast, fold(rexBuilder, cast.getOperands().get(0)));
+        }
+        if (e instanceof RexCall stringCall && ConstantStrings.handles(stringCall)) {
+            List<RexNode> args = new ArrayList<>();
+            for (RexNode op : stringCall.getOperands()) {
+                RexNode f = fold(rexBuilder, op);
+                if (!(f instanceof RexLiteral)) {
+                    return null;
+                }
+                args.add(f);
+            }
+            return ConstantStrings.fold(rexBuilder, stringCall, args);
         }
         if (!(e instanceof RexCall call) || call.getOperands().size() != 2) {
             return null;

@@ -158,6 +158,15 @@ final class FunctionLowering {
             }
             return Optional.of(Expr.newBuilder().setScalarFunc(f).build());
         }
+        if (name.equals("ABS") && SqlTypeName.INT_TYPES.contains(ops.get(0).getType().getSqlTypeName())) {
+            // abs of the smallest integer overflows: PostgreSQL raises, the native abs wraps
+            Expr x = rex.lowerAs(ops.get(0), call.getType());
+            Expr negative = Expr.newBuilder().setLt(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder().setLeft(x)
+                    .setRight(rex.castExpr(RexLowering.intLiteral(0), rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.BIGINT), call.getType()))).build();
+            Expr negated = Expr.newBuilder().setUnaryMinus(org.apache.comet.serde.ExprOuterClass.UnaryMinus.newBuilder().setChild(x).setFailOnError(true)).build();
+            return Optional.of(Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(negative)
+                    .addThen(negated).setElseExpr(x)).build());
+        }
         if (name.equals("CEIL") || name.equals("FLOOR")) {
             return Optional.of(ceilFloor(nativeName, call));
         }
@@ -224,7 +233,8 @@ final class FunctionLowering {
                 .setEvalMode(EvalMode.ANSI)).build();
         Expr diff = Expr.newBuilder().setSubtract(MathExpr.newBuilder().setLeft(v).setRight(rem)
                 .setReturnType(CometTypes.of(dec)).setEvalMode(EvalMode.ANSI)).build();
-        return rex.castExpr(diff, dec, call.getType());
+        // the native subtraction types its result itself (one more digit): cast to the declared type
+        return rex.cast(diff, call.getType());
     }
 
     /** ceil/floor: the native versions return bigint for doubles; PostgreSQL keeps the argument's type. */
@@ -247,6 +257,9 @@ final class FunctionLowering {
     /** date_trunc(unit, x): a date or timestamptz in UTC (the session time zone), a timestamp as it is. */
     private Expr dateTrunc(RexCall call) {
         String unit = literalText(call.getOperands().get(0), "date_trunc").toLowerCase(Locale.ROOT);
+        if (call.getOperands().get(1) instanceof RexLiteral constant) {
+            return rex.lower(ConstantDates.dateTrunc(rex.rexBuilder(), unit, constant, call.getType(), sql));
+        }
         String nativeUnit = TRUNC_UNITS.get(unit.endsWith("s") && !unit.endsWith("seconds") ? unit.substring(0, unit.length() - 1) : unit);
         if (nativeUnit == null) {
             nativeUnit = TRUNC_UNITS.get(unit);

@@ -142,7 +142,8 @@ final class PlanLowering {
             case "Values" -> "queries without FROM / VALUES";
             case "Window" -> "window functions (OVER)";
             case "Correlate" -> "correlated subqueries";
-            case "Intersect", "Minus" -> n.toUpperCase();
+            case "Intersect" -> "INTERSECT ALL";
+            case "Minus" -> "EXCEPT ALL";
             default -> "relational operator " + n;
         };
     }
@@ -507,7 +508,8 @@ final class PlanLowering {
         Expr sum = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot).setDatatype(sumType)).build();
         Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot + 1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
         Expr divisor = castExpr(count, CometTypes.decimal(19, 0));
-        Expr dividend = castExpr(sum, result);
+        // the sum as it is: the division rescales it (a sum may have more integer digits than the average)
+        Expr dividend = sumType.getTypeId() == DataTypeId.DECIMAL ? sum : castExpr(sum, CometTypes.decimal(19, 0));
         org.apache.comet.serde.ExprOuterClass.MathExpr div = org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
                 .setLeft(dividend).setRight(divisor).setReturnType(result).setEvalMode(EvalMode.LEGACY).build();
         Expr quotient = Expr.newBuilder().setDivide(div).build();
@@ -761,9 +763,17 @@ final class PlanLowering {
                 String fn = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
                 List<Expr> args = new ArrayList<>();
                 List<RelDataType> argTypes = new ArrayList<>();
+                List<RexLiteral> constants = new ArrayList<>(); // per operand: its value when it is a constant
                 for (RexNode operand : call.getOperands()) {
-                    if (!(operand instanceof RexInputRef ref) || ref.getIndex() >= types.size()) {
-                        throw new UnsupportedSqlException(sql, "window function " + fn + " with a constant argument");
+                    RexLiteral constant = windowConstant(w, operand, inputCount);
+                    constants.add(constant);
+                    if (constant != null) {
+                        args.add(rex.lower(constant));
+                        argTypes.add(constant.getType());
+                        continue;
+                    }
+                    if (!(operand instanceof RexInputRef ref) || ref.getIndex() >= inputCount) {
+                        throw new UnsupportedSqlException(sql, "window function " + fn + " over an expression");
                     }
                     args.add(bound(ref.getIndex(), types.get(ref.getIndex())));
                     argTypes.add(types.get(ref.getIndex()));
@@ -798,7 +808,8 @@ final class PlanLowering {
                             case "COUNT" -> AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(args.isEmpty() ? one() : args.get(0))).build();
                             case "MIN" -> AggExpr.newBuilder().setMin(Min.newBuilder().setChild(args.get(0)).setDatatype(CometTypes.of(call.getType()))).build();
                             case "MAX" -> AggExpr.newBuilder().setMax(Max.newBuilder().setChild(args.get(0)).setDatatype(CometTypes.of(call.getType()))).build();
-                            default -> AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(args.get(0)).setDatatype(CometTypes.of(call.getType()))).build();
+                            default -> AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(castTo(args.get(0), argTypes.get(0), call.getType()))
+                                    .setDatatype(CometTypes.of(call.getType()))).build();
                         };
                         wb.addWindowExpr(windowExpr(agg, partition, orders, frame));
                         Expr out = bound(types.size(), call.getType());
@@ -813,7 +824,7 @@ final class PlanLowering {
                     }
                     case "AVG" -> {
                         RelDataType sumType = rexBuilder.getTypeFactory().getTypeSystem().deriveSumType(rexBuilder.getTypeFactory(), argTypes.get(0));
-                        wb.addWindowExpr(windowExpr(AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(args.get(0))
+                        wb.addWindowExpr(windowExpr(AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(castTo(args.get(0), argTypes.get(0), sumType))
                                 .setDatatype(CometTypes.of(sumType))).build(), partition, orders, frame));
                         int sumAt = types.size();
                         types.add(sumType);
@@ -821,15 +832,72 @@ final class PlanLowering {
                                 partition, orders, frame));
                         int countAt = types.size();
                         types.add(rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT));
-                        DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
-                        Expr quotient = Expr.newBuilder().setDivide(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
-                                .setLeft(castExpr(bound(sumAt, sumType), dbl)).setRight(castExpr(bound(countAt, types.get(countAt)), dbl))
-                                .setReturnType(dbl).setEvalMode(EvalMode.LEGACY)).build();
-                        results.add(castExpr(quotient, CometTypes.of(call.getType())));
+                        if (call.getType().getSqlTypeName() == SqlTypeName.DECIMAL) {
+                            // numeric (and integer) averages exact, as PostgreSQL gives them
+                            results.add(decimalAverage(sumAt, CometTypes.of(sumType), call.getType()));
+                        } else {
+                            DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
+                            Expr quotient = Expr.newBuilder().setDivide(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
+                                    .setLeft(castExpr(bound(sumAt, sumType), dbl)).setRight(castExpr(bound(countAt, types.get(countAt)), dbl))
+                                    .setReturnType(dbl).setEvalMode(EvalMode.LEGACY)).build();
+                            results.add(castExpr(quotient, CometTypes.of(call.getType())));
+                        }
+                        needsProjection = true;
+                    }
+                    case "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE" -> {
+                        List<Expr> fargs = new ArrayList<>(List.of(args.get(0)));
+                        if (fn.equals("NTH_VALUE")) {
+                            fargs.add(longLiteral(constantLong(constants.get(1), fn)));
+                        }
+                        wb.addWindowExpr(windowFunction(fn.toLowerCase(java.util.Locale.ROOT), fargs, partition, orders, frame));
+                        results.add(castTo(bound(types.size(), argTypes.get(0)), argTypes.get(0), call.getType()));
+                        types.add(argTypes.get(0));
+                        needsProjection = true;
+                    }
+                    case "NTILE", "PERCENT_RANK", "CUME_DIST" -> {
+                        RelDataType bigint = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT);
+                        AggExpr countAll = AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(one())).build();
+                        wb.addWindowExpr(windowExpr(countAll, partition, orders, WindowFrames.wholePartition()));
+                        int totalAt = types.size();
+                        types.add(bigint);
+                        Expr total = bound(totalAt, bigint);
+                        if (fn.equals("NTILE")) {
+                            wb.addWindowExpr(windowExpr(countAll, partition, orders, rowsUpToCurrent()));
+                            Expr r = bound(types.size(), bigint);
+                            types.add(bigint);
+                            results.add(castExpr(ntile(r, total, constantLong(constants.get(0), fn)), CometTypes.of(call.getType())));
+                        } else {
+                            // PERCENT_RANK: (rank - 1) / (rows - 1); CUME_DIST: rows up to the current peer group / rows
+                            wb.addWindowExpr(windowExpr(countAll, partition, orders, rangeFrame(false)));
+                            int upTo = types.size();
+                            types.add(bigint);
+                            Expr numerator;
+                            Expr denominator;
+                            if (fn.equals("CUME_DIST")) {
+                                numerator = bound(upTo, bigint);
+                                denominator = total;
+                            } else {
+                                wb.addWindowExpr(windowExpr(countAll, partition, orders, rangeFrame(true)));
+                                int peers = types.size();
+                                types.add(bigint);
+                                numerator = arithmetic("subtract", bound(upTo, bigint), bound(peers, bigint)); // rank - 1
+                                denominator = arithmetic("subtract", total, longLiteral(1));
+                            }
+                            DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
+                            Expr quotient = Expr.newBuilder().setDivide(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
+                                    .setLeft(castExpr(numerator, dbl)).setRight(castExpr(denominator, dbl)).setReturnType(dbl)
+                                    .setEvalMode(EvalMode.LEGACY)).build();
+                            Expr single = Expr.newBuilder().setEq(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
+                                    .setLeft(total).setRight(longLiteral(1))).build();
+                            Expr zeroD = Expr.newBuilder().setLiteral(Literal.newBuilder().setDoubleVal(fn.equals("CUME_DIST") ? 1 : 0).setDatatype(dbl)).build();
+                            results.add(castExpr(Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder()
+                                    .addWhen(single).addThen(zeroD).setElseExpr(quotient)).build(), CometTypes.of(call.getType())));
+                        }
                         needsProjection = true;
                     }
                     default -> throw new UnsupportedSqlException(sql, "window function " + fn
-                            + " (supported over windows: ROW_NUMBER, RANK, COUNT, SUM, MIN, MAX, AVG)");
+                            + " (supported over windows: ROW_NUMBER, RANK, NTILE, PERCENT_RANK, CUME_DIST, FIRST_VALUE,"
+                            + " LAST_VALUE, NTH_VALUE, COUNT, SUM, MIN, MAX, AVG)");
                 }
             }
             current = op(current).setWindow(wb).build();
@@ -854,6 +922,71 @@ final class PlanLowering {
         return Expr.newBuilder().setSortOrder(SortOrder.newBuilder().setChild(child)
                 .setDirection(desc ? SortDirection.Descending : SortDirection.Ascending)
                 .setNullOrdering(nullsFirst ? NullOrdering.NullsFirst : NullOrdering.NullsLast)).build();
+    }
+
+    /** An operand of a window function that is a constant: a literal or one of the window's constants; else null. */
+    private static RexLiteral windowConstant(org.apache.calcite.rel.core.Window w, RexNode operand, int inputCount) {
+        if (operand instanceof RexLiteral l) {
+            return l;
+        }
+        if (operand instanceof RexInputRef ref && ref.getIndex() >= inputCount && ref.getIndex() - inputCount < w.constants.size()) {
+            return w.constants.get(ref.getIndex() - inputCount);
+        }
+        return null;
+    }
+
+    private long constantLong(RexLiteral constant, String fn) {
+        if (constant == null || constant.isNull()) {
+            throw new UnsupportedSqlException(sql, "window function " + fn + " with an offset or count that is not a constant");
+        }
+        return constant.getValueAs(Long.class);
+    }
+
+    private static Expr longLiteral(long v) {
+        return Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(v).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+    }
+
+    private static Expr arithmetic(String op, Expr l, Expr r) {
+        var m = org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder().setLeft(l).setRight(r)
+                .setReturnType(CometTypes.id(DataTypeId.INT64)).setEvalMode(EvalMode.ANSI);
+        return switch (op) {
+            case "add" -> Expr.newBuilder().setAdd(m).build();
+            case "subtract" -> Expr.newBuilder().setSubtract(m).build();
+            case "multiply" -> Expr.newBuilder().setMultiply(m).build();
+            default -> Expr.newBuilder().setIntegralDivide(m).build();
+        };
+    }
+
+    /**
+     * PostgreSQL's NTILE(n) from row number r and partition size c: the first c mod n buckets hold one row more.
+     * With q = c / n and b = (c mod n)(q + 1): r <= b gives (r - 1) / (q + 1) + 1, else (r - b - 1) / q + c mod n + 1.
+     */
+    private Expr ntile(Expr r, Expr c, long n) {
+        if (n <= 0) {
+            throw new UnsupportedSqlException(sql, "NTILE with a bucket count below 1");
+        }
+        Expr q = arithmetic("divide", c, longLiteral(n));
+        Expr rem = Expr.newBuilder().setRemainder(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder().setLeft(c).setRight(longLiteral(n))
+                .setReturnType(CometTypes.id(DataTypeId.INT64)).setEvalMode(EvalMode.ANSI)).build();
+        Expr qPlus1 = arithmetic("add", q, longLiteral(1));
+        Expr boundary = arithmetic("multiply", rem, qPlus1);
+        Expr rMinus1 = arithmetic("subtract", r, longLiteral(1));
+        Expr inLarge = arithmetic("add", arithmetic("divide", rMinus1, qPlus1), longLiteral(1));
+        Expr inSmall = arithmetic("add", arithmetic("add", arithmetic("divide", arithmetic("subtract", rMinus1, boundary), q), rem), longLiteral(1));
+        Expr isLarge = Expr.newBuilder().setLtEq(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder().setLeft(r).setRight(boundary)).build();
+        return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(isLarge).addThen(inLarge)
+                .setElseExpr(inSmall)).build();
+    }
+
+    /** A DataFusion aggregate function by name as a window function (first_value, last_value, nth_value). */
+    private static org.apache.comet.serde.OperatorOuterClass.WindowExpr windowFunction(String name, List<Expr> args, List<Expr> partition,
+            List<Expr> orders, org.apache.comet.serde.OperatorOuterClass.WindowFrame frame) {
+        org.apache.comet.serde.ExprOuterClass.ScalarFunc.Builder f = org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder().setFunc(name);
+        args.forEach(f::addArgs);
+        return org.apache.comet.serde.OperatorOuterClass.WindowExpr.newBuilder()
+                .setBuiltInWindowFunction(Expr.newBuilder().setScalarFunc(f))
+                .setSpec(org.apache.comet.serde.OperatorOuterClass.WindowSpecDefinition.newBuilder().addAllPartitionSpec(partition)
+                        .addAllOrderSpec(orders).setFrameSpecification(frame)).build();
     }
 
     private static org.apache.comet.serde.OperatorOuterClass.WindowExpr windowExpr(AggExpr agg, List<Expr> partition, List<Expr> orders,

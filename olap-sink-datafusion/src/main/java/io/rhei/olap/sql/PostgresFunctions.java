@@ -44,6 +44,15 @@ final class PostgresFunctions {
     static final SqlFunction TRUNC = new SqlFunction("TRUNC", SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0_NULLABLE, null,
             OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_INTEGER), SqlFunctionCategory.NUMERIC);
 
+    /** {@code round(x [, digits])}: a numeric may gain an integer digit (99.99 rounds to 100), so one more digit. */
+    static final SqlFunction ROUND = new SqlFunction("ROUND", SqlKind.OTHER_FUNCTION, opBinding -> {
+        RelDataType t = opBinding.getOperandType(0);
+        var f = opBinding.getTypeFactory();
+        RelDataType r = t.getSqlTypeName() == SqlTypeName.DECIMAL
+                ? f.createSqlType(SqlTypeName.DECIMAL, Math.min(38, t.getPrecision() + 1), t.getScale()) : t;
+        return f.createTypeWithNullability(r, t.isNullable());
+    }, null, OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_INTEGER), SqlFunctionCategory.NUMERIC);
+
     static final SqlFunction REVERSE = stringFunction("REVERSE", OperandTypes.CHARACTER);
     static final SqlFunction BTRIM = stringFunction("BTRIM", OperandTypes.or(OperandTypes.CHARACTER, OperandTypes.STRING_STRING));
 
@@ -71,7 +80,7 @@ final class PostgresFunctions {
             SqlKind.OTHER_FUNCTION, ReturnTypes.cascade(ReturnTypes.explicit(SqlTypeName.DOUBLE), SqlTypeTransforms.FORCE_NULLABLE),
             OperandTypes.NUMERIC_NUMERIC);
 
-    static final SqlOperatorTable TABLE = SqlOperatorTables.of(List.of(DATE_TRUNC, EXTRACT_EXACT, TRUNC, REVERSE, BTRIM, MAKE_DATE, NOW,
+    static final SqlOperatorTable TABLE = SqlOperatorTables.of(List.of(DATE_TRUNC, EXTRACT_EXACT, TRUNC, ROUND, REVERSE, BTRIM, MAKE_DATE, NOW,
             VERSION, CURRENT_DATABASE, CURRENT_SETTING, PG_BACKEND_PID, CORR));
 
     private static SqlFunction stringFunction(String name, org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {

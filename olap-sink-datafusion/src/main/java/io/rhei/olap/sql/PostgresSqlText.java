@@ -22,6 +22,7 @@ final class PostgresSqlText {
     }
 
     private static final Pattern DISTINCT_ON = Pattern.compile("(?is)\\bselect\\s+distinct\\s+on\\s*\\(");
+    private static final Pattern GENERATE_SERIES = Pattern.compile("(?is)\\bgenerate_series\\s*\\(");
     private static final Pattern PERCENTILE = Pattern.compile("(?is)\\b(percentile_cont|percentile_disc)\\s*\\(");
     private static final Pattern ORDERED_SET = Pattern.compile("(?is)\\bmode\\s*\\(\\s*\\)\\s*within\\s+group");
 
@@ -36,6 +37,9 @@ final class PostgresSqlText {
         }
         if (ORDERED_SET.matcher(code).find()) {
             return "mode() WITHIN GROUP";
+        }
+        if (GENERATE_SERIES.matcher(code).find()) {
+            return "generate_series (set-returning functions)";
         }
         Matcher percentile = PERCENTILE.matcher(code);
         if (percentile.find()) {

@@ -86,6 +86,9 @@ final class RexLowering {
             throw unsupported("window function " + over.getAggOperator().getName() + " in this position");
         }
         if (node instanceof RexCall call) {
+            if (call.getType().getSqlTypeName() == SqlTypeName.NULL) {
+                return nullOf(call.getType()); // upper(NULL), abs(NULL): NULL, whatever the function
+            }
             return call(call);
         }
         throw unsupported("expression " + node + " (" + node.getKind() + ")");
@@ -304,20 +307,42 @@ final class RexLowering {
         return Expr.newBuilder().setScalarFunc(f).build();
     }
 
-    /** SUBSTRING(s FROM start [FOR length]) with constant start and length. */
+    /**
+     * SUBSTRING(s FROM start [FOR length]) with PostgreSQL's rules: a start below 1 counts positions before the
+     * string, a negative length is an error. Constants are computed here; a column with a constant start of at least
+     * 1 is the native substring; anything else is refused by name.
+     */
     private Expr substring(RexCall call) {
         List<RexNode> ops = call.getOperands();
-        if (!(ops.get(1) instanceof RexLiteral start) || ops.size() > 2 && !(ops.get(2) instanceof RexLiteral)) {
+        boolean constantBounds = ops.get(1) instanceof RexLiteral && (ops.size() < 3 || ops.get(2) instanceof RexLiteral);
+        if (!constantBounds) {
             throw unsupported("SUBSTRING with a start or length that is not a constant");
         }
-        int from = start.getValueAs(Integer.class);
-        if (from < 1) {
-            throw unsupported("SUBSTRING with a start below 1");
+        RexLiteral startLit = (RexLiteral) ops.get(1);
+        RexLiteral lenLit = ops.size() > 2 ? (RexLiteral) ops.get(2) : null;
+        if (startLit.isNull() || lenLit != null && lenLit.isNull() || ops.get(0) instanceof RexLiteral l0 && l0.isNull()) {
+            return nullOf(call.getType());
         }
-        int len = ops.size() > 2 ? ((RexLiteral) ops.get(2)).getValueAs(Integer.class) : Integer.MAX_VALUE;
+        long from = startLit.getValueAs(Long.class);
+        long len = lenLit == null ? Long.MAX_VALUE / 4 : lenLit.getValueAs(Long.class);
+        if (len < 0) {
+            throw new io.rhei.olap.QueryException(sql, "negative substring length not allowed");
+        }
+        long end = from + len; // exclusive, 1-based
+        if (ops.get(0) instanceof RexLiteral text) {
+            String v = Bpchar.is(ops.get(0)) ? Bpchar.stripTrailingBlanks(text.getValueAs(String.class)) : text.getValueAs(String.class);
+            int[] cps = v.codePoints().toArray();
+            int a = (int) Math.max(1, from);
+            int b = (int) Math.min(cps.length + 1L, end);
+            return stringLiteral(b <= a ? "" : new String(cps, a - 1, b - a));
+        }
+        int start = (int) Math.max(1, from);
+        long length = Math.max(0, end - start);
         return Expr.newBuilder().setSubstring(org.apache.comet.serde.ExprOuterClass.Substring.newBuilder()
-                .setChild(lower(ops.get(0))).setStart(from).setLen(len)).build();
+                .setChild(textArg(ops.get(0))).setStart(start).setLen((int) Math.min(Integer.MAX_VALUE, length))).build();
     }
+
+
 
     /**
      * A native function over the call's operands. A char(n) operand is first cast to text, which drops its trailing
@@ -331,7 +356,10 @@ final class RexLowering {
         SqlTypeName count = name.equals("lpad") || name.equals("rpad") ? SqlTypeName.INTEGER : SqlTypeName.BIGINT;
         boolean counts = COUNT_ARGUMENTS.contains(name);
         for (RexNode op : call.getOperands()) {
-            if (!padded && Bpchar.is(op)) {
+            if (op.getType().getSqlTypeName() == SqlTypeName.NULL) {
+                // an untyped NULL takes the type the function reads (the native functions need a typed argument)
+                f.addArgs(nullOf(STRING_FUNCTIONS.contains(name) ? rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR) : call.getType()));
+            } else if (!padded && Bpchar.is(op)) {
                 f.addArgs(withoutTrailingBlanks(op));
             } else if (counts && isIntegral(op.getType())) {
                 f.addArgs(castIfNeeded(op, rexBuilder.getTypeFactory().createSqlType(count)));
@@ -341,6 +369,11 @@ final class RexLowering {
         }
         return Expr.newBuilder().setScalarFunc(f).build();
     }
+
+    /** Native functions that read text. */
+    private static final java.util.Set<String> STRING_FUNCTIONS = java.util.Set.of("character_length", "octet_length", "upper", "lower",
+            "left", "right", "lpad", "rpad", "ltrim", "rtrim", "btrim", "split_part", "strpos", "replace", "reverse", "repeat",
+            "starts_with", "md5", "initcap", "concat_ws", "concat", "substr");
 
     /** Native string functions with a count among their arguments. */
     private static final java.util.Set<String> COUNT_ARGUMENTS = java.util.Set.of("left", "right", "repeat", "split_part", "lpad", "rpad",
@@ -414,6 +447,14 @@ final class RexLowering {
                 || l.getSqlTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_DAY_TIME
                 || r.getSqlTypeName().getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_DAY_TIME) {
             throw unsupported("date/interval arithmetic");
+        }
+        if (kind == SqlKind.MOD && isIntegral(result) && isIntegral(l) && isIntegral(r) && !l.equals(r)) {
+            // Calcite types mod(bigint, int) as int (the divisor's); PostgreSQL computes in the wider type. The
+            // remainder is smaller than the divisor, so it fits the result type.
+            RelDataType wide = rexBuilder.getTypeFactory().leastRestrictive(List.of(l, r));
+            MathExpr m = MathExpr.newBuilder().setLeft(castIfNeeded(call.getOperands().get(0), wide))
+                    .setRight(castIfNeeded(call.getOperands().get(1), wide)).setReturnType(type(wide)).setEvalMode(EvalMode.ANSI).build();
+            return castExpr(Expr.newBuilder().setRemainder(m).build(), wide, result);
         }
         // Operands are brought to the result type (decimal operands keep their own precision for exactness).
         boolean decimal = result.getSqlTypeName() == SqlTypeName.DECIMAL;
@@ -493,6 +534,10 @@ final class RexLowering {
     }
 
     Expr castIfNeeded(RexNode node, RelDataType to) {
+        if (node.getType().getSqlTypeName() == SqlTypeName.NULL && to.getSqlTypeName() != SqlTypeName.NULL) {
+            // an expression of the NULL type is NULL: as a NULL of the type wanted (the native cast has no NULL type)
+            return Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(type(to))).build();
+        }
         Expr e = lower(node);
         if (node.getType().getSqlTypeName() == to.getSqlTypeName()
                 && (to.getSqlTypeName() != SqlTypeName.DECIMAL
@@ -513,7 +558,14 @@ final class RexLowering {
      * An explicit or implied CAST, with PostgreSQL's char(n) rules: to text drops the trailing blanks, to char(n)
      * pads (or cuts) to n characters.
      */
+    private Expr nullOf(RelDataType t) {
+        return Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(type(t))).build();
+    }
+
     private Expr castCall(RexNode operand, RelDataType to) {
+        if (operand.getType().getSqlTypeName() == SqlTypeName.NULL) {
+            return nullOf(to);
+        }
         if (Bpchar.is(operand) && operand.getType().getSqlTypeName() == SqlTypeName.CHAR && isString(to)) {
             RexNode cast = rexBuilder.makeAbstractCast(to, operand, false);
             if (Bpchar.isImpliedVarcharCast(cast)) {
@@ -523,7 +575,7 @@ final class RexLowering {
                 return withoutTrailingBlanks(operand);
             }
         }
-        if (to.getSqlTypeName() == SqlTypeName.CHAR && Bpchar.hasLength(to) && !(operand instanceof RexLiteral)
+        if (to.getSqlTypeName() == SqlTypeName.CHAR && Bpchar.hasLength(to) && !RexUtil.isConstant(operand)
                 && !(operand.getType().getSqlTypeName() == SqlTypeName.CHAR && operand.getType().getPrecision() == to.getPrecision())) {
             Expr text = isString(operand.getType()) ? lower(operand) : cast(lower(operand), rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
             Expr length = Expr.newBuilder().setLiteral(Literal.newBuilder().setIntVal(to.getPrecision())
@@ -589,7 +641,7 @@ final class RexLowering {
                 .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT64))).build();
     }
 
-    private Expr cast(Expr child, RelDataType to) {
+    Expr cast(Expr child, RelDataType to) {
         return Expr.newBuilder().setCast(Cast.newBuilder().setChild(child).setDatatype(type(to)).setEvalMode(EvalMode.ANSI)
                 .setTimezone("UTC").setAllowIncompat(true)).build();
     }

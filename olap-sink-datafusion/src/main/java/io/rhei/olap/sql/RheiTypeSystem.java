@@ -36,7 +36,9 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public RelDataType deriveSumType(RelDataTypeFactory f, RelDataType argumentType) {
         RelDataType t = switch (argumentType.getSqlTypeName()) {
-            case TINYINT, SMALLINT, INTEGER, BIGINT -> f.createSqlType(SqlTypeName.BIGINT);
+            case TINYINT, SMALLINT, INTEGER -> f.createSqlType(SqlTypeName.BIGINT);
+            // PostgreSQL sums bigint into numeric: no overflow where the total fits 38 digits
+            case BIGINT -> f.createSqlType(SqlTypeName.DECIMAL, 38, 0);
             case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, Math.min(38, argumentType.getPrecision() + 10), argumentType.getScale());
             case REAL, FLOAT, DOUBLE -> f.createSqlType(SqlTypeName.DOUBLE);
             default -> argumentType;
@@ -48,11 +50,14 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public RelDataType deriveAvgAggType(RelDataTypeFactory f, RelDataType argumentType) {
         RelDataType t = switch (argumentType.getSqlTypeName()) {
-            case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, 38, Math.max(argumentType.getScale() + 4, 16));
-            case TINYINT, SMALLINT, INTEGER, BIGINT -> f.createSqlType(SqlTypeName.DECIMAL, 38, 16);
+            // an average is no larger than the largest value: room for the argument's integer digits
+            case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, 38, Math.min(Math.max(argumentType.getScale() + 4, QUOTIENT_SCALE),
+                    38 - (argumentType.getPrecision() - argumentType.getScale())));
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> f.createSqlType(SqlTypeName.DECIMAL, 38, Math.min(QUOTIENT_SCALE, 38 - integerDigits(argumentType)));
             default -> f.createSqlType(SqlTypeName.DOUBLE);
         };
-        return f.createTypeWithNullability(t, argumentType.isNullable());
+        // NULL for no rows whatever the argument: nullable (Calcite's rules re-derive it with other group counts)
+        return f.createTypeWithNullability(t, true);
     }
 
     /**
@@ -91,10 +96,25 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
                 d.isNullable());
     }
 
+    private static int integerDigits(RelDataType t) {
+        return switch (t.getSqlTypeName()) {
+            case TINYINT -> 3;
+            case SMALLINT -> 5;
+            case INTEGER -> 10;
+            default -> 19;
+        };
+    }
+
     /**
-     * Decimal quotients keep 16 decimals, or the larger scale of the operands: PostgreSQL's scale for quotients from
-     * 1 to 9999 (its scale varies with the quotient's size: fewer decimals above, more below). Exact, rounded half
-     * away from zero.
+     * Decimals of numeric quotients and averages. PostgreSQL gives at least 16 significant digits, so its scale
+     * follows the quotient's size (16 decimals from 1 to 9999, 20 from 0.0001 to 1, fewer above); Rhei's scale is
+     * fixed, so it keeps 20: every quotient down to 0.0001 has all of PostgreSQL's digits (and some more above 1).
+     */
+    static final int QUOTIENT_SCALE = 20;
+
+    /**
+     * Decimal quotients keep {@link #QUOTIENT_SCALE} decimals (fewer when the integer digits need the room), or the
+     * larger scale of the operands. Exact, rounded half away from zero.
      */
     @Override
     public RelDataType deriveDecimalDivideType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
@@ -102,7 +122,10 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
         if (d == null || d.getSqlTypeName() != SqlTypeName.DECIMAL) {
             return d;
         }
-        int scale = Math.max(16, Math.max(t1.getScale(), t2.getScale()));
+        int scale = Math.max(QUOTIENT_SCALE, Math.max(t1.getScale(), t2.getScale()));
+        // room for the quotient's integer digits: at most those of the dividend plus the divisor's decimals
+        int intDigits = t1.getPrecision() - t1.getScale() + t2.getScale();
+        scale = Math.max(Math.max(t1.getScale(), t2.getScale()), Math.min(scale, 38 - intDigits));
         return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, 38, Math.min(scale, 30)), d.isNullable());
     }
 

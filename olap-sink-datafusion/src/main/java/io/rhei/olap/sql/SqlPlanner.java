@@ -185,9 +185,12 @@ public final class SqlPlanner {
             rel = hep(rel, CoreRules.FILTER_SUB_QUERY_TO_CORRELATE, CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
                     CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
             rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+            rel = GroupingSetsToUnion.rewrite(rel, relBuilder);
             rel = pullCommonFactors(rel);
             // Constant expressions (DATE '1998-12-01' - INTERVAL '90' DAY) fold to literals before lowering.
             rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.PROJECT_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS);
+            // INTERSECT and EXCEPT (not ALL) become a UNION ALL of the branches, counted per branch by an aggregate
+            rel = hep(rel, CoreRules.INTERSECT_TO_DISTINCT, CoreRules.MINUS_TO_DISTINCT);
             rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
                     CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
             // Join order by Rhei's estimates from column statistics, not the FROM order.
@@ -216,6 +219,13 @@ public final class SqlPlanner {
                 cache.put(sql, lowered, tablesRead(rel));
             }
             return lowered;
+        } catch (AssertionError e) {
+            // Calcite's own consistency checks (its SQL-to-plan conversion simplifies coalesce(NULL, x) and then
+            // disagrees with itself on the nullability of an aggregate over it)
+            throw new io.rhei.olap.UnsupportedSqlException(sql, "a query Calcite cannot plan consistently ("
+                    + e.getMessage().replaceAll("\\s+", " ").strip() + "); an aggregate over a constant NULL expression is the usual cause");
+        } catch (ConstantDates.InvalidConstant e) {
+            throw new QueryException(sql, e.getMessage(), e);
         } catch (SqlParseException e) {
             throw new QueryException(sql, "syntax error: " + e.getMessage(), e);
         } catch (ValidationException e) {

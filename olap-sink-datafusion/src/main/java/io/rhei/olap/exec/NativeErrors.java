@@ -1,0 +1,63 @@
+package io.rhei.olap.exec;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The native library's error text as one line a user can act on: the Rust backtrace and DataFusion's "please file a
+ * bug" boilerplate are cut, and Spark's error classes for a user's data errors get PostgreSQL's wording.
+ */
+public final class NativeErrors {
+    private static final Pattern SPARK_CLASS = Pattern.compile("\\[([A-Z_]+)\\]\\s*(.*)");
+
+    private NativeErrors() {
+    }
+
+    public static String oneLine(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "no message from the native engine";
+        }
+        String s = raw;
+        int backtrace = s.indexOf("\n");
+        if (backtrace >= 0) {
+            s = s.substring(0, backtrace);
+        }
+        int at = s.indexOf("        at ");
+        if (at >= 0) {
+            s = s.substring(0, at);
+        }
+        int boilerplate = s.indexOf(" This issue was likely caused by a bug");
+        if (boilerplate >= 0) {
+            s = s.substring(0, boilerplate);
+        }
+        s = s.strip();
+        Matcher m = SPARK_CLASS.matcher(s);
+        if (m.find()) {
+            String detail = m.group(2);
+            switch (m.group(1)) {
+                case "DIVIDE_BY_ZERO", "INTERVAL_DIVIDED_BY_ZERO" -> {
+                    return "division by zero";
+                }
+                case "ARITHMETIC_OVERFLOW", "NUMERIC_VALUE_OUT_OF_RANGE", "CAST_OVERFLOW", "NUMERIC_OUT_OF_SUPPORTED_RANGE" -> {
+                    return "value out of range: " + cut(detail);
+                }
+                case "CAST_INVALID_INPUT" -> {
+                    return "invalid input syntax: " + cut(detail);
+                }
+                default -> {
+                    return cut(s);
+                }
+            }
+        }
+        return cut(s);
+    }
+
+    /** Spark's messages suggest Spark settings; those do not apply here. */
+    private static String cut(String s) {
+        int hint = s.indexOf(" If necessary set ");
+        if (hint < 0) {
+            hint = s.indexOf(" Use `try_");
+        }
+        return (hint >= 0 ? s.substring(0, hint) : s).strip();
+    }
+}
