@@ -601,13 +601,24 @@ final class RexLowering {
         return cast(lower(operand), to);
     }
 
-    /** Midnight of a date (in UTC for timestamptz): the native cast has no date-to-timestamp path, so through text. */
+    /**
+     * Midnight of a date (in UTC for timestamptz). The native cast has no date-to-timestamp path: the date's epoch
+     * seconds, as microseconds, make a timestamp without zone (to_timestamp_micros), relabelled for timestamptz.
+     */
     private Expr dateToTimestamp(Expr date, RelDataType to) {
-        Expr text = Expr.newBuilder().setCast(Cast.newBuilder().setChild(date).setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))
+        var i64 = CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT64);
+        Expr seconds = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("date_part").addArgs(stringLiteral("epoch")).addArgs(date)
+                .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.DOUBLE))).build();
+        Expr wholeSeconds = Expr.newBuilder().setCast(Cast.newBuilder().setChild(seconds).setDatatype(i64)
                 .setEvalMode(EvalMode.LEGACY).setTimezone("UTC").setAllowIncompat(true)).build();
-        return Expr.newBuilder().setCast(Cast.newBuilder().setChild(text).setDatatype(type(to))
-                .setEvalMode(EvalMode.LEGACY).setTimezone("UTC").setAllowIncompat(true)).build();
+        Expr micros = Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(wholeSeconds).setRight(intLiteral(1_000_000))
+                .setReturnType(i64).setEvalMode(EvalMode.ANSI)).build();
+        RelDataType ntz = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.TIMESTAMP, 6);
+        Expr timestamp = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("to_timestamp_micros").addArgs(micros)
+                .setReturnType(type(ntz))).build();
+        return to.getSqlTypeName() == SqlTypeName.TIMESTAMP ? timestamp : cast(timestamp, to);
     }
+
 
     private RelDataType doubleType() {
         return rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
