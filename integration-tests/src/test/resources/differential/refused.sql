@@ -13,3 +13,9 @@ SELECT id, lag(qty, 3) OVER (PARTITION BY status ORDER BY id), lead(total) OVER 
 SELECT id, lag(weight, 1, -1.0) OVER (ORDER BY id), lead(weight, 1, -1.0) OVER (ORDER BY id) FROM orders WHERE id < 40
 SELECT id, country, dense_rank() OVER (PARTITION BY country ORDER BY id) FROM customers
 SELECT * FROM generate_series(1, 5)
+SELECT id, CAST(placed AS date) + interval '1 day' FROM orders WHERE id < 3
+SELECT id, to_char(placed, 'YYYY-MM') FROM orders WHERE id < 3
+SELECT id, substring(status FROM qty) FROM orders WHERE id < 3
+SELECT id, name LIKE 'a!%' ESCAPE '!' FROM customers
+SELECT (SELECT qty FROM orders o WHERE o.customer_id = c.id) FROM customers c
+SELECT status, min(placed) FILTER (WHERE qty = 6) FROM orders GROUP BY status

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class SqlDifferentialTest {
     /** One query per line; {@code --} starts a comment line. */
-    static final List<String> FILES = List.of("shop.sql", "types.sql", "tpch.sql", "dialect.sql");
+    static final List<String> FILES = List.of("shop.sql", "types.sql", "tpch.sql", "dialect.sql", "functions.sql", "semantics.sql");
     private static ComparedEngines engines;
     private static EmbeddedPostgresServer pg;
     private static RootAllocator root;

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class ConstantStrings {
     private static final Set<String> NAMES = Set.of("SUBSTRING", "UPPER", "LOWER", "TRIM", "LTRIM", "RTRIM", "BTRIM", "LEFT", "RIGHT",
-            "REPLACE", "||", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "REVERSE", "REPEAT");
+            "REPLACE", "||", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "REVERSE", "REPEAT", "OCTET_LENGTH", "LPAD", "RPAD");
 
     private ConstantStrings() {
     }
@@ -41,6 +41,8 @@ final class ConstantStrings {
             case "UPPER" -> text(args, 0).toUpperCase(Locale.ROOT);
             case "LOWER" -> text(args, 0).toLowerCase(Locale.ROOT);
             case "||" -> args.stream().allMatch(a -> isString((RexLiteral) a)) ? text(args, 0) + text(args, 1) : null;
+            case "OCTET_LENGTH" -> (long) text(args, 0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            case "LPAD", "RPAD" -> pad(text(args, 0), number(args, 1), args.size() > 2 ? text(args, 2) : " ", name.equals("LPAD"));
             case "REVERSE" -> new StringBuilder(text(args, 0)).reverse().toString();
             case "REPEAT" -> text(args, 0).repeat((int) Math.max(0, number(args, 1)));
             case "REPLACE" -> text(args, 1).isEmpty() ? text(args, 0) : text(args, 0).replace(text(args, 1), text(args, 2));
@@ -80,6 +82,23 @@ final class ConstantStrings {
 
     private static long number(List<RexNode> args, int i) {
         return ((RexLiteral) args.get(i)).getValueAs(Long.class);
+    }
+
+    /** PostgreSQL's lpad/rpad: cut to n characters, or filled with {@code fill} repeated (nothing if it is empty). */
+    private static String pad(String s, long n, String fill, boolean left) {
+        int[] cps = s.codePoints().toArray();
+        if (n <= cps.length) {
+            return new String(cps, 0, (int) Math.max(0, n));
+        }
+        if (fill.isEmpty()) {
+            return s;
+        }
+        int[] f = fill.codePoints().toArray();
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < n - cps.length; i++) {
+            p.appendCodePoint(f[i % f.length]);
+        }
+        return left ? p + s : s + p;
     }
 
     private static String left(String s, long n) {

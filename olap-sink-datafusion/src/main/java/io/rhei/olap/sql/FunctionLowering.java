@@ -95,6 +95,19 @@ final class FunctionLowering {
                 }
                 return Optional.of(native_("strpos", call.getType(), rex.textArg(ops.get(1)), rex.textArg(ops.get(0))));
             }
+            case "OCTET_LENGTH": {
+                // Calcite casts text to bytes first; the native octet_length counts UTF-8 bytes of text itself
+                RexNode arg = ops.get(0);
+                if (arg.getKind() == org.apache.calcite.sql.SqlKind.CAST && SqlTypeName.CHAR_TYPES.contains(((RexCall) arg).getOperands().get(0).getType().getSqlTypeName())) {
+                    arg = ((RexCall) arg).getOperands().get(0);
+                }
+                if (arg instanceof RexLiteral lit) {
+                    return Optional.of(lit.isNull() ? Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(CometTypes.of(call.getType()))).build()
+                            : rex.castExpr(RexLowering.intLiteral(lit.getValueAs(String.class).getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                            rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.BIGINT), call.getType()));
+                }
+                return Optional.of(native_("octet_length", call.getType(), rex.lower(arg)));
+            }
             case "ROUND":
                 return Optional.of(round(call));
             case "TRUNC", "TRUNCATE":
@@ -105,9 +118,20 @@ final class FunctionLowering {
                 return Optional.of(dateTrunc(call));
             case "RHEI_EXTRACT_EXACT":
                 return Optional.of(extractExact(call));
-            case "MAKE_DATE":
-                return Optional.of(native_("make_date", call.getType(), rex.lowerAs(ops.get(0), intType()),
-                        rex.lowerAs(ops.get(1), intType()), rex.lowerAs(ops.get(2), intType())));
+            case "MAKE_DATE": {
+                // NULL for a NULL part, as PostgreSQL (the native make_date fails on one)
+                Expr made = native_("make_date", call.getType(), rex.lowerAs(ops.get(0), intType()),
+                        rex.lowerAs(ops.get(1), intType()), rex.lowerAs(ops.get(2), intType()));
+                Expr anyNull = null;
+                for (RexNode op : ops) {
+                    Expr isNull = Expr.newBuilder().setIsNull(org.apache.comet.serde.ExprOuterClass.UnaryExpr.newBuilder().setChild(rex.lower(op))).build();
+                    anyNull = anyNull == null ? isNull : Expr.newBuilder().setOr(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
+                            .setLeft(anyNull).setRight(isNull)).build();
+                }
+                return Optional.of(Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(anyNull)
+                        .addThen(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(CometTypes.of(call.getType()))))
+                        .setElseExpr(made)).build());
+            }
             case "VERSION":
                 return Optional.of(string(SessionInfo.VERSION));
             case "CURRENT_DATABASE", "CURRENT_CATALOG":
@@ -175,12 +199,22 @@ final class FunctionLowering {
 
     /** An argument as text: strings as they are (char(n) without or with its padding), other types cast. */
     private Expr asText(RexNode op, boolean keepPadding) {
+        if (op.getKind() == org.apache.calcite.sql.SqlKind.CAST && ((RexCall) op).getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.BOOLEAN) {
+            op = ((RexCall) op).getOperands().get(0); // Calcite's cast to text would print true; concat() prints t
+        }
         SqlTypeName t = op.getType().getSqlTypeName();
         if (t == SqlTypeName.CHAR && !(op instanceof RexLiteral) && !keepPadding) {
             return rex.withoutTrailingBlanks(op);
         }
         if (t == SqlTypeName.CHAR || t == SqlTypeName.VARCHAR) {
             return rex.lower(op);
+        }
+        if (t == SqlTypeName.BOOLEAN) {
+            // concat() prints a boolean as PostgreSQL's output does: t or f
+            Expr b = rex.lower(op);
+            return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(b).addThen(string("t"))
+                    .addWhen(Expr.newBuilder().setNot(org.apache.comet.serde.ExprOuterClass.UnaryExpr.newBuilder().setChild(b))).addThen(string("f"))
+                    .setElseExpr(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(CometTypes.id(DataTypeId.STRING))))).build();
         }
         return rex.lowerAs(op, rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
     }

@@ -292,6 +292,10 @@ final class PlanLowering {
             }
             Expr arg = call.getArgList().isEmpty() ? null : bound(call.getArgList().get(0), in.get(call.getArgList().get(0)).getType());
             RelDataType argType = call.getArgList().isEmpty() ? null : in.get(call.getArgList().get(0)).getType();
+            if (call.filterArg >= 0 && argType != null && (argType.getSqlTypeName() == SqlTypeName.TIMESTAMP
+                    || argType.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
+                throw new UnsupportedSqlException(sql, "FILTER on an aggregate of a timestamp (the native CASE over timestamps fails)");
+            }
             if (call.filterArg >= 0) {
                 // agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every aggregate lowered here skips NULLs
                 Expr keep = Expr.newBuilder().setEqNullSafe(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
@@ -299,8 +303,8 @@ final class PlanLowering {
                         .setRight(Expr.newBuilder().setLiteral(Literal.newBuilder().setBoolVal(true).setDatatype(CometTypes.id(DataTypeId.BOOL))))).build();
                 Expr value = arg != null ? arg : one();
                 DataType valueType = arg != null ? CometTypes.of(argType) : CometTypes.id(DataTypeId.INT32);
-                arg = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(keep).addThen(value)
-                        .setElseExpr(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(valueType)))).build();
+                // no ELSE: NULL of the value's type (a NULL timestamp literal would need a zone)
+                arg = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(keep).addThen(value)).build();
                 if (argType == null) {
                     argType = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.INTEGER);
                 }

@@ -144,7 +144,7 @@ final class PostgresColumnNames {
                 // a name from a type (an inner cast's) or CASE is weak: the outer cast's type wins
                 SqlNode arg = call.operand(0);
                 String inner = figure(arg);
-                boolean weak = inner.equals(UNNAMED) || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
+                boolean weak = inner.equals(UNNAMED) || arg instanceof SqlLiteral || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
                 return weak && call.operandCount() > 1 ? typeName(call.operand(1)) : inner;
             }
             case FILTER, WITHIN_GROUP, OVER, WITHIN_DISTINCT:
@@ -166,12 +166,13 @@ final class PostgresColumnNames {
         }
         if (call.getOperator() instanceof SqlFunction f && f.getSyntax() != org.apache.calcite.sql.SqlSyntax.BINARY
                 && f.getSyntax() != org.apache.calcite.sql.SqlSyntax.PREFIX && f.getSyntax() != org.apache.calcite.sql.SqlSyntax.POSTFIX) {
-            return f.getName().toLowerCase(Locale.ROOT);
+            String n = f.getName().toLowerCase(Locale.ROOT);
+            return n.equals("translate3") ? "translate" : n;
         }
         if (call.getOperator().getName().equalsIgnoreCase("::") && call.operandCount() == 2) {
             SqlNode arg = call.operand(0);
             String inner = figure(arg);
-            boolean weak = inner.equals(UNNAMED) || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
+            boolean weak = inner.equals(UNNAMED) || arg instanceof SqlLiteral || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
             return weak ? typeName(call.operand(1)) : inner;
         }
         if (call instanceof SqlBasicCall && call.getOperator().getKind() == SqlKind.OTHER_FUNCTION) {
@@ -188,7 +189,7 @@ final class PostgresColumnNames {
     private static boolean weakCast(SqlNode castNode) {
         SqlNode arg = ((SqlCall) castNode).operand(0);
         String inner = figure(arg);
-        return inner.equals(UNNAMED) || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
+        return inner.equals(UNNAMED) || arg instanceof SqlLiteral || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
     }
 
     /** PostgreSQL's name of a cast's target type. */

@@ -92,10 +92,9 @@ final class PostgresDialect {
                 }
                 String unit = null;
                 if (c.getKind() == org.apache.calcite.sql.SqlKind.EXTRACT && c.operand(0) instanceof org.apache.calcite.sql.SqlIntervalQualifier q) {
-                    unit = q.timeUnitRange.name().toLowerCase(java.util.Locale.ROOT);
-                    if (q.timeUnitRange == org.apache.calcite.avatica.util.TimeUnitRange.EPOCH) {
-                        unit = "epoch";
-                    }
+                    // a unit Calcite does not know (milliseconds) is a named time frame, with EPOCH as placeholder
+                    unit = q.timeFrameName != null ? q.timeFrameName.toLowerCase(java.util.Locale.ROOT)
+                            : q.timeUnitRange.name().toLowerCase(java.util.Locale.ROOT);
                 } else if (c.getOperator().getName().equalsIgnoreCase("DATE_PART") && c.operandCount() == 2
                         && c.operand(0) instanceof org.apache.calcite.sql.SqlCharStringLiteral lit) {
                     unit = lit.getValueAs(String.class).toLowerCase(java.util.Locale.ROOT);

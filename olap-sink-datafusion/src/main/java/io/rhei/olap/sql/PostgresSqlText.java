@@ -86,6 +86,7 @@ final class PostgresSqlText {
         StringBuilder out = new StringBuilder(sql.length());
         int i = 0;
         int n = sql.length();
+        java.util.ArrayDeque<Boolean> castParens = new java.util.ArrayDeque<>(); // per open parenthesis: CAST( ?
         while (i < n) {
             char c = sql.charAt(i);
             if (c == '\'' || c == '"') {
@@ -102,6 +103,26 @@ final class PostgresSqlText {
                 end = end < 0 ? n : end + 2;
                 out.append(sql, i, end);
                 i = end;
+            } else if (c == '(' || c == ')') {
+                if (c == '(') {
+                    String before = out.toString().stripTrailing();
+                    castParens.push(before.length() >= 4 && before.regionMatches(true, before.length() - 4, "cast", 0, 4)
+                            && !isWordChar(before, before.length() - 5));
+                } else if (!castParens.isEmpty()) {
+                    castParens.pop();
+                }
+                out.append(c);
+                i++;
+            } else if (isWordStart(sql, i) && sql.regionMatches(true, i, "as", 0, 2) && !isWordChar(sql, i + 2)
+                    && !Boolean.TRUE.equals(castParens.peek()) && reservedAliasAt(sql, i + 2) != null) {
+                // AS date, AS time: column labels PostgreSQL allows that Calcite reserves, quoted (folded as PostgreSQL would)
+                String word = reservedAliasAt(sql, i + 2);
+                int j = i + 2;
+                while (Character.isWhitespace(sql.charAt(j))) {
+                    j++;
+                }
+                out.append(sql, i, j).append('"').append(word.toLowerCase(Locale.ROOT)).append('"');
+                i = j + word.length();
             } else if (isWordStart(sql, i) && sql.regionMatches(true, i, "interval", 0, 8) && !isWordChar(sql, i + 8)) {
                 int j = i + 8;
                 while (j < n && Character.isWhitespace(sql.charAt(j))) {
@@ -129,6 +150,27 @@ final class PostgresSqlText {
             }
         }
         return out.toString();
+    }
+
+    private static final java.util.Set<String> RESERVED_LABELS = java.util.Set.of("date", "time", "timestamp", "interval", "user",
+            "position", "value", "year", "month", "day", "hour", "minute", "second", "current", "language", "result", "rank", "count",
+            "sum", "min", "max", "avg", "filter", "window", "over", "row", "rows", "level", "local", "end");
+
+    /** The word after position {@code from} when it is such a label; else null. */
+    private static String reservedAliasAt(String sql, int from) {
+        int j = from;
+        while (j < sql.length() && Character.isWhitespace(sql.charAt(j))) {
+            j++;
+        }
+        if (j == from) {
+            return null;
+        }
+        int k = j;
+        while (k < sql.length() && (Character.isLetterOrDigit(sql.charAt(k)) || sql.charAt(k) == '_')) {
+            k++;
+        }
+        String word = sql.substring(j, k);
+        return RESERVED_LABELS.contains(word.toLowerCase(Locale.ROOT)) ? word : null;
     }
 
     /** {@code '1 day 2 hours'} as {@code (INTERVAL '1' DAY + INTERVAL '2' HOUR)}; null when not of that form. */

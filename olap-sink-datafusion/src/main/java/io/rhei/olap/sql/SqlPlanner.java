@@ -229,6 +229,12 @@ public final class SqlPlanner {
         } catch (SqlParseException e) {
             throw new QueryException(sql, "syntax error: " + e.getMessage(), e);
         } catch (ValidationException e) {
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("No match found for function signature (\\w+)\\(").matcher(String.valueOf(why));
+            if (m.find()) {
+                throw new io.rhei.olap.UnsupportedSqlException(sql, "function " + m.group(1) + " with these argument types ("
+                        + why.replaceFirst("^.*No match found for function signature ", "") + ")");
+            }
             throw new QueryException(sql, "invalid query: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         } catch (RelConversionException e) {
             throw new QueryException(sql, "cannot plan: " + e.getMessage(), e);
