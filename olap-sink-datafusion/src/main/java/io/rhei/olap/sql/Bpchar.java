@@ -77,6 +77,29 @@ final class Bpchar {
                 && node.getType().getPrecision() != org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED;
     }
 
+    /**
+     * The length n when output column {@code index} of {@code rel} is a stored char(n) column passed on unchanged
+     * (its values are then exactly n characters, as PostgreSQL pads them); else 0.
+     */
+    static int storedLength(org.apache.calcite.rel.RelNode rel, int index) {
+        if (rel == null) {
+            return 0;
+        }
+        org.apache.calcite.rel.metadata.RelColumnOrigin origin = rel.getCluster().getMetadataQuery().getColumnOrigin(rel, index);
+        if (origin == null || origin.isDerived()) {
+            return 0;
+        }
+        RelDataType t = origin.getOriginTable().getRowType().getFieldList().get(origin.getOriginColumnOrdinal()).getType();
+        return t.getSqlTypeName() == SqlTypeName.CHAR && hasLength(t) ? t.getPrecision() : 0;
+    }
+
+    /** {@code literal} as a stored char(n) value: without trailing blanks, padded to n; null when it is longer than n. */
+    static String padded(String literal, int n) {
+        String s = stripTrailingBlanks(literal);
+        int chars = s.codePointCount(0, s.length());
+        return chars > n ? null : s + " ".repeat(n - chars);
+    }
+
     /** Whether the SQL function {@code name} takes a char(n) argument with its padding. */
     static boolean keepsPadding(String name) {
         return KEEP_PADDING.contains(name.toUpperCase(java.util.Locale.ROOT));

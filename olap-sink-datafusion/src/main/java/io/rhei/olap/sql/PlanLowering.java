@@ -111,7 +111,7 @@ final class PlanLowering {
             Operator child = lower(f.getInput());
             pushIntoScan(f, scansBefore);
             return op(child).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder()
-                    .setPredicate(rex.lower(f.getCondition()))).build();
+                    .setPredicate(rex.lowerOver(f.getInput(), f.getCondition()))).build();
         }
         if (rel instanceof Aggregate a) {
             return aggregate(a);
@@ -234,7 +234,8 @@ final class PlanLowering {
         }
         Projection.Builder pb = Projection.newBuilder();
         for (RexNode e : exprs) {
-            pb.addProjectList(rex.lower(e));
+            // over a table scan the references were renumbered to the scanned columns: no origins for those
+            pb.addProjectList(p.getInput() instanceof TableScan ? rex.lower(e) : rex.lowerOver(p.getInput(), e));
         }
         return op(child).setProjection(pb).build();
     }
@@ -697,6 +698,13 @@ final class PlanLowering {
             RelDataType common = rexBuilder.getTypeFactory().leastRestrictive(List.of(lt, rt));
             if (common == null) {
                 throw new UnsupportedSqlException(sql, "join of " + lt.getFullTypeString() + " with " + rt.getFullTypeString());
+            }
+            if (Bpchar.storedLength(j.getLeft(), info.leftKeys.get(k)) > 0
+                    && Bpchar.storedLength(j.getLeft(), info.leftKeys.get(k)) == Bpchar.storedLength(j.getRight(), info.rightKeys.get(k))) {
+                // two stored char(n) columns of one length: both padded to n, equal exactly when equal as bpchar
+                hj.addLeftJoinKeys(bound(info.leftKeys.get(k), lt));
+                hj.addRightJoinKeys(bound(info.rightKeys.get(k), rt));
+                continue;
             }
             if (lt.getSqlTypeName() == SqlTypeName.CHAR || rt.getSqlTypeName() == SqlTypeName.CHAR) {
                 // char(n) keys match as PostgreSQL's bpchar does: without trailing blanks

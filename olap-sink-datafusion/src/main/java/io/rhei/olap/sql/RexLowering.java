@@ -48,6 +48,25 @@ final class RexLowering {
         return rexBuilder;
     }
 
+    /** The operator whose output the expression being lowered reads (for the origins of its columns), or null. */
+    private org.apache.calcite.rel.RelNode input;
+
+    /** {@code node} over the output of {@code input}: stored char(n) columns then compare without trimming. */
+    Expr lowerOver(org.apache.calcite.rel.RelNode input, RexNode node) {
+        org.apache.calcite.rel.RelNode previous = this.input;
+        this.input = input;
+        try {
+            return lower(node);
+        } finally {
+            this.input = previous;
+        }
+    }
+
+    /** The stored char(n) length of a column reference of the current input; 0 for anything else. */
+    private int storedCharLength(RexNode node) {
+        return node instanceof RexInputRef ref && input != null ? Bpchar.storedLength(input, ref.getIndex()) : 0;
+    }
+
     /** Whether an expression lowered so far reads the clock, so that its plan must not be reused. */
     boolean usesClock() {
         return functions.usesClock();
@@ -148,11 +167,22 @@ final class RexLowering {
             return lower(RexUtil.expandSearch(rexBuilder, null, call));
         }
         boolean bpchar = Bpchar.is(operand);
+        int stored = storedCharLength(operand);
+        if (stored > 0) {
+            for (Object range : points.rangeSet.asRanges()) {
+                if (((com.google.common.collect.Range<?>) range).lowerEndpoint() instanceof org.apache.calcite.util.NlsString text
+                        && Bpchar.padded(text.getValue(), stored) == null) {
+                    stored = 0; // a value longer than n: the general path
+                }
+            }
+        }
         org.apache.comet.serde.ExprOuterClass.In.Builder in = org.apache.comet.serde.ExprOuterClass.In.newBuilder()
-                .setInValue(bpchar ? withoutTrailingBlanks(operand) : lower(operand)).setNegated(negated);
+                .setInValue(stored > 0 ? lower(operand) : bpchar ? withoutTrailingBlanks(operand) : lower(operand)).setNegated(negated);
         for (Object range : points.rangeSet.asRanges()) {
             Comparable<?> value = ((com.google.common.collect.Range<?>) range).lowerEndpoint();
-            if (bpchar && value instanceof org.apache.calcite.util.NlsString text) {
+            if (stored > 0 && value instanceof org.apache.calcite.util.NlsString text) {
+                in.addLists(stringLiteral(Bpchar.padded(text.getValue(), stored)));
+            } else if (bpchar && value instanceof org.apache.calcite.util.NlsString text) {
                 in.addLists(stringLiteral(Bpchar.stripTrailingBlanks(text.getValue())));
             } else {
                 in.addLists(lower(rexBuilder.makeLiteral(value, operand.getType(), true, true)));
@@ -419,7 +449,16 @@ final class RexLowering {
             throw unsupported("comparison of " + l.getType().getFullTypeString() + " with " + r.getType().getFullTypeString());
         }
         BinaryExpr be;
-        if (Bpchar.is(l) || Bpchar.is(r)) {
+        boolean equality = kind == SqlKind.EQUALS || kind == SqlKind.NOT_EQUALS || kind == SqlKind.IS_DISTINCT_FROM
+                || kind == SqlKind.IS_NOT_DISTINCT_FROM;
+        RexNode column = storedCharLength(l) > 0 ? l : storedCharLength(r) > 0 ? r : null;
+        RexNode other = column == l ? r : l;
+        String padded = column != null && equality && other instanceof RexLiteral lit && !lit.isNull() && isString(lit.getType())
+                ? Bpchar.padded(lit.getValueAs(String.class), storedCharLength(column)) : null;
+        if (padded != null) {
+            // a stored char(n) column holds exactly n characters: equal to the literal padded to n (no trim per row)
+            be = BinaryExpr.newBuilder().setLeft(lower(column)).setRight(stringLiteral(padded)).build();
+        } else if (Bpchar.is(l) || Bpchar.is(r)) {
             be = BinaryExpr.newBuilder().setLeft(withoutTrailingBlanks(l)).setRight(withoutTrailingBlanks(r)).build();
         } else {
             be = BinaryExpr.newBuilder().setLeft(castIfNeeded(l, common)).setRight(castIfNeeded(r, common)).build();

@@ -8,6 +8,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.TimestampString;
 
@@ -66,6 +67,16 @@ final class ScanFilters {
             return Optional.empty(); // implicit conversions belong to the native engine
         }
         ScanFilter.Op finalOp = op;
+        if (type.getSqlTypeName() == SqlTypeName.CHAR) {
+            // char(n) is stored padded to n: equality with the literal padded to n is bpchar equality; ranges
+            // (trailing blanks compare differently) stay with the native engine
+            String text = Bpchar.stripTrailingBlanks(lit.getValueAs(String.class));
+            int chars = text.codePointCount(0, text.length());
+            if (!Bpchar.hasLength(type) || chars > type.getPrecision() || op != ScanFilter.Op.EQ && op != ScanFilter.Op.NE) {
+                return Optional.empty();
+            }
+            return Optional.of(new ScanFilter.Compare(columns.get(ref.getIndex()), finalOp, text + " ".repeat(type.getPrecision() - chars)));
+        }
         return value(lit, type).map(v -> new ScanFilter.Compare(columns.get(ref.getIndex()), finalOp, v));
     }
 

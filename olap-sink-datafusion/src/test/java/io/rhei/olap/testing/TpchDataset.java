@@ -159,10 +159,19 @@ public final class TpchDataset {
         return total;
     }
 
-    /** PostgreSQL COPY text format for a table (tab separated; TPC-H text has no tabs or backslashes). */
+    /**
+     * PostgreSQL COPY text format for a table (tab separated; TPC-H text has no tabs or backslashes). char(n) values
+     * without their padding: PostgreSQL pads them itself, and DuckDB's char(n) is a varchar that would keep it.
+     */
     public void copyText(String table, Consumer<String> lines) {
         StringBuilder sb = new StringBuilder();
+        TableSchema schema = schema(table);
         rows(table, v -> {
+            for (int i = 0; i < v.length; i++) {
+                if (schema.column(i).type().kind() == ColumnType.Kind.CHAR && v[i] instanceof String s) {
+                    v[i] = s.stripTrailing();
+                }
+            }
             sb.setLength(0);
             for (int i = 0; i < v.length; i++) {
                 if (i > 0) {
