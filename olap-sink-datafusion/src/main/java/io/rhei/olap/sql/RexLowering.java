@@ -64,7 +64,13 @@ final class RexLowering {
 
     /** The stored char(n) length of a column reference of the current input; 0 for anything else. */
     private int storedCharLength(RexNode node) {
-        return node instanceof RexInputRef ref && input != null ? Bpchar.storedLength(input, ref.getIndex()) : 0;
+        RexNode ref = storedColumn(node);
+        return ref instanceof RexInputRef r && input != null ? Bpchar.storedLength(input, r.getIndex()) : 0;
+    }
+
+    /** The column under Calcite's implied cast of a char(n) to a longer string type, or the node itself. */
+    private static RexNode storedColumn(RexNode node) {
+        return Bpchar.isImpliedVarcharCast(node) ? ((RexCall) node).getOperands().get(0) : node;
     }
 
     /** Whether an expression lowered so far reads the clock, so that its plan must not be reused. */
@@ -177,7 +183,7 @@ final class RexLowering {
             }
         }
         org.apache.comet.serde.ExprOuterClass.In.Builder in = org.apache.comet.serde.ExprOuterClass.In.newBuilder()
-                .setInValue(stored > 0 ? lower(operand) : bpchar ? withoutTrailingBlanks(operand) : lower(operand)).setNegated(negated);
+                .setInValue(stored > 0 ? lower(storedColumn(operand)) : bpchar ? withoutTrailingBlanks(operand) : lower(operand)).setNegated(negated);
         for (Object range : points.rangeSet.asRanges()) {
             Comparable<?> value = ((com.google.common.collect.Range<?>) range).lowerEndpoint();
             if (stored > 0 && value instanceof org.apache.calcite.util.NlsString text) {
@@ -457,7 +463,7 @@ final class RexLowering {
                 ? Bpchar.padded(lit.getValueAs(String.class), storedCharLength(column)) : null;
         if (padded != null) {
             // a stored char(n) column holds exactly n characters: equal to the literal padded to n (no trim per row)
-            be = BinaryExpr.newBuilder().setLeft(lower(column)).setRight(stringLiteral(padded)).build();
+            be = BinaryExpr.newBuilder().setLeft(lower(storedColumn(column))).setRight(stringLiteral(padded)).build();
         } else if (Bpchar.is(l) || Bpchar.is(r)) {
             be = BinaryExpr.newBuilder().setLeft(withoutTrailingBlanks(l)).setRight(withoutTrailingBlanks(r)).build();
         } else {

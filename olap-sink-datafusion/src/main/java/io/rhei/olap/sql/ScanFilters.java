@@ -51,8 +51,9 @@ final class ScanFilters {
         if (op == null || call.getOperands().size() != 2) {
             return Optional.empty();
         }
-        RexNode a = call.getOperands().get(0);
-        RexNode b = call.getOperands().get(1);
+        // Calcite's implied cast of a char(n) column to a longer string: the column itself (equality is padded below)
+        RexNode a = Bpchar.isImpliedVarcharCast(call.getOperands().get(0)) ? ((RexCall) call.getOperands().get(0)).getOperands().get(0) : call.getOperands().get(0);
+        RexNode b = Bpchar.isImpliedVarcharCast(call.getOperands().get(1)) ? ((RexCall) call.getOperands().get(1)).getOperands().get(0) : call.getOperands().get(1);
         if (a instanceof RexLiteral && b instanceof RexInputRef) {
             RexNode t = a;
             a = b;
@@ -63,7 +64,8 @@ final class ScanFilters {
             return Optional.empty();
         }
         RelDataType type = types.get(ref.getIndex());
-        if (!lit.getType().getSqlTypeName().equals(type.getSqlTypeName())) {
+        boolean charColumn = type.getSqlTypeName() == SqlTypeName.CHAR && SqlTypeName.CHAR_TYPES.contains(lit.getType().getSqlTypeName());
+        if (!charColumn && !lit.getType().getSqlTypeName().equals(type.getSqlTypeName())) {
             return Optional.empty(); // implicit conversions belong to the native engine
         }
         ScanFilter.Op finalOp = op;
