@@ -19,7 +19,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Query results of PostgreSQL and Rhei in one comparable spelling. */
 final class Results {
-    private static final Comparator<List<String>> ROWS = (a, b) -> String.join("\u0001", a).compareTo(String.join("\u0001", b));
+    /** Rows in one order for both engines: numbers by their digits, whether exact (#) or floating (~) on a side. */
+    private static final Comparator<List<String>> ROWS = Comparator.comparing(Results::sortKey);
+
+    private static String sortKey(List<String> row) {
+        StringBuilder k = new StringBuilder();
+        for (String cell : row) {
+            String c = cell;
+            if (c.startsWith("#") || c.startsWith("~")) {
+                c = c.substring(1).split("\\|")[0];
+            }
+            k.append(c).append('\u0001');
+        }
+        return k.toString();
+    }
 
     private Results() {
     }
