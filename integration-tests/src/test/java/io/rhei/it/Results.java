@@ -75,30 +75,11 @@ final class Results {
     }
 
     static List<List<String>> postgres(Connection c, String sql) throws SQLException {
-        List<List<String>> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.add(canonical(rs.getObject(i)));
-                }
-                out.add(row);
-            }
-        }
-        return out;
+        return postgresTable(c, sql).rows();
     }
 
     static List<List<String>> rhei(DataFusionOlapEngine engine, BufferAllocator allocator, String sql) {
-        List<List<String>> out = new ArrayList<>();
-        for (List<Object> row : QueryResults.read(engine.query(sql, allocator)).rows()) {
-            List<String> r = new ArrayList<>();
-            for (Object v : row) {
-                r.add(canonical(v));
-            }
-            out.add(r);
-        }
-        return out;
+        return rheiTable(engine, allocator, sql).rows();
     }
 
     /** Equal rows; in order when the query orders its result, as multisets otherwise. */

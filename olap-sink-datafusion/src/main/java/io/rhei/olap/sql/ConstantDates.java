@@ -39,7 +39,7 @@ final class ConstantDates {
     }
 
     /** {@code text} as a date: yyyy-mm-dd or yyyymmdd, optionally followed by a time that is ignored. */
-    static LocalDate date(String text, String sql) {
+    static LocalDate date(String text) {
         String s = text.strip();
         String day = s.length() > 10 && (s.charAt(10) == ' ' || s.charAt(10) == 'T') ? s.substring(0, 10) : s;
         try {
@@ -50,11 +50,11 @@ final class ConstantDates {
     }
 
     /** {@code text} as a timestamp: yyyy-mm-dd[ hh:mm[:ss[.ffffff]]]. */
-    static LocalDateTime timestamp(String text, String sql) {
+    static LocalDateTime timestamp(String text) {
         String s = text.strip().replace('T', ' ');
         try {
             if (s.length() <= 10) {
-                return date(s, sql).atStartOfDay();
+                return date(s).atStartOfDay();
             }
             return LocalDateTime.parse(s.replace(' ', 'T'));
         } catch (DateTimeParseException e) {
@@ -71,7 +71,7 @@ final class ConstantDates {
             case DATE -> LocalDate.ofEpochDay(constant.getValueAs(DateString.class).getDaysSinceEpoch()).atStartOfDay();
             case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> LocalDateTime.ofEpochSecond(
                     Math.floorDiv(constant.getValueAs(TimestampString.class).getMillisSinceEpoch(), 1000L), 0, java.time.ZoneOffset.UTC);
-            case CHAR, VARCHAR -> timestamp(((NlsString) constant.getValue()).getValue(), sql);
+            case CHAR, VARCHAR -> timestamp(((NlsString) constant.getValue()).getValue());
             default -> throw new UnsupportedSqlException(sql, "date_trunc of a " + constant.getType().getFullTypeString());
         };
         String u = unit.toLowerCase(Locale.ROOT);

@@ -81,9 +81,9 @@ final class ConstantFolder implements RexExecutor {
             String value = text.getValueAs(String.class);
             switch (textCast.getType().getSqlTypeName()) {
                 case DATE:
-                    return rexBuilder.makeDateLiteral(DateString.fromDaysSinceEpoch((int) ConstantDates.date(value, "").toEpochDay()));
+                    return rexBuilder.makeDateLiteral(DateString.fromDaysSinceEpoch((int) ConstantDates.date(value).toEpochDay()));
                 case TIMESTAMP: {
-                    java.time.LocalDateTime t = ConstantDates.timestamp(value, "");
+                    java.time.LocalDateTime t = ConstantDates.timestamp(value);
                     return rexBuilder.makeTimestampLiteral(org.apache.calcite.util.TimestampString.fromMillisSinceEpoch(
                             t.toInstant(java.time.ZoneOffset.UTC).toEpochMilli()).withNanos(t.getNano()), textCast.getType().getPrecision());
                 }

@@ -114,7 +114,7 @@ final class ConstantStrings {
     }
 
     /** PostgreSQL's substring: positions before 1 count, a negative length is an error (left to the engine). */
-    private static String substring(String s, long from, Long len) {
+    static String substring(String s, long from, Long len) {
         if (len != null && len < 0) {
             return null;
         }

@@ -76,7 +76,7 @@ final class FunctionLowering {
             case "CONCAT": {
                 // PostgreSQL's concat() skips NULLs and prints every argument as text (char(n) with its padding)
                 ScalarFunc.Builder f = ScalarFunc.newBuilder().setFunc("concat_ws").setReturnType(CometTypes.id(DataTypeId.STRING))
-                        .addArgs(string(""));
+                        .addArgs(RexLowering.stringLiteral(""));
                 for (RexNode op : ops) {
                     f.addArgs(asText(op, true));
                 }
@@ -133,13 +133,13 @@ final class FunctionLowering {
                         .setElseExpr(made)).build());
             }
             case "VERSION":
-                return Optional.of(string(SessionInfo.VERSION));
+                return Optional.of(RexLowering.stringLiteral(SessionInfo.VERSION));
             case "CURRENT_DATABASE", "CURRENT_CATALOG":
-                return Optional.of(string(SessionInfo.DATABASE));
+                return Optional.of(RexLowering.stringLiteral(SessionInfo.DATABASE));
             case "CURRENT_SCHEMA":
-                return Optional.of(string("public"));
+                return Optional.of(RexLowering.stringLiteral("public"));
             case "CURRENT_USER", "SESSION_USER", "USER", "CURRENT_ROLE":
-                return Optional.of(string(SessionInfo.USER));
+                return Optional.of(RexLowering.stringLiteral(SessionInfo.USER));
             case "CURRENT_DATE": {
                 usesClock = true;
                 int days = (int) java.time.LocalDate.now(java.time.ZoneOffset.UTC).toEpochDay();
@@ -158,7 +158,7 @@ final class FunctionLowering {
                         .setDatatype(CometTypes.id(DataTypeId.INT32))).build());
             case "CURRENT_SETTING": {
                 String setting = literalText(ops.get(0), "current_setting");
-                return Optional.of(string(SessionInfo.setting(setting).orElseThrow(() ->
+                return Optional.of(RexLowering.stringLiteral(SessionInfo.setting(setting).orElseThrow(() ->
                         new UnsupportedSqlException(sql, "setting " + setting + " (unknown to Rhei)"))));
             }
             default:
@@ -212,8 +212,8 @@ final class FunctionLowering {
         if (t == SqlTypeName.BOOLEAN) {
             // concat() prints a boolean as PostgreSQL's output does: t or f
             Expr b = rex.lower(op);
-            return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(b).addThen(string("t"))
-                    .addWhen(Expr.newBuilder().setNot(org.apache.comet.serde.ExprOuterClass.UnaryExpr.newBuilder().setChild(b))).addThen(string("f"))
+            return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(b).addThen(RexLowering.stringLiteral("t"))
+                    .addWhen(Expr.newBuilder().setNot(org.apache.comet.serde.ExprOuterClass.UnaryExpr.newBuilder().setChild(b))).addThen(RexLowering.stringLiteral("f"))
                     .setElseExpr(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(CometTypes.id(DataTypeId.STRING))))).build();
         }
         return rex.lowerAs(op, rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
@@ -276,7 +276,7 @@ final class FunctionLowering {
         RexNode x = call.getOperands().get(0);
         if (SqlTypeName.APPROX_TYPES.contains(x.getType().getSqlTypeName())) {
             Expr v = rex.lowerAs(x, doubleType());
-            Expr r = native_(nativeName.equals("ceil") ? "ceil" : "floor", rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.BIGINT), v);
+            Expr r = native_(nativeName, rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.BIGINT), v);
             return rex.castExpr(r, rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.BIGINT), call.getType());
         }
         if (SqlTypeName.INT_TYPES.contains(x.getType().getSqlTypeName())) {
@@ -307,7 +307,7 @@ final class FunctionLowering {
         // dates and timestamps without zone as the same wall clock in UTC (the session zone)
         Expr value = rex.lowerAs(x, tz);
         Expr truncated = Expr.newBuilder().setTruncTimestamp(org.apache.comet.serde.ExprOuterClass.TruncTimestamp.newBuilder()
-                .setFormat(string(nativeUnit)).setChild(value).setTimezone(SessionInfo.TIME_ZONE)).build();
+                .setFormat(RexLowering.stringLiteral(nativeUnit)).setChild(value).setTimezone(SessionInfo.TIME_ZONE)).build();
         // the native truncation declares a timestamp without zone but returns UTC ones: relabel it before anything else
         Expr labelled = rex.castExpr(truncated, f.createSqlType(SqlTypeName.TIMESTAMP, 6), tz);
         return rex.castExpr(labelled, tz, call.getType());
@@ -324,7 +324,7 @@ final class FunctionLowering {
         // microseconds within the minute (DataFusion's 'microsecond' counts the seconds too), or since the epoch
         Expr micros = switch (unit) {
             case "second", "seconds", "milliseconds", "millisecond", "microseconds", "microsecond" ->
-                    rex.castExpr(native_("date_part", f.createSqlType(SqlTypeName.DOUBLE), string("microsecond"), value), f.createSqlType(SqlTypeName.DOUBLE), bigint);
+                    rex.castExpr(native_("date_part", f.createSqlType(SqlTypeName.DOUBLE), RexLowering.stringLiteral("microsecond"), value), f.createSqlType(SqlTypeName.DOUBLE), bigint);
             case "epoch" -> Expr.newBuilder().setCast(org.apache.comet.serde.ExprOuterClass.Cast.newBuilder()
                     .setChild(rex.castExpr(value, x.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE ? x.getType() : ts,
                             f.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 6)))
@@ -338,7 +338,7 @@ final class FunctionLowering {
         };
         if (unit.equals("epoch")) {
             // the cast gives whole seconds; the microseconds within the second come from date_part
-            Expr sub = rex.castExpr(native_("date_part", f.createSqlType(SqlTypeName.DOUBLE), string("microsecond"), value),
+            Expr sub = rex.castExpr(native_("date_part", f.createSqlType(SqlTypeName.DOUBLE), RexLowering.stringLiteral("microsecond"), value),
                     f.createSqlType(SqlTypeName.DOUBLE), bigint);
             Expr subMicros = Expr.newBuilder().setRemainder(MathExpr.newBuilder().setLeft(sub).setRight(RexLowering.intLiteral(1_000_000))
                     .setReturnType(CometTypes.of(bigint)).setEvalMode(EvalMode.ANSI)).build();
@@ -384,9 +384,7 @@ final class FunctionLowering {
         return rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.INTEGER);
     }
 
-    static Expr string(String value) {
-        return Expr.newBuilder().setLiteral(Literal.newBuilder().setStringVal(value).setDatatype(CometTypes.id(DataTypeId.STRING))).build();
-    }
+
 
     private String literalText(RexNode node, String function) {
         if (node instanceof RexLiteral lit && !lit.isNull()) {

@@ -299,9 +299,7 @@ final class PlanLowering {
             }
             if (call.filterArg >= 0) {
                 // agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every aggregate lowered here skips NULLs
-                Expr keep = Expr.newBuilder().setEqNullSafe(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
-                        .setLeft(bound(call.filterArg, in.get(call.filterArg).getType()))
-                        .setRight(Expr.newBuilder().setLiteral(Literal.newBuilder().setBoolVal(true).setDatatype(CometTypes.id(DataTypeId.BOOL))))).build();
+                Expr keep = filterHolds(call, in);
                 Expr value = arg != null ? arg : one();
                 DataType valueType = arg != null ? CometTypes.of(argType) : CometTypes.id(DataTypeId.INT32);
                 // no ELSE: NULL of the value's type (a NULL timestamp literal would need a zone)
@@ -315,7 +313,7 @@ final class PlanLowering {
             if (!SUPPORTED_AGGREGATES.contains(call.getAggregation().getKind())) {
                 throw new UnsupportedSqlException(sql, "aggregate function " + sqlName(call.getAggregation().getName()));
             }
-            if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && isIntegral(argType)) {
+            if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType != null && RexLowering.isIntegral(argType)) {
                 // AVG of integers is numeric (PostgreSQL): the sum and count of the values as decimal(19, 0)
                 RelDataType asDecimal = rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, 19, 0);
                 arg = castExpr(arg, CometTypes.of(asDecimal));
@@ -343,9 +341,7 @@ final class PlanLowering {
                 fin.addAggExprs(aggExpr(call, finalArg, argType));
                 if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0) {
                     // $SUM0 (a COUNT split by distinct aggregates) is 0 where SUM is NULL
-                    results.add(Expr.newBuilder().setScalarFunc(org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder().setFunc("coalesce")
-                            .addArgs(bound(slot, call.getType())).addArgs(castExpr(zero(), CometTypes.of(call.getType())))
-                            .setReturnType(CometTypes.of(call.getType()))).build());
+                    results.add(zeroIfNull(bound(slot, call.getType()), call.getType()));
                     needsProjection = true;
                 } else {
                     results.add(bound(slot, call.getType()));
@@ -541,9 +537,6 @@ final class PlanLowering {
         };
     }
 
-    private static boolean isIntegral(RelDataType t) {
-        return t != null && SqlTypeName.INT_TYPES.contains(t.getSqlTypeName());
-    }
 
     private AggExpr aggExpr(AggregateCall call, Expr arg, RelDataType argType) {
         DataType result = CometTypes.of(call.getType());
@@ -615,10 +608,7 @@ final class PlanLowering {
         int yIndex = call.getArgList().get(1);
         Expr y = castExpr(bound(yIndex, in.get(yIndex).getType()), dbl);
         if (call.filterArg >= 0) {
-            Expr keep = Expr.newBuilder().setEqNullSafe(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
-                    .setLeft(bound(call.filterArg, in.get(call.filterArg).getType()))
-                    .setRight(Expr.newBuilder().setLiteral(Literal.newBuilder().setBoolVal(true).setDatatype(CometTypes.id(DataTypeId.BOOL))))).build();
-            y = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(keep).addThen(y)
+            y = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(filterHolds(call, in)).addThen(y)
                     .setElseExpr(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(dbl)))).build();
         }
         return new Expr[]{x, y};
@@ -626,12 +616,23 @@ final class PlanLowering {
 
     private List<RelDataTypeField> currentAggregateInput = List.of();
 
-    private Expr castTo(Expr e, RelDataType from, RelDataType to) {
-        if (from.getSqlTypeName() == to.getSqlTypeName() && from.getPrecision() == to.getPrecision() && from.getScale() == to.getScale()) {
-            return e;
-        }
-        return castExpr(e, CometTypes.of(to));
+    /** A call's FILTER (WHERE p) as "p is true" (false and NULL leave the row out). */
+    private static Expr filterHolds(AggregateCall call, List<RelDataTypeField> in) {
+        return Expr.newBuilder().setEqNullSafe(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
+                .setLeft(bound(call.filterArg, in.get(call.filterArg).getType()))
+                .setRight(Expr.newBuilder().setLiteral(Literal.newBuilder().setBoolVal(true).setDatatype(CometTypes.id(DataTypeId.BOOL))))).build();
     }
+
+    /** {@code e} of type {@code t}, 0 where it is NULL ($SUM0: a SUM that gives 0 rather than NULL). */
+    private static Expr zeroIfNull(Expr e, RelDataType t) {
+        return Expr.newBuilder().setScalarFunc(org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder().setFunc("coalesce")
+                .addArgs(e).addArgs(castExpr(zero(), CometTypes.of(t))).setReturnType(CometTypes.of(t))).build();
+    }
+
+    private Expr castTo(Expr e, RelDataType from, RelDataType to) {
+        return rex.castExpr(e, from, to);
+    }
+
 
     private static Expr castExpr(Expr e, DataType to) {
         return Expr.newBuilder().setCast(Cast.newBuilder().setChild(e).setDatatype(to).setEvalMode(EvalMode.ANSI).setTimezone("UTC")
@@ -826,9 +827,7 @@ final class PlanLowering {
                         wb.addWindowExpr(windowExpr(agg, partition, orders, frame));
                         Expr out = bound(types.size(), call.getType());
                         if (fn.equals("$SUM0")) { // SUM over an empty frame is 0, not NULL
-                            out = Expr.newBuilder().setScalarFunc(org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder()
-                                    .setFunc("coalesce").addArgs(out).addArgs(castExpr(zero(), CometTypes.of(call.getType())))
-                                    .setReturnType(CometTypes.of(call.getType()))).build();
+                            out = zeroIfNull(out, call.getType());
                             needsProjection = true;
                         }
                         results.add(out);

@@ -140,13 +140,8 @@ final class PostgresColumnNames {
             return UNNAMED;
         }
         switch (call.getKind()) {
-            case CAST: {
-                // a name from a type (an inner cast's) or CASE is weak: the outer cast's type wins
-                SqlNode arg = call.operand(0);
-                String inner = figure(arg);
-                boolean weak = inner.equals(UNNAMED) || arg instanceof SqlLiteral || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
-                return weak && call.operandCount() > 1 ? typeName(call.operand(1)) : inner;
-            }
+            case CAST:
+                return castName(call);
             case FILTER, WITHIN_GROUP, OVER, WITHIN_DISTINCT:
                 return figure(call.operand(0));
             case EXISTS:
@@ -170,10 +165,7 @@ final class PostgresColumnNames {
             return n.equals("translate3") ? "translate" : n;
         }
         if (call.getOperator().getName().equalsIgnoreCase("::") && call.operandCount() == 2) {
-            SqlNode arg = call.operand(0);
-            String inner = figure(arg);
-            boolean weak = inner.equals(UNNAMED) || arg instanceof SqlLiteral || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
-            return weak ? typeName(call.operand(1)) : inner;
+            return castName(call);
         }
         if (call instanceof SqlBasicCall && call.getOperator().getKind() == SqlKind.OTHER_FUNCTION) {
             return call.getOperator().getName().toLowerCase(Locale.ROOT);
@@ -185,11 +177,20 @@ final class PostgresColumnNames {
         return n instanceof SqlCall c && (c.getKind() == SqlKind.CAST || c.getOperator().getName().equals("::"));
     }
 
+    /**
+     * A cast (CAST or {@code ::}) takes its operand's name, unless that name is weak: none, a constant's, CASE's or
+     * an inner cast's type. Then the cast's own type names it (PostgreSQL's name strengths).
+     */
+    private static String castName(SqlCall cast) {
+        return weakCast(cast) ? typeName(cast.operand(1)) : figure(cast.operand(0));
+    }
+
     /** Whether a cast's name comes from its type rather than from a column or function inside it. */
-    private static boolean weakCast(SqlNode castNode) {
-        SqlNode arg = ((SqlCall) castNode).operand(0);
+    private static boolean weakCast(SqlCall cast) {
+        SqlNode arg = cast.operand(0);
         String inner = figure(arg);
-        return inner.equals(UNNAMED) || arg instanceof SqlLiteral || inner.equals("case") && arg instanceof SqlCase || isCast(arg) && weakCast(arg);
+        return inner.equals(UNNAMED) || arg instanceof SqlLiteral || inner.equals("case") && arg instanceof SqlCase
+                || isCast(arg) && weakCast((SqlCall) arg);
     }
 
     /** PostgreSQL's name of a cast's target type. */

@@ -250,7 +250,7 @@ final class RexLowering {
                     throw unsupported("LIKE ... ESCAPE");
                 }
                 // LIKE reads a char(n) value with its padding, as PostgreSQL's bpchar LIKE does
-                Expr value = Bpchar.isImpliedVarcharCast(ops.get(0)) ? lower(((RexCall) ops.get(0)).getOperands().get(0)) : lower(ops.get(0));
+                Expr value = lower(storedColumn(ops.get(0)));
                 Expr pattern = lower(ops.get(1));
                 String op = call.getOperator().getName().toUpperCase(java.util.Locale.ROOT);
                 if (op.contains("ILIKE")) {
@@ -366,11 +366,7 @@ final class RexLowering {
         }
         long end = from + len; // exclusive, 1-based
         if (ops.get(0) instanceof RexLiteral text) {
-            String v = Bpchar.is(ops.get(0)) ? Bpchar.stripTrailingBlanks(text.getValueAs(String.class)) : text.getValueAs(String.class);
-            int[] cps = v.codePoints().toArray();
-            int a = (int) Math.max(1, from);
-            int b = (int) Math.min(cps.length + 1L, end);
-            return stringLiteral(b <= a ? "" : new String(cps, a - 1, b - a));
+            return stringLiteral(ConstantStrings.substring(text.getValueAs(String.class), from, lenLit == null ? null : len));
         }
         int start = (int) Math.max(1, from);
         long length = Math.max(0, end - start);
@@ -436,7 +432,7 @@ final class RexLowering {
                 .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
     }
 
-    private static Expr stringLiteral(String value) {
+    static Expr stringLiteral(String value) {
         return Expr.newBuilder().setLiteral(Literal.newBuilder().setStringVal(value)
                 .setDatatype(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
     }
@@ -457,10 +453,12 @@ final class RexLowering {
         BinaryExpr be;
         boolean equality = kind == SqlKind.EQUALS || kind == SqlKind.NOT_EQUALS || kind == SqlKind.IS_DISTINCT_FROM
                 || kind == SqlKind.IS_NOT_DISTINCT_FROM;
-        RexNode column = storedCharLength(l) > 0 ? l : storedCharLength(r) > 0 ? r : null;
+        int leftLength = storedCharLength(l);
+        int length = leftLength > 0 ? leftLength : storedCharLength(r);
+        RexNode column = leftLength > 0 ? l : length > 0 ? r : null;
         RexNode other = column == l ? r : l;
         String padded = column != null && equality && other instanceof RexLiteral lit && !lit.isNull() && isString(lit.getType())
-                ? Bpchar.padded(lit.getValueAs(String.class), storedCharLength(column)) : null;
+                ? Bpchar.padded(lit.getValueAs(String.class), length) : null;
         if (padded != null) {
             // a stored char(n) column holds exactly n characters: equal to the literal padded to n (no trim per row)
             be = BinaryExpr.newBuilder().setLeft(lower(storedColumn(column))).setRight(stringLiteral(padded)).build();
@@ -571,7 +569,7 @@ final class RexLowering {
         return castIfNeeded(operand, t);
     }
 
-    private static boolean isIntegral(RelDataType t) {
+    static boolean isIntegral(RelDataType t) {
         return switch (t.getSqlTypeName()) {
             case TINYINT, SMALLINT, INTEGER, BIGINT -> true;
             default -> false;

@@ -7,8 +7,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Result types chosen to match what the native aggregates produce: decimals up to 38 digits (PostgreSQL's
- * numeric(38) range as Arrow Decimal128), SUM of integers as BIGINT, SUM of decimal(p,s) as decimal(min(38,p+10),s),
- * AVG of integers and floats as DOUBLE, AVG of decimal(p,s) as decimal(38, max(s+4, 16)) (PostgreSQL returns about 16 decimals).
+ * numeric(38) range as Arrow Decimal128), SUM of int2/int4 as BIGINT, of int8 as decimal(38,0), of decimal(p,s) as
+ * decimal(min(38,p+10),s); AVG of integers and decimals as numeric with {@link #QUOTIENT_SCALE} decimals (AVG of floats
+ * as DOUBLE), and numeric quotients with as many.
  */
 final class RheiTypeSystem extends RelDataTypeSystemImpl {
     static final RheiTypeSystem INSTANCE = new RheiTypeSystem();
