@@ -794,7 +794,7 @@ final class PlanLowering {
                 switch (fn) {
                     case "ROW_NUMBER" -> {
                         wb.addWindowExpr(windowExpr(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(one())).build(),
-                                partition, orders, rowsUpToCurrent()));
+                                partition, orders, WindowFrames.rows(null, 0L)));
                         results.add(bound(types.size(), call.getType()));
                         types.add(call.getType());
                     }
@@ -873,7 +873,7 @@ final class PlanLowering {
                         types.add(bigint);
                         Expr total = bound(totalAt, bigint);
                         if (fn.equals("NTILE")) {
-                            wb.addWindowExpr(windowExpr(countAll, partition, orders, rowsUpToCurrent()));
+                            wb.addWindowExpr(windowExpr(countAll, partition, orders, WindowFrames.rows(null, 0L)));
                             Expr r = bound(types.size(), bigint);
                             types.add(bigint);
                             results.add(castExpr(ntile(r, total, constantLong(constants.get(0), fn)), CometTypes.of(call.getType())));
@@ -1018,16 +1018,6 @@ final class PlanLowering {
         return org.apache.comet.serde.OperatorOuterClass.WindowFrame.newBuilder()
                 .setFrameType(org.apache.comet.serde.OperatorOuterClass.WindowFrameType.Range)
                 .setLowerBound(lower)
-                .setUpperBound(org.apache.comet.serde.OperatorOuterClass.UpperWindowFrameBound.newBuilder()
-                        .setCurrentRow(org.apache.comet.serde.OperatorOuterClass.CurrentRow.getDefaultInstance()))
-                .build();
-    }
-
-    private static org.apache.comet.serde.OperatorOuterClass.WindowFrame rowsUpToCurrent() {
-        return org.apache.comet.serde.OperatorOuterClass.WindowFrame.newBuilder()
-                .setFrameType(org.apache.comet.serde.OperatorOuterClass.WindowFrameType.Rows)
-                .setLowerBound(org.apache.comet.serde.OperatorOuterClass.LowerWindowFrameBound.newBuilder()
-                        .setUnboundedPreceding(org.apache.comet.serde.OperatorOuterClass.UnboundedPreceding.getDefaultInstance()))
                 .setUpperBound(org.apache.comet.serde.OperatorOuterClass.UpperWindowFrameBound.newBuilder()
                         .setCurrentRow(org.apache.comet.serde.OperatorOuterClass.CurrentRow.getDefaultInstance()))
                 .build();
