@@ -152,4 +152,15 @@ class DataFusionOlapEngineTest {
         QueryException overflow = assertThrows(QueryException.class, () -> q("SELECT customer * 2147483647 FROM orders WHERE id = 999"));
         assertTrue(overflow.getMessage().toLowerCase().contains("overflow"), overflow.getMessage());
     }
+
+    @Test
+    void aScalarSubqueryOfManyRowsIsRefusedEvenWhenItNestsASingleRowAggregate() {
+        // PostgreSQL: "more than one row returned by a subquery used as an expression". The nested max() over one
+        // row once made the outer subquery look single-row too, and it answered max(id) instead of refusing.
+        String manyRows = "SELECT o.id FROM orders o WHERE o.id = (SELECT i.id FROM orders i WHERE i.id >= (SELECT max(x) FROM (VALUES (1)) v(x)))";
+        QueryException refused = assertThrows(UnsupportedSqlException.class, () -> q(manyRows));
+        assertTrue(refused.getMessage().contains("more than one row"), refused.getMessage());
+        // one row per group: still answered
+        assertEquals(List.of(List.of(1000L)), q("SELECT o.id FROM orders o WHERE o.id = (SELECT max(i.id) FROM orders i WHERE i.id >= (SELECT max(x) FROM (VALUES (1)) v(x)))"));
+    }
 }

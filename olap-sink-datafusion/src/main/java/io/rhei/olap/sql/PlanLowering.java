@@ -252,11 +252,16 @@ final class PlanLowering {
         return true;
     }
 
-    private boolean singleRowPerGroup;
+    /**
+     * What lowering one aggregate's calls needs to know about that aggregate. Passed down rather than kept in a
+     * field: lowering the input first may lower a nested aggregate, whose facts must not leak into this one.
+     */
+    private record AggregateFacts(List<RelDataTypeField> input, boolean singleRowPerGroup) {
+    }
 
     private Operator aggregate(Aggregate a) {
         Double maxRows = a.getCluster().getMetadataQuery().getMaxRowCount(a.getInput());
-        singleRowPerGroup = a.getGroupCount() == 0 && maxRows != null && maxRows <= 1;
+        boolean singleRowPerGroup = a.getGroupCount() == 0 && maxRows != null && maxRows <= 1;
         if (a.getGroupType() != Aggregate.Group.SIMPLE) {
             throw new UnsupportedSqlException(sql, "GROUPING SETS / ROLLUP / CUBE");
         }
@@ -264,7 +269,7 @@ final class PlanLowering {
         int scansBefore = scans.size();
         Operator child = lower(a.getInput());
         List<RelDataTypeField> in = a.getInput().getRowType().getFieldList();
-        currentAggregateInput = in;
+        AggregateFacts facts = new AggregateFacts(in, singleRowPerGroup);
         List<Integer> groups = a.getGroupSet().asList();
         // what merges the results of several shares: one entry per native aggregate (its result type and merge)
         List<RelDataType> partTypes = new ArrayList<>();
@@ -337,8 +342,8 @@ final class PlanLowering {
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
             } else {
-                partial.addAggExprs(aggExpr(call, arg, argType));
-                fin.addAggExprs(aggExpr(call, finalArg, argType));
+                partial.addAggExprs(aggExpr(call, arg, argType, facts));
+                fin.addAggExprs(aggExpr(call, finalArg, argType, facts));
                 if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0) {
                     // $SUM0 (a COUNT split by distinct aggregates) is 0 where SUM is NULL
                     results.add(zeroIfNull(bound(slot, call.getType()), call.getType()));
@@ -538,7 +543,7 @@ final class PlanLowering {
     }
 
 
-    private AggExpr aggExpr(AggregateCall call, Expr arg, RelDataType argType) {
+    private AggExpr aggExpr(AggregateCall call, Expr arg, RelDataType argType, AggregateFacts facts) {
         DataType result = CometTypes.of(call.getType());
         AggExpr.Builder b = AggExpr.newBuilder();
         switch (call.getAggregation().getKind()) {
@@ -569,7 +574,7 @@ final class PlanLowering {
                 if (call.getArgList().size() != 2 || !call.getAggregation().getName().matches("(?i)COVAR_POP|COVAR_SAMP|CORR")) {
                     throw new UnsupportedSqlException(sql, "aggregate function " + sqlName(call.getAggregation().getName()));
                 }
-                Expr[] xy = pairArgs(call, arg);
+                Expr[] xy = pairArgs(call, arg, facts.input());
                 DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
                 if (call.getAggregation().getName().equalsIgnoreCase("CORR")) {
                     b.setCorrelation(org.apache.comet.serde.ExprOuterClass.Correlation.newBuilder().setChild1(xy[0]).setChild2(xy[1])
@@ -586,7 +591,7 @@ final class PlanLowering {
             }
             case SINGLE_VALUE -> {
                 // A scalar subquery: exact as MAX only when its input has at most one row per group.
-                if (!singleRowPerGroup) {
+                if (!facts.singleRowPerGroup()) {
                     throw new UnsupportedSqlException(sql, "a scalar subquery that may return more than one row");
                 }
                 b.setMax(Max.newBuilder().setChild(arg).setDatatype(result));
@@ -597,13 +602,12 @@ final class PlanLowering {
     }
 
     /** The two arguments of covar/corr as doubles: in the partial stage the input columns, in the final stage unbound names. */
-    private Expr[] pairArgs(AggregateCall call, Expr first) {
+    private Expr[] pairArgs(AggregateCall call, Expr first, List<RelDataTypeField> in) {
         DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
         if (first.hasUnbound()) {
             Expr second = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName(first.getUnbound().getName() + "_2").setDatatype(dbl)).build();
             return new Expr[]{Expr.newBuilder().setUnbound(first.getUnbound().toBuilder().setDatatype(dbl)).build(), second};
         }
-        List<RelDataTypeField> in = currentAggregateInput;
         Expr x = castExpr(first, dbl);
         int yIndex = call.getArgList().get(1);
         Expr y = castExpr(bound(yIndex, in.get(yIndex).getType()), dbl);
@@ -613,8 +617,6 @@ final class PlanLowering {
         }
         return new Expr[]{x, y};
     }
-
-    private List<RelDataTypeField> currentAggregateInput = List.of();
 
     /** A call's FILTER (WHERE p) as "p is true" (false and NULL leave the row out). */
     private static Expr filterHolds(AggregateCall call, List<RelDataTypeField> in) {
