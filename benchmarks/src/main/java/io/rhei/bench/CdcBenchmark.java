@@ -2,7 +2,7 @@ package io.rhei.bench;
 
 import io.rhei.cdc.PostgresCdcSource;
 import io.rhei.cdc.PostgresSourceConfig;
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.core.log.ChronicleChangeLog;
 import io.rhei.core.log.ChronicleLogConfig;
 import io.rhei.core.metrics.LatencyHistogram;

@@ -2,10 +2,8 @@ package io.rhei.bench;
 
 import io.rhei.core.model.TableId;
 import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.OlapEngine;
+import io.rhei.core.sink.TableSink;
 import io.rhei.core.sink.TableChangeBatch;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A sink that keeps schemas and applied sequences but no rows: measures the engine's own cost per event. */
-final class NoOpSink implements OlapEngine {
+final class NoOpSink implements TableSink {
     private final Map<TableId, TableSchema> schemas = new HashMap<>();
     private final Map<TableId, Long> applied = new HashMap<>();
     long changesSeen;
@@ -43,11 +41,6 @@ final class NoOpSink implements OlapEngine {
     @Override
     public long appliedSeq(TableId table) {
         return applied.getOrDefault(table, 0L);
-    }
-
-    @Override
-    public ArrowReader query(String sql, BufferAllocator allocator) {
-        throw new UnsupportedOperationException("the no-op benchmark sink stores no rows to query");
     }
 
     @Override

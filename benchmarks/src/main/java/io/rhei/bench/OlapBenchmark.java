@@ -1,6 +1,6 @@
 package io.rhei.bench;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.core.model.Row;
 import io.rhei.core.model.RowKey;
 import io.rhei.core.model.TableId;
@@ -12,7 +12,7 @@ import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.QueryResults;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.olap.sql.SqlPlanner;
-import io.rhei.olap.testing.TpchDataset;
+import io.rhei.testing.TpchDataset;
 import io.rhei.storage.InMemoryStorage;
 import io.rhei.storage.StorageConfig;
 import io.rhei.storage.TableSnapshot;

@@ -51,6 +51,7 @@ final class InitialSnapshot {
     private volatile boolean pending;
     private volatile boolean seenRunning;
     private volatile int tablesRemaining;
+    private volatile boolean completedNotified;
     private boolean legacy;
 
     private InitialSnapshot(PostgresSourceConfig effective, List<TableId> tables, boolean pending, boolean signalNeeded, boolean running) {
@@ -143,6 +144,14 @@ final class InitialSnapshot {
         return tables.size();
     }
 
+    /**
+     * Debezium says the incremental snapshot is over. When every table was empty it ran and ended within one record, so
+     * no acknowledged offset ever showed it running; the next acknowledged offset without it then ends the snapshot.
+     */
+    void completed() {
+        completedNotified = true;
+    }
+
     int tablesRemaining() {
         return tablesRemaining;
     }
@@ -228,7 +237,7 @@ final class InitialSnapshot {
         if (running != null) {
             seenRunning = true;
             tablesRemaining = countTables(running.toString());
-        } else if (seenRunning) {
+        } else if (seenRunning || completedNotified) {
             write(effective.initialSnapshotStateFile(), "done", tables);
             pending = false;
             tablesRemaining = 0;

@@ -1,5 +1,7 @@
 package io.rhei.cdc;
 
+import io.rhei.core.LifecycleState;
+import io.rhei.core.source.ChangeSource;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -39,16 +41,16 @@ import java.util.concurrent.TimeUnit;
  * disk, lost connection) stops capture with {@link #failure()} set; nothing unacknowledged is lost, and starting a
  * new source resumes.
  */
-public final class PostgresCdcSource implements AutoCloseable {
+public final class PostgresCdcSource implements ChangeSource {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
 
-    public enum State { NEW, RUNNING, STOPPED, FAILED }
+
 
     private final PostgresSourceConfig config;
     private final ChangeLog log;
     private final CdcMetrics metrics = new CdcMetrics();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile State state = State.NEW;
+    private volatile LifecycleState state = LifecycleState.NEW;
     private volatile Throwable failure;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ExecutorService executor;
@@ -56,26 +58,43 @@ public final class PostgresCdcSource implements AutoCloseable {
     private InitialSnapshot initialSnapshot;
     private volatile String snapshotProblem;
     private java.util.concurrent.ScheduledExecutorService resyncWatch;
+    private volatile Watermark watermark = Watermark.NONE;
+    private final WatermarkMessages.Writer watermarks;
 
     public PostgresCdcSource(PostgresSourceConfig config, ChangeLog log) {
         this.config = Objects.requireNonNull(config, "config");
         this.log = Objects.requireNonNull(log, "log");
+        this.watermarks = new WatermarkMessages.Writer(config);
     }
 
-    public State state() {
+    @Override
+    public LifecycleState state() {
         return state;
     }
 
+    @Override
     public Throwable failure() {
         return failure;
+    }
+
+    /** Advanced by the watermark messages ({@link WatermarkMessages}) once what precedes them is durable in the log. */
+    @Override
+    public Watermark watermark() {
+        return watermark;
+    }
+
+    @Override
+    public long requestWatermark() {
+        return watermarks.emit();
     }
 
     public CdcMetrics metrics() {
         return metrics;
     }
 
+    @Override
     public synchronized void start() throws InterruptedException {
-        if (state != State.NEW) {
+        if (state != LifecycleState.NEW) {
             throw new IllegalStateException("CDC source already " + state.name().toLowerCase() + "; create a new one to restart");
         }
         PostgresPreflight.check(config);
@@ -99,13 +118,24 @@ public final class PostgresCdcSource implements AutoCloseable {
             known.addAll(initialSnapshot.initialTables());
             added = PostgresPreflight.newlyIncluded(config, known);
         }
-        TableScanWatch.register(config.name(), problem -> snapshotProblem = problem);
+        InitialSnapshot snapshot = initialSnapshot;
+        TableScanWatch.register(config.name(), new TableScanWatch.Listener() {
+            @Override
+            public void tableGivenUp(String problem) {
+                snapshotProblem = problem;
+            }
+
+            @Override
+            public void snapshotCompleted() {
+                snapshot.completed();
+            }
+        });
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(effective.toDebezium())
                 .using((success, message, error) -> {
-                    if (!success && state != State.STOPPED) {
+                    if (!success && state != LifecycleState.STOPPED) {
                         failure = error != null ? error : new RheiException(message);
-                        state = State.FAILED;
+                        state = LifecycleState.FAILED;
                         LOG.error("change capture from {} stopped: {}", config, message, error);
                     }
                     finished.countDown();
@@ -117,10 +147,10 @@ public final class PostgresCdcSource implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        state = State.RUNNING;
+        state = LifecycleState.RUNNING;
         executor.execute(engine);
         LOG.info("change capture started from {} into the log at sequence {}", config, log.lastSeq());
-        initialSnapshot.afterEngineStarted(() -> state == State.RUNNING);
+        initialSnapshot.afterEngineStarted(() -> state == LifecycleState.RUNNING);
         resyncWatch = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rhei-resync-requests");
             t.setDaemon(true);
@@ -153,6 +183,14 @@ public final class PostgresCdcSource implements AutoCloseable {
             converter.convert(r.record(), out);
         }
         ChangeLog.AppendResult result = out.isEmpty() ? new ChangeLog.AppendResult(0, 0, 0, 0) : log.append(out);
+        long marked = -1;
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            marked = Math.max(marked, WatermarkMessages.markedLsn(r.record()));
+        }
+        if (marked > watermark.position()) {
+            // everything before the mark was in this batch or an earlier one: now in the log
+            watermark = new Watermark(marked, log.lastSeq());
+        }
         long appendedMicros = currentMicros();
         int snapshotRows = 0;
         for (LogRecord r : out) {
@@ -195,17 +233,18 @@ public final class PostgresCdcSource implements AutoCloseable {
         return finished.await(timeout, unit);
     }
 
+    @Override
     public synchronized void stop() {
-        if (state == State.NEW) {
-            state = State.STOPPED;
+        if (state == LifecycleState.NEW) {
+            state = LifecycleState.STOPPED;
             return;
         }
         if (resyncWatch != null) {
             resyncWatch.shutdownNow();
         }
         if (engine != null) {
-            if (state == State.RUNNING) {
-                state = State.STOPPED;
+            if (state == LifecycleState.RUNNING) {
+                state = LifecycleState.STOPPED;
             }
             try {
                 engine.close();
@@ -232,5 +271,6 @@ public final class PostgresCdcSource implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        watermarks.close();
     }
 }

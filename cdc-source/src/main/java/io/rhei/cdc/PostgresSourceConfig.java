@@ -1,6 +1,7 @@
 package io.rhei.cdc;
 
 import io.rhei.core.RheiException;
+import io.rhei.core.config.ConfigKey;
 import io.rhei.core.config.Settings;
 
 import java.io.IOException;
@@ -40,11 +41,36 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                                    String heartbeatActionQuery, Path offsetsFile, String name, String signalTable,
                                    int snapshotChunkRows) {
 
-    public static final List<String> KEYS = List.of("source.host", "source.port", "source.database", "source.user",
-            "source.password", "source.password-file", "source.tables.include", "source.tables.exclude",
-            "source.columns.exclude", "source.slot", "source.publication", "source.snapshot-mode",
-            "source.heartbeat-interval", "source.heartbeat-action-query", "source.offsets-file", "source.signal-table",
-            "source.snapshot.chunk-rows");
+    public static final ConfigKey HOST = ConfigKey.of("source.host", "127.0.0.1", "PostgreSQL host");
+    public static final ConfigKey PORT = ConfigKey.of("source.port", "5432", "PostgreSQL port");
+    public static final ConfigKey DATABASE = ConfigKey.of("source.database", "postgres", "database to capture");
+    public static final ConfigKey USER = ConfigKey.of("source.user", "postgres", "user (needs REPLICATION, or the rights Debezium lists)");
+    public static final ConfigKey PASSWORD = ConfigKey.of("source.password", "",
+            "password, better from `RHEI_SOURCE_PASSWORD` or `source.password-file`; never logged");
+    public static final ConfigKey PASSWORD_FILE = ConfigKey.of("source.password-file", "", "a file holding the password");
+    public static final ConfigKey TABLES_INCLUDE = ConfigKey.of("source.tables.include", "",
+            "regular expressions of `schema.table` to capture, comma separated (empty: all)");
+    public static final ConfigKey TABLES_EXCLUDE = ConfigKey.of("source.tables.exclude", "", "regular expressions of `schema.table` to leave out");
+    public static final ConfigKey COLUMNS_EXCLUDE = ConfigKey.of("source.columns.exclude", "",
+            "regular expressions of `schema.table.column` to leave out (e.g. a column of an unsupported type)");
+    public static final ConfigKey SLOT = ConfigKey.of("source.slot", "rhei", "replication slot, created when missing");
+    public static final ConfigKey PUBLICATION = ConfigKey.computed("source.publication", "`{source.slot}_pub`",
+            "publication, created when missing (filtered to the captured tables)");
+    public static final ConfigKey SNAPSHOT_MODE = ConfigKey.of("source.snapshot-mode", "initial", "`initial`, `never`, `when_needed`, `no_data`");
+    public static final ConfigKey HEARTBEAT_INTERVAL = ConfigKey.of("source.heartbeat-interval", "10s",
+            "heartbeat period: keeps the slot advancing on idle databases and the read-your-writes watermark moving");
+    public static final ConfigKey HEARTBEAT_ACTION_QUERY = ConfigKey.computed("source.heartbeat-action-query",
+            "a transactional `pg_logical_emit_message`", "SQL the heartbeat runs; empty for none (a read-only standby)");
+    public static final ConfigKey OFFSETS_FILE = ConfigKey.computed("source.offsets-file", "`{log.dir}/cdc-offsets.dat`", "Debezium's offsets");
+    public static final ConfigKey SIGNAL_TABLE = ConfigKey.of("source.signal-table", "public.rhei_signal",
+            "watermark table of the resumable initial snapshot, created when missing; empty: blocking snapshots only");
+    public static final ConfigKey SNAPSHOT_CHUNK_ROWS = ConfigKey.of("source.snapshot.chunk-rows", "20000",
+            "rows per chunk of the resumable snapshot: what a restart may read twice");
+    public static final ConfigKey SLOT_STALL_TIMEOUT = ConfigKey.of("source.slot.stall-timeout", "5m",
+            "health says degraded when the slot stands still this long while WAL is written");
+    public static final List<ConfigKey> KEYS = List.of(HOST, PORT, DATABASE, USER, PASSWORD, PASSWORD_FILE, TABLES_INCLUDE, TABLES_EXCLUDE,
+            COLUMNS_EXCLUDE, SLOT, PUBLICATION, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, HEARTBEAT_ACTION_QUERY, OFFSETS_FILE, SIGNAL_TABLE,
+            SNAPSHOT_CHUNK_ROWS, SLOT_STALL_TIMEOUT);
 
     public static final String DEFAULT_SIGNAL_TABLE = "public.rhei_signal";
 
@@ -53,7 +79,7 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
      * publication are written, so the slot advances. Transactional, so that it is decoded at its commit, in commit
      * order with the captured changes, never ahead of a transaction still in flight.
      */
-    public static final String DEFAULT_HEARTBEAT_ACTION = "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', now()::text)";
+    public static final String DEFAULT_HEARTBEAT_ACTION = "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', pg_current_wal_lsn()::text)";
 
     public static final int DEFAULT_CHUNK_ROWS = 20_000;
 
@@ -77,25 +103,23 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
     }
 
     public static PostgresSourceConfig from(Settings s, Path logDir) {
-        String password = s.get("source.password").orElse(null);
-        if (password == null && s.get("source.password-file").isPresent()) {
-            Path file = Path.of(s.require("source.password-file"));
+        String password = s.get(PASSWORD).orElse(null);
+        if (password == null && s.get(PASSWORD_FILE).isPresent()) {
+            Path file = Path.of(s.require(PASSWORD_FILE.name()));
             try {
                 password = Files.readString(file).strip();
             } catch (IOException e) {
                 throw new RheiException("cannot read source.password-file " + file + ": " + e.getMessage(), e);
             }
         }
-        String slot = s.getString("source.slot", "rhei");
-        return new PostgresSourceConfig(s.getString("source.host", "127.0.0.1"), s.getInt("source.port", 5432),
-                s.getString("source.database", "postgres"), s.getString("source.user", "postgres"), password == null ? "" : password,
-                s.getString("source.tables.include", ""), s.getString("source.tables.exclude", ""),
-                s.getString("source.columns.exclude", ""), slot, s.getString("source.publication", slot + "_pub"),
-                s.getString("source.snapshot-mode", "initial").toLowerCase(Locale.ROOT),
-                s.getDuration("source.heartbeat-interval", Duration.ofSeconds(10)),
-                s.getString("source.heartbeat-action-query", DEFAULT_HEARTBEAT_ACTION).strip(),
-                Path.of(s.getString("source.offsets-file", logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot,
-                s.getString("source.signal-table", DEFAULT_SIGNAL_TABLE).strip(), s.getInt("source.snapshot.chunk-rows", DEFAULT_CHUNK_ROWS));
+        String slot = s.getString(SLOT);
+        return new PostgresSourceConfig(s.getString(HOST), s.getInt(PORT), s.getString(DATABASE), s.getString(USER),
+                password == null ? "" : password, s.getString(TABLES_INCLUDE), s.getString(TABLES_EXCLUDE), s.getString(COLUMNS_EXCLUDE),
+                slot, s.get(PUBLICATION).orElse(slot + "_pub"), s.getString(SNAPSHOT_MODE).toLowerCase(Locale.ROOT),
+                // set but empty means none (a read-only standby), so these two are told apart from unset
+                s.getDuration(HEARTBEAT_INTERVAL), s.isSet(HEARTBEAT_ACTION_QUERY) ? s.get(HEARTBEAT_ACTION_QUERY).orElse("").strip() : DEFAULT_HEARTBEAT_ACTION,
+                Path.of(s.get(OFFSETS_FILE).orElse(logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot,
+                s.isSet(SIGNAL_TABLE) ? s.get(SIGNAL_TABLE).orElse("").strip() : DEFAULT_SIGNAL_TABLE, s.getInt(SNAPSHOT_CHUNK_ROWS));
     }
 
     /** A configuration for a local server, as tests and the demo use. */
@@ -177,6 +201,9 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("offset.storage.file.filename", offsetsFile.toString());
         // Offsets are marked processed only after the log append is durable; flushing often narrows re-delivery.
         p.setProperty("offset.flush.interval.ms", "1000");
+        // Debezium's queue sleeps this long whenever it finds nothing to hand over (default 500 ms): what a change,
+        // and a read-your-writes watermark, waits on an idle stream before capture sees it
+        p.setProperty("poll.interval.ms", "20");
         p.setProperty("database.hostname", host);
         p.setProperty("database.port", String.valueOf(port));
         p.setProperty("database.user", user);

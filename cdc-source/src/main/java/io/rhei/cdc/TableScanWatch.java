@@ -6,22 +6,29 @@ import io.debezium.pipeline.notification.channels.NotificationChannel;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Debezium notification channel {@value #NAME} (found through {@code META-INF/services}): reports an incremental
  * snapshot that gave up on a table. Debezium then logs a warning and goes on with the next table (a failed chunk
  * query, a table without a primary key, a schema it could not read), which would leave that table incomplete without
  * an error. The capture registered under the connector's name hears of it and stops before acknowledging anything
- * after it, so a restart reads the table's chunk again.
+ * after it, so a restart reads the table's chunk again. It also hears the end of the whole incremental snapshot,
+ * which no acknowledged offset may show when every table was empty.
  */
 public final class TableScanWatch implements NotificationChannel {
     static final String NAME = "rhei";
-    private static final Map<String, Consumer<String>> LISTENERS = new ConcurrentHashMap<>();
+    private static final Map<String, Listener> LISTENERS = new ConcurrentHashMap<>();
     private String connector;
 
-    static void register(String connectorName, Consumer<String> onTableGivenUp) {
-        LISTENERS.put(connectorName, onTableGivenUp);
+    /** What a capture hears: a table given up (why), and the end of the incremental snapshot. */
+    interface Listener {
+        void tableGivenUp(String problem);
+
+        void snapshotCompleted();
+    }
+
+    static void register(String connectorName, Listener listener) {
+        LISTENERS.put(connectorName, listener);
     }
 
     static void unregister(String connectorName) {
@@ -40,6 +47,11 @@ public final class TableScanWatch implements NotificationChannel {
 
     @Override
     public void send(Notification n) {
+        Listener listener = connector == null ? null : LISTENERS.get(connector);
+        if (listener != null && "Incremental Snapshot".equals(n.getAggregateType()) && "COMPLETED".equals(n.getType())) {
+            listener.snapshotCompleted();
+            return;
+        }
         if (!"Incremental Snapshot".equals(n.getAggregateType()) || !"TABLE_SCAN_COMPLETED".equals(n.getType())) {
             return;
         }
@@ -47,9 +59,8 @@ public final class TableScanWatch implements NotificationChannel {
         if (status.equals("SUCCEEDED") || status.equals("EMPTY")) {
             return;
         }
-        Consumer<String> listener = connector == null ? null : LISTENERS.get(connector);
         if (listener != null) {
-            listener.accept("the incremental snapshot gave up on table " + n.getAdditionalData().get("scanned_collection") + " (" + status
+            listener.tableGivenUp("the incremental snapshot gave up on table " + n.getAdditionalData().get("scanned_collection") + " (" + status
                     + "; Debezium's log above says why)");
         }
     }

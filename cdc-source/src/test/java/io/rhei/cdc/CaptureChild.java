@@ -1,5 +1,6 @@
 package io.rhei.cdc;
 
+import io.rhei.core.LifecycleState;
 import io.rhei.core.log.ChronicleChangeLog;
 import io.rhei.core.log.ChronicleLogConfig;
 
@@ -17,6 +18,6 @@ public final class CaptureChild {
         PostgresCdcSource source = new PostgresCdcSource(cfg, log);
         source.start();
         source.awaitTermination(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS);
-        System.exit(source.state() == PostgresCdcSource.State.FAILED ? 2 : 0);
+        System.exit(source.state() == LifecycleState.FAILED ? 2 : 0);
     }
 }

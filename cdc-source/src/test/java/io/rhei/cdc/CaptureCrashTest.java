@@ -1,6 +1,7 @@
 package io.rhei.cdc;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.ChildJvm;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.core.log.ChronicleChangeLog;
 import io.rhei.core.log.ChronicleLogConfig;
 import io.rhei.core.log.LogReader;
@@ -223,14 +224,9 @@ class CaptureCrashTest {
     }
 
     private Process child(Path logDir, Path offsets, String slot, String tables) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java));
-        cmd.addAll(List.of(System.getProperty("rhei.jvm.flags", "").trim().split("\\s+")));
-        cmd.removeIf(String::isBlank);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CaptureChild.class.getName(), String.valueOf(pg().port()),
-                logDir.toString(), offsets.toString(), slot, tables));
         Path out = Files.createTempFile(dir, "child", ".log");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return ChildJvm.of(CaptureChild.class).args(String.valueOf(pg().port()), logDir.toString(), offsets.toString(), slot, tables)
+                .output(out).start();
     }
 
     /** The inserted keys of the table, in log order, read from the log directory the child writes. */

@@ -1,6 +1,6 @@
 package io.rhei.cdc;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.core.engine.SyncEngine;
 import io.rhei.core.log.ChangeLog;
 import io.rhei.core.model.Row;

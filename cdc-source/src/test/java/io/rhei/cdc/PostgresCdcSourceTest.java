@@ -1,6 +1,7 @@
 package io.rhei.cdc;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.core.LifecycleState;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.core.RheiException;
 import io.rhei.core.log.ChronicleChangeLog;
 import io.rhei.core.log.ChronicleLogConfig;
@@ -117,7 +118,7 @@ class PostgresCdcSourceTest {
             assertEquals(java.time.Instant.parse("2026-11-25T06:00:00.654321Z"), one.get(schema.position("tstz").orElseThrow()));
             assertArrayEquals(new byte[]{0, -1, 127, -128}, (byte[]) one.get(schema.position("by").orElseThrow()));
             assertEquals(new java.math.BigDecimal("12345678901234.123456"), one.get(schema.position("n").orElseThrow()));
-            assertSame(PostgresCdcSource.State.RUNNING, source.state());
+            assertSame(LifecycleState.RUNNING, source.state());
         } finally {
             CdcHarness.dropSlot(pg(), "types");
         }
@@ -291,9 +292,9 @@ class PostgresCdcSourceTest {
                 for (int restarts = 0; ; restarts++) {
                     PostgresCdcSource current = source;
                     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> current.state() == PostgresCdcSource.State.FAILED || current.metrics().snapshotTablesRemaining() == 0
+                            .until(() -> current.state() == LifecycleState.FAILED || current.metrics().snapshotTablesRemaining() == 0
                                     && CdcHarness.applyAll(log).rows(t).containsKey(RowKey.of(-1L)));
-                    if (current.state() != PostgresCdcSource.State.FAILED) {
+                    if (current.state() != LifecycleState.FAILED) {
                         break;
                     }
                     assertTrue(current.failure().getMessage().contains("gave up on table public.growing"), current.failure().getMessage());
@@ -693,7 +694,7 @@ class PostgresCdcSourceTest {
         try (ChronicleChangeLog log = openLog(); PostgresCdcSource source = new PostgresCdcSource(config("arrays", "public.arrays"), log)) {
             source.start();
             assertTrue(source.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS), "capture stopped");
-            assertSame(PostgresCdcSource.State.FAILED, source.state());
+            assertSame(LifecycleState.FAILED, source.state());
             Throwable cause = source.failure();
             while (cause != null && !(cause instanceof RheiException)) {
                 cause = cause.getCause();

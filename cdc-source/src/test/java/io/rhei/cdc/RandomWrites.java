@@ -1,6 +1,6 @@
 package io.rhei.cdc;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.EmbeddedPostgresServer;
 
 import java.sql.Connection;
 import java.sql.SQLException;

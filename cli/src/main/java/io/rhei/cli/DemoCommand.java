@@ -1,15 +1,12 @@
 package io.rhei.cli;
 
-import io.rhei.cdc.PostgresSourceConfig;
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
-import io.rhei.cli.server.FlightSqlQueryServer;
-import io.rhei.cli.server.MetricsHttpServer;
-import io.rhei.core.engine.SyncEngineConfig;
-import io.rhei.core.engine.SyncMetrics;
-import io.rhei.core.log.ChronicleLogConfig;
+import io.rhei.testing.ShopWorkload;
+import io.rhei.Health;
+import io.rhei.PostgresSource;
+import io.rhei.QueryResult;
+import io.rhei.Rhei;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.QueryResults;
-import io.rhei.olap.exec.NativeQueryOptions;
-import io.rhei.storage.StorageConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +20,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -96,32 +95,32 @@ final class DemoCommand implements Callable<Integer> {
                 ShopWorkload.createSchema(c, 2000, 300);
             }
             out.println("shop schema created on 127.0.0.1:" + pg.port() + " (customers, products, orders, order_items)");
-            PostgresSourceConfig source = PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "",
-                    dir.resolve("cdc-offsets.dat"), "rhei_demo").withTablesInclude("public\\..*");
-            try (SyncPipeline pipeline = new SyncPipeline(source, ChronicleLogConfig.defaults(dir.resolve("log")),
-                    StorageConfig.defaults().withUri(storage), SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
-                pipeline.start();
-                // the demo serves queries without authentication, on loopback only
-                try (FlightSqlQueryServer flight = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(), "127.0.0.1", flightPort, null);
-                     MetricsHttpServer metrics = PipelineMetrics.serve("127.0.0.1", metricsPort, pipeline, flight)) {
-                    out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + flight.port() + "?useEncryption=false");
-                    out.println("metrics: http://127.0.0.1:" + metrics.port() + "/metrics  health: http://127.0.0.1:" + metrics.port() + "/health");
-                    ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
-                    Thread writer = new Thread(workload, "shop-workload");
-                    writer.start();
-                    out.println("syncing into the OLAP engine (" + (storage.equals("memory:") ? "in memory" : "Vortex files in " + storage) + "); workload " + rate + " transactions/s"
-                            + (runFor == null ? "; Ctrl-C stops" : "; running for " + duration));
-                    try {
-                        report(pg, pipeline, workload, runFor);
-                    } finally {
-                        workload.stop();
-                        writer.join();
-                    }
-                    if (workload.failure() != null) {
-                        out.println("the workload failed: " + workload.failure());
-                    }
-                    matched = finalCheck(pg, pipeline);
+            // the demo serves queries without authentication, on loopback only
+            Rhei.Builder builder = Rhei.builder()
+                    .source(PostgresSource.builder().port(pg.port()).user("postgres").slot("rhei_demo").tables("public\\..*")
+                            .set("source.offsets-file", dir.resolve("cdc-offsets.dat").toString()).build())
+                    .log(dir.resolve("log")).storage(storage)
+                    .set("server.host", "127.0.0.1").set("server.port", String.valueOf(flightPort)).set("server.auth", "none")
+                    .set("metrics.host", "127.0.0.1").set("metrics.port", String.valueOf(metricsPort)).serve();
+            try (Rhei rhei = builder.build()) {
+                rhei.start();
+                out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + rhei.flightSqlPort() + "?useEncryption=false");
+                out.println("metrics: http://127.0.0.1:" + rhei.metricsPort() + "/metrics  health: http://127.0.0.1:" + rhei.metricsPort() + "/health");
+                ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
+                Thread writer = new Thread(workload, "shop-workload");
+                writer.start();
+                out.println("syncing into the OLAP engine (" + (storage.equals("memory:") ? "in memory" : "Vortex files in " + storage) + "); workload " + rate + " transactions/s"
+                        + (runFor == null ? "; Ctrl-C stops" : "; running for " + duration));
+                try {
+                    report(rhei, workload, runFor);
+                } finally {
+                    workload.stop();
+                    writer.join();
                 }
+                if (workload.failure() != null) {
+                    out.println("the workload failed: " + workload.failure());
+                }
+                matched = finalCheck(pg, rhei);
             }
         } finally {
             if (temporary) {
@@ -137,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
         return matched ? 0 : 1;
     }
 
-    private void report(EmbeddedPostgresServer pg, SyncPipeline p, ShopWorkload workload, Duration runFor) {
+    private void report(Rhei rhei, ShopWorkload workload, Duration runFor) {
         long started = System.nanoTime();
         long lastCaptured = 0;
         long lastApplied = 0;
@@ -151,32 +150,28 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.interrupted();
                 return;
             }
-            String trouble;
-            try {
-                trouble = p.supervise(); // restarts capture or sync after a failure, with backoff
-            } catch (InterruptedException e) {
-                Thread.interrupted();
-                return;
-            }
-            if (trouble != null) {
-                out.println("  ! " + trouble);
+            Health health = rhei.health();
+            if (health.status() == Health.Status.DEGRADED) {
+                out.println("  ! " + health.detail());
             }
             long now = System.nanoTime();
             double secs = (now - lastTime) / 1e9;
-            long captured = p.source().metrics().eventsAppended();
-            SyncMetrics m = p.engine().metrics();
-            long applied = m.eventsApplied() + m.eventsSkipped();
+            Map<String, Double> m = new HashMap<>();
+            rhei.metrics().forEach(sample -> m.putIfAbsent(sample.name(), sample.value()));
+            long captured = m.getOrDefault("rhei_events_captured_total", 0.0).longValue();
+            long applied = m.getOrDefault("rhei_events_applied_total", 0.0).longValue() + m.getOrDefault("rhei_events_skipped_total", 0.0).longValue();
             out.printf(Locale.ROOT, "%n[%4ds] workload %,d tx (%,d row changes) | captured %,d (%,.0f/s) | applied %,d (%,.0f/s) "
-                            + "| lag %,d events, %,d ms%n", (now - started) / 1_000_000_000L, workload.committed(), workload.rowChanges(),
-                    captured, (captured - lastCaptured) / secs, applied, (applied - lastApplied) / secs, m.lagEvents(),
-                    m.lagMillis(System.currentTimeMillis(), p.engine().caughtUp()));
+                            + "| lag %,d events, %,.0f ms%n", (now - started) / 1_000_000_000L, workload.committed(), workload.rowChanges(),
+                    captured, (captured - lastCaptured) / secs, applied, (applied - lastApplied) / secs,
+                    m.getOrDefault("rhei_lag_events", 0.0).longValue(), m.getOrDefault("rhei_lag_seconds", 0.0) * 1000);
             lastCaptured = captured;
             lastApplied = applied;
             lastTime = now;
             for (String sql : List.of(SAMPLE_QUERY, JOIN_QUERY)) {
-                try {
+                try (QueryResult r = rhei.query(sql)) {
                     long t0 = System.nanoTime();
-                    QueryResults.Table t = QueryResults.read(p.olap().query(sql, p.allocator()));
+                    List<String> columns = r.columnNames();
+                    QueryResults.Table t = new QueryResults.Table(columns, r.rows());
                     out.printf(Locale.ROOT, "       %s  (%.1f ms, DataFusion)%n", sql, (System.nanoTime() - t0) / 1e6);
                     TablePrinter.print(t, out, "       ");
                 } catch (RuntimeException e) {
@@ -186,27 +181,19 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits for the sync to catch up, then compares row counts and sums of every table with PostgreSQL. */
-    private boolean finalCheck(EmbeddedPostgresServer pg, SyncPipeline p) throws InterruptedException {
+    /** Waits for the sync to catch up with PostgreSQL (read-your-writes), then compares counts and sums of every table. */
+    private boolean finalCheck(EmbeddedPostgresServer pg, Rhei rhei) throws InterruptedException {
         out.println();
         out.println("workload stopped; waiting for the sync to catch up ...");
-        long deadline = System.currentTimeMillis() + 60_000;
-        long target = -1;
-        while (System.currentTimeMillis() < deadline) {
-            long logEnd = p.log().lastSeq();
-            if (logEnd == target && p.engine().metrics().lastReadSeq() >= logEnd && p.engine().caughtUp()
-                    && p.source().metrics().snapshotTablesRemaining() == 0) {
-                break;
-            }
-            target = logEnd;
-            Thread.sleep(1500);
-        }
+        long t0 = System.nanoTime();
+        rhei.awaitCaughtUp(Duration.ofSeconds(120));
+        out.printf(Locale.ROOT, "caught up with PostgreSQL in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         boolean all = true;
         out.println("table          PostgreSQL rows / sum          Rhei rows / sum                match");
         for (String[] t : TABLES) {
             String q = "SELECT count(*), sum(" + t[1] + ") FROM " + t[0];
             List<Object> expected = pgRow(pg, q);
-            List<Object> got = QueryResults.read(p.olap().query(q, p.allocator())).rows().get(0);
+            List<Object> got = rhei.query(q).rows().get(0);
             boolean ok = ((Number) expected.get(0)).longValue() == ((Number) got.get(0)).longValue()
                     && new java.math.BigDecimal(expected.get(1).toString()).compareTo(new java.math.BigDecimal(got.get(1).toString())) == 0;
             all &= ok;

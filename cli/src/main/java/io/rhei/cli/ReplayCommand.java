@@ -5,8 +5,6 @@ import io.rhei.core.engine.SyncEngine;
 import io.rhei.core.engine.SyncEngineConfig;
 import io.rhei.core.log.ChronicleChangeLog;
 import io.rhei.core.model.TableId;
-import io.rhei.olap.DataFusionOlapEngine;
-import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.storage.StorageConfig;
 import io.rhei.storage.TableSnapshot;
 import io.rhei.storage.TableStorage;
@@ -59,8 +57,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (RootAllocator allocator = new RootAllocator();
              ChronicleChangeLog log = ChronicleChangeLog.open(logDir);
-             TableStorage tables = config.open(allocator);
-             DataFusionOlapEngine sink = new DataFusionOlapEngine(tables, NativeQueryOptions.defaults())) {
+             TableStorage tables = config.open(allocator)) {
             long end = untilSeq == null ? log.lastSeq() : Math.min(untilSeq, log.lastSeq());
             long from = startingPoint(tables, log);
             if (from > end) {
@@ -69,7 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
                 return 0;
             }
             out.printf(Locale.ROOT, "replaying %s sequences %,d..%,d into %s%n", logDir, from, end, storage);
-            SyncEngine engine = SyncEngine.builder(log, sink).config(SyncEngineConfig.defaults()).build();
+            SyncEngine engine = SyncEngine.builder(log, tables).config(SyncEngineConfig.defaults()).build();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread worker = new Thread(() -> {
                 try {

@@ -11,7 +11,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -33,13 +32,7 @@ final class ResyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> known = new ArrayList<>(RunCommand.KEYS);
-        known.addAll(PostgresSourceConfig.KEYS);
-        known.addAll(ChronicleLogConfig.KEYS);
-        known.addAll(io.rhei.core.engine.SyncEngineConfig.KEYS);
-        known.addAll(io.rhei.storage.StorageConfig.KEYS);
-        known.addAll(io.rhei.olap.exec.NativeQueryOptions.KEYS);
-        Settings s = Settings.load(config, System.getenv(), known);
+        Settings s = Settings.load(config, System.getenv(), io.rhei.RheiConfig.KEYS);
         PostgresSourceConfig source = PostgresSourceConfig.from(s, ChronicleLogConfig.from(s).directory());
         List<TableId> ids = tables.stream().map(t -> TableId.parse(t.contains(".") ? t : "public." + t)).toList();
         String id = ResyncSignal.send(source, ids);

@@ -1,12 +1,9 @@
 package io.rhei.cli;
 
-import io.rhei.cdc.PostgresSourceConfig;
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
-import io.rhei.cli.server.FlightSqlQueryServer;
-import io.rhei.core.engine.SyncEngineConfig;
-import io.rhei.core.log.ChronicleLogConfig;
-import io.rhei.olap.exec.NativeQueryOptions;
-import io.rhei.storage.StorageConfig;
+import io.rhei.testing.ShopWorkload;
+import io.rhei.PostgresSource;
+import io.rhei.Rhei;
+import io.rhei.testing.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,13 +45,14 @@ class DemoWorkloadEndToEndTest {
             try (Connection c = pg.connect()) {
                 ShopWorkload.createSchema(c, 500, 60);
             }
-            PostgresSourceConfig source = PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "", dir.resolve("offsets.dat"), "e2e_test")
-                    .withTablesInclude("public\\..*");
-            try (SyncPipeline pipeline = new SyncPipeline(source, ChronicleLogConfig.defaults(dir.resolve("log")),
-                    StorageConfig.defaults().withUri(dir.resolve("tables").toString()), SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
-                pipeline.start();
-                try (FlightSqlQueryServer server = FlightSqlQueryServer.start(pipeline.olap(), pipeline.allocator(), "127.0.0.1", 0,
-                        new FlightSqlQueryServer.Credentials("analyst", "pw-e2e"))) {
+            try (Rhei rhei = Rhei.builder().source(PostgresSource.builder().port(pg.port()).user("postgres").slot("e2e_test")
+                            .tables("public\\..*").build())
+                    .log(dir.resolve("log")).storage(dir.resolve("tables").toString())
+                    .set("server.port", "0").set("server.user", "analyst").set("server.password", "pw-e2e").set("metrics.port", "0")
+                    .serve().build()) {
+                rhei.start();
+                {
+                    FlightPort server = rhei::flightSqlPort;
                     ShopWorkload workload = new ShopWorkload(() -> {
                         try {
                             return pg.connect();
@@ -89,6 +87,15 @@ class DemoWorkloadEndToEndTest {
                     }
                 }
             }
+        }
+    }
+
+    /** The Flight SQL port of the running Rhei. */
+    private interface FlightPort {
+        int get();
+
+        default int port() {
+            return get();
         }
     }
 

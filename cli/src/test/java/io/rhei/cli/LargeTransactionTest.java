@@ -1,6 +1,8 @@
 package io.rhei.cli;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.SidecarConfig;
+import io.rhei.testing.ChildJvm;
+import io.rhei.testing.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -45,19 +47,10 @@ class LargeTransactionTest {
                 port = s.getLocalPort();
             }
             Path config = dir.resolve("rhei.properties");
-            Files.writeString(config, String.join("\n", "source.port=" + pg.port(), "source.slot=big_tx", "source.tables.include=public\\\\.big",
-                    "log.dir=" + dir.resolve("log"), "log.min-free-bytes=0", "storage.uri=" + dir.resolve("tables"),
-                    "server.port=" + port, "server.auth=none", "metrics.port=0", ""));
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java));
-            for (String flag : System.getProperty("rhei.jvm.flags", "").trim().split("\\s+")) {
-                if (!flag.isBlank()) {
-                    cmd.add(flag);
-                }
-            }
-            cmd.addAll(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Rhei.class.getName(),
-                    "run", "--config", config.toString()));
-            Process sidecar = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("sidecar.log").toFile()).start();
+            SidecarConfig.of(pg.port(), "big_tx", dir.resolve("log")).set("source.tables.include", "public\\.big")
+                    .set("storage.uri", dir.resolve("tables")).set("server.port", port).writeTo(config);
+            Process sidecar = ChildJvm.of(RheiCommand.class).jvmFlags("-Xmx512m", "-XX:+ExitOnOutOfMemoryError")
+                    .args("run", "--config", config.toString()).output(dir.resolve("sidecar.log")).start();
             try {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                         .until(() -> count(port) == 1);

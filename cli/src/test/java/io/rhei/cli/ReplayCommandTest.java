@@ -1,9 +1,9 @@
 package io.rhei.cli;
 
-import io.rhei.cdc.PostgresSourceConfig;
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
-import io.rhei.core.engine.SyncEngineConfig;
-import io.rhei.core.log.ChronicleLogConfig;
+import io.rhei.testing.ShopWorkload;
+import io.rhei.PostgresSource;
+import io.rhei.Rhei;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.QueryResults;
 import io.rhei.olap.exec.NativeQueryOptions;
@@ -45,11 +45,10 @@ class ReplayCommandTest {
             try (Connection c = pg.connect()) {
                 ShopWorkload.createSchema(c, 300, 40);
             }
-            PostgresSourceConfig source = PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "", dir.resolve("offsets.dat"), "replay_test")
-                    .withTablesInclude("public\\..*");
-            try (SyncPipeline pipeline = new SyncPipeline(source, ChronicleLogConfig.defaults(dir.resolve("log")), StorageConfig.defaults(),
-                    SyncEngineConfig.defaults(), NativeQueryOptions.defaults())) {
-                pipeline.start();
+            try (Rhei rhei = Rhei.builder().source(PostgresSource.builder().port(pg.port()).user("postgres").slot("replay_test")
+                    .tables("public\\..*").set("source.offsets-file", dir.resolve("offsets.dat").toString()).build())
+                    .log(dir.resolve("log")).build()) {
+                rhei.start();
                 ShopWorkload workload = new ShopWorkload(() -> {
                     try {
                         return pg.connect();
@@ -63,13 +62,12 @@ class ReplayCommandTest {
                 workload.stop();
                 writer.join();
                 assertEquals(null, workload.failure());
-                await().atMost(Duration.ofSeconds(60)).until(() -> countsMatch(pg, pipeline.olap(), pipeline.allocator()));
-                pipeline.source().stop();
-                lastSeq = pipeline.log().lastSeq();
-                await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.engine().metrics().lastReadSeq() >= lastSeq && pipeline.engine().caughtUp());
+                rhei.awaitCaughtUp(Duration.ofSeconds(60)); // read-your-writes: everything PostgreSQL committed is applied
                 for (Map.Entry<String, String> t : TABLES.entrySet()) {
-                    live.put(t.getKey(), rows(pipeline.olap(), pipeline.allocator(), t.getKey(), t.getValue()));
+                    live.put(t.getKey(), rhei.query("SELECT * FROM " + t.getKey() + " ORDER BY " + t.getValue()).rows());
                 }
+                lastSeq = rhei.metrics().stream().filter(m -> m.name().equals("rhei_log_end_seq")).mapToLong(m -> (long) m.value()).findFirst()
+                        .orElseThrow();
             }
         }
         assertTrue(live.get("orders").size() > 100, "the workload wrote orders: " + live.get("orders").size());
@@ -93,7 +91,7 @@ class ReplayCommandTest {
         assertEquals(0, csv.exitCode(), csv.output() + csv.errors());
         assertEquals("n\n" + live.get("orders").size() + "\n", csv.output().replace("\r", ""));
         ByteArrayOutputStream arrow = new ByteArrayOutputStream();
-        assertEquals(0, Rhei.run(new PrintStream(arrow, true), "query", "--storage", storage, "--format", "arrow", "SELECT * FROM order_items").exitCode());
+        assertEquals(0, RheiCommand.run(new PrintStream(arrow, true), "query", "--storage", storage, "--format", "arrow", "SELECT * FROM order_items").exitCode());
         try (RootAllocator root = new RootAllocator();
              org.apache.arrow.vector.ipc.ArrowStreamReader reader = new org.apache.arrow.vector.ipc.ArrowStreamReader(
                      new java.io.ByteArrayInputStream(arrow.toByteArray()), root)) {
@@ -117,7 +115,7 @@ class ReplayCommandTest {
 
     private static Result run(String... args) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Rhei.Run r = Rhei.run(new PrintStream(buf, true, StandardCharsets.UTF_8), args);
+        RheiCommand.Run r = RheiCommand.run(new PrintStream(buf, true, StandardCharsets.UTF_8), args);
         return new Result(r.exitCode(), buf.toString(StandardCharsets.UTF_8), r.errors());
     }
 
@@ -125,20 +123,4 @@ class ReplayCommandTest {
         return QueryResults.read(engine.execute("SELECT * FROM " + table + " ORDER BY " + key, allocator)).rows();
     }
 
-    private static boolean countsMatch(EmbeddedPostgresServer pg, DataFusionOlapEngine olap, org.apache.arrow.memory.BufferAllocator allocator) {
-        try (Connection c = pg.connect(); var st = c.createStatement()) {
-            for (String t : TABLES.keySet()) {
-                var rs = st.executeQuery("SELECT count(*) FROM " + t);
-                rs.next();
-                long pgCount = rs.getLong(1);
-                Object rhei = QueryResults.read(olap.execute("SELECT count(*) FROM " + t, allocator)).rows().get(0).get(0);
-                if (((Number) rhei).longValue() != pgCount) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Exception e) {
-            return false; // tables appear once their snapshot is applied
-        }
-    }
 }

@@ -21,13 +21,13 @@ class ResyncCommandTest {
     void writesASignalNamingTheTablesNextToTheSidecarsOffsets() throws Exception {
         Path config = dir.resolve("rhei.properties");
         Files.writeString(config, "source.slot=shop\nlog.dir=" + dir.resolve("log") + "\n");
-        Rhei.Run before = Rhei.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "resync", "orders",
+        RheiCommand.Run before = RheiCommand.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "resync", "orders",
                 "--config", config.toString());
         assertEquals(1, before.exitCode());
         assertTrue(before.errors().contains("no capture has run with this configuration"), before.errors());
         Files.createDirectories(dir.resolve("log")); // as a running sidecar has it
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Rhei.Run run = Rhei.run(new PrintStream(out, true, StandardCharsets.UTF_8), "resync", "orders", "inventory.stock", "--config",
+        RheiCommand.Run run = RheiCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), "resync", "orders", "inventory.stock", "--config",
                 config.toString());
         assertEquals(0, run.exitCode(), run.errors());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("public.orders"), out.toString(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package io.rhei.cli;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.SidecarConfig;
+import io.rhei.testing.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,28 +34,26 @@ class RunCommandTest {
                 st.execute("INSERT INTO accounts SELECT g, 'owner ' || g, g * 1.5 FROM generate_series(1, 100) g");
             }
             Path config = dir.resolve("rhei.properties");
-            Files.writeString(config, String.join("\n",
-                    "source.port=" + pg.port(), "source.slot=run_test", "source.tables.include=public\\\\.accounts",
-                    "log.dir=" + dir.resolve("log"), "log.min-free-bytes=0",
-                    "server.port=0", "server.user=analyst", "server.password=pw-123", "metrics.port=0", ""));
+            SidecarConfig.of(pg.port(), "run_test", dir.resolve("log")).set("source.tables.include", "public\\.accounts")
+                    .set("server.auth", "password").set("server.user", "analyst").set("server.password", "pw-123").writeTo(config);
             RunCommand run = new RunCommand();
             run.config = config;
             ExecutorService exec = Executors.newSingleThreadExecutor();
             try {
                 Future<Integer> exit = exec.submit(run);
                 long deadline = System.currentTimeMillis() + 90_000;
-                while (run.server == null && System.currentTimeMillis() < deadline && !exit.isDone()) {
+                while (run.running == null && System.currentTimeMillis() < deadline && !exit.isDone()) {
                     Thread.sleep(100);
                 }
-                assertTrue(run.server != null, "the sidecar started");
-                assertEquals(100, awaitCount(run.server.port(), 100, deadline));
+                assertTrue(run.running != null, "the sidecar started");
+                assertEquals(100, awaitCount(run.running.flightSqlPort(), 100, deadline));
                 try (Connection c = pg.connect(); Statement st = c.createStatement()) {
                     st.execute("INSERT INTO accounts SELECT g, 'later', 1 FROM generate_series(101, 150) g");
                     st.execute("DELETE FROM accounts WHERE id <= 10");
                 }
-                assertEquals(140, awaitCount(run.server.port(), 140, deadline));
+                assertEquals(140, awaitCount(run.running.flightSqlPort(), 140, deadline));
                 java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-                Rhei.Run status = Rhei.run(new java.io.PrintStream(buf, true, "UTF-8"), "status", "--metrics", "127.0.0.1:" + run.metricsPort);
+                RheiCommand.Run status = RheiCommand.run(new java.io.PrintStream(buf, true, "UTF-8"), "status", "--metrics", "127.0.0.1:" + run.running.metricsPort());
                 String printed = buf.toString("UTF-8");
                 assertEquals(0, status.exitCode(), printed + status.errors());
                 assertTrue(printed.startsWith("ready") && printed.matches("(?s).*public\\.accounts\\s*\\|\\s*\\d+\\s*\\|\\s*140.*"), printed);

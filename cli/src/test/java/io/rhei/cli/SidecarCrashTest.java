@@ -1,6 +1,9 @@
 package io.rhei.cli;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.SidecarConfig;
+import io.rhei.testing.ChildJvm;
+import io.rhei.testing.ShopWorkload;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.storage.StorageConfig;
@@ -67,11 +70,8 @@ class SidecarCrashTest {
             }
             int flightPort = freePort();
             Path config = dir.resolve("rhei.properties");
-            Files.writeString(config, String.join("\n",
-                    "source.port=" + pg.port(), "source.slot=crash_sidecar", "source.tables.include=public\\\\..*",
-                    "log.dir=" + dir.resolve("log"), "log.min-free-bytes=0",
-                    "storage.uri=" + dir.resolve("tables"), "storage.compaction.max-files=4", "storage.gc.grace=0s",
-                    "server.port=" + flightPort, "server.auth=none", "metrics.port=0", ""));
+            SidecarConfig.of(pg.port(), "crash_sidecar", dir.resolve("log")).set("storage.uri", dir.resolve("tables"))
+                    .set("storage.compaction.max-files", 4).set("storage.gc.grace", "0s").set("server.port", flightPort).writeTo(config);
             ShopWorkload workload = new ShopWorkload(() -> connect(pg), 150);
             Thread writer = new Thread(workload, "shop-workload");
             Random rnd = new Random(7);
@@ -132,18 +132,9 @@ class SidecarCrashTest {
     }
 
     private Process start(Path config) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java));
-        for (String flag : System.getProperty("rhei.jvm.flags", "").trim().split("\\s+")) {
-            if (!flag.isBlank()) {
-                cmd.add(flag);
-            }
-        }
-        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), Rhei.class.getName(), "run", "--config", config.toString()));
         Path out = Files.createTempFile(dir, "sidecar", ".log");
         currentLog = out;
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        return ChildJvm.of(RheiCommand.class).jvmFlags("-Xmx1g").args("run", "--config", config.toString()).output(out).start();
     }
 
     private static boolean markerSeen(int port) throws SQLException {

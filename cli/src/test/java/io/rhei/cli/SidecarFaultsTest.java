@@ -1,8 +1,9 @@
 package io.rhei.cli;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.SidecarConfig;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.QueryResults;
-import io.rhei.storage.testing.S3TestServer;
+import io.rhei.testing.S3TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -111,10 +112,11 @@ class SidecarFaultsTest {
                 sidecar.awaitRows("payments", 1);
                 fill(ballast, ballastBytes);
                 LOG.info("disk filled with {} payments committed", writer.committed.get());
-                java.util.concurrent.atomic.AtomicReference<Throwable> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+                java.util.concurrent.atomic.AtomicReference<String> stopped = new java.util.concurrent.atomic.AtomicReference<>();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> stopped.updateAndGet(f -> f != null ? f : run.running.source().failure()) != null);
-                String message = stopped.get().getMessage();
+                        .until(() -> stopped.updateAndGet(f -> f != null ? f : run.running.health().detail().startsWith("capture stopped")
+                                ? run.running.health().detail() : null) != null);
+                String message = stopped.get();
                 assertTrue(message.contains("change log disk") && message.contains(dir.resolve("disk_full-log").toString()), message);
                 Thread.sleep(3000); // PostgreSQL goes on committing; the slot keeps what capture has not taken
                 Files.delete(ballast);
@@ -145,14 +147,13 @@ class SidecarFaultsTest {
     private static void finish(EmbeddedPostgresServer pg, Sidecar sidecar) throws Exception {
         // the resumable initial snapshot runs beside the stream: the marker must come after its last chunk
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
-                .until(() -> sidecar.run.running.source().metrics().snapshotTablesRemaining() == 0);
+                .until(() -> sidecar.run.running.snapshotTablesRemaining() == 0);
         try (Connection c = pg.connect(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO marker VALUES (1)");
         }
         sidecar.awaitRows("marker", 1);
-        SyncPipeline p = sidecar.run.running;
         try (Connection c = pg.connect()) {
-            int rows = TableChecksums.assertSame(c, p.olap(), p.allocator(), "payments", "id");
+            int rows = TableChecksums.assertSame(c, sidecar.run.running, "payments", "id");
             assertTrue(rows > 50, "payments were written: " + rows);
             LOG.info("payments: {} rows, the same checksum on both sides", rows);
         }
@@ -172,10 +173,13 @@ class SidecarFaultsTest {
 
     private Path config(int pgPort, String storage, String s3Endpoint, String slot, String minFree) throws Exception {
         Path config = dir.resolve(slot + ".properties");
-        Files.writeString(config, String.join("\n", "source.port=" + pgPort, "source.slot=" + slot,
-                "source.tables.include=public\\\\..*", "log.dir=" + dir.resolve(slot + "-log"), minFree,
-                "storage.uri=" + storage, s3Endpoint == null ? "" : "storage.s3.endpoint=" + s3Endpoint,
-                "server.port=0", "server.auth=none", "metrics.port=0", ""));
+        SidecarConfig c = SidecarConfig.of(pgPort, slot, dir.resolve(slot + "-log")).set("storage.uri", storage);
+        String[] floor = minFree.split("=", 2);
+        c.set(floor[0], floor[1]);
+        if (s3Endpoint != null) {
+            c.set("storage.s3.endpoint", s3Endpoint);
+        }
+        c.writeTo(config);
         return config;
     }
 
@@ -193,8 +197,7 @@ class SidecarFaultsTest {
         void awaitRows(String table, long atLeast) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
                 assertTrue(!exit.isDone(), "the sidecar exited");
-                SyncPipeline p = run.running;
-                Object n = QueryResults.read(p.olap().execute("SELECT count(*) FROM " + table, p.allocator())).rows().get(0).get(0);
+                Object n = run.running.query("SELECT count(*) FROM " + table).rows().get(0).get(0);
                 return ((Number) n).longValue() >= atLeast;
             });
         }

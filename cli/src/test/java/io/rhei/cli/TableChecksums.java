@@ -1,6 +1,5 @@
 package io.rhei.cli;
 
-import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.QueryResults;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -29,10 +28,20 @@ final class TableChecksums {
     }
 
     /** Asserts both sides hold exactly the same rows; returns the row count. */
-    static int assertSame(Connection pg, DataFusionOlapEngine rhei, BufferAllocator allocator, String table, String orderBy) throws Exception {
+    static int assertSame(Connection pg, io.rhei.core.query.QueryEngine rhei, BufferAllocator allocator, String table, String orderBy) throws Exception {
+        return assertSame(pg, sql -> QueryResults.read(rhei.query(sql, allocator)).rows(), table, orderBy);
+    }
+
+    /** The same, with Rhei's rows from the embedding API. */
+    static int assertSame(Connection pg, io.rhei.Rhei rhei, String table, String orderBy) throws Exception {
+        return assertSame(pg, sql -> rhei.query(sql).rows(), table, orderBy);
+    }
+
+    private static int assertSame(Connection pg, java.util.function.Function<String, List<List<Object>>> rhei, String table, String orderBy)
+            throws Exception {
         String sql = "SELECT * FROM " + table + " ORDER BY " + orderBy;
         List<String> expected = postgresRows(pg, sql);
-        List<String> got = QueryResults.read(rhei.execute(sql, allocator)).rows().stream().map(TableChecksums::normalize).toList();
+        List<String> got = rhei.apply(sql).stream().map(TableChecksums::normalize).toList();
         assertEquals(checksum(expected), checksum(got), () -> table + ": " + expected.size() + " rows in PostgreSQL, " + got.size()
                 + " in Rhei; first difference: " + firstDifference(expected, got));
         return expected.size();

@@ -1,6 +1,6 @@
 package io.rhei.it;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.storage.StorageConfig;

@@ -7,7 +7,7 @@ import io.rhei.core.schema.TableSchema;
 import io.rhei.core.sink.RowChange;
 import io.rhei.core.sink.TableChangeBatch;
 import io.rhei.olap.DataFusionOlapEngine;
-import io.rhei.olap.testing.TpchDataset;
+import io.rhei.testing.TpchDataset;
 
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package io.rhei.it;
 
-import io.rhei.cdc.pg.EmbeddedPostgresServer;
+import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
-import io.rhei.olap.testing.TpchDataset;
+import io.rhei.testing.TpchDataset;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

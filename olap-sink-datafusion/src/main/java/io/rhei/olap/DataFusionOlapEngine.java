@@ -2,7 +2,7 @@ package io.rhei.olap;
 
 import io.rhei.core.model.TableId;
 import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.OlapEngine;
+import io.rhei.core.sink.TableSink;
 import io.rhei.core.sink.TableChangeBatch;
 import io.rhei.olap.exec.NativeExecutor;
 import io.rhei.olap.exec.NativeQueryOptions;
@@ -28,7 +28,7 @@ import java.util.Set;
  * DataFusion ({@link NativeExecutor}) over snapshots of the tables it reads, taken when the query starts, so a
  * query sees each table as of one commit while syncing goes on.
  */
-public final class DataFusionOlapEngine implements OlapEngine {
+public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query.QueryEngine {
     private final TableStorage storage;
     private final SqlPlanner planner;
     private final NativeExecutor executor;
@@ -85,8 +85,16 @@ public final class DataFusionOlapEngine implements OlapEngine {
      * Plans {@code sql} without running it: raises the errors a query would raise before execution, and returns
      * the result schema the plan predicts (exact names; the native engine settles exact decimal sizes).
      */
-    public org.apache.arrow.vector.types.pojo.Schema validate(String sql) {
+    @Override
+    public org.apache.arrow.vector.types.pojo.Schema resultSchema(String sql) {
         return planner.plan(sql).plannedSchema();
+    }
+
+    /** The optimised Calcite plan, then the native operator tree ({@link io.rhei.olap.exec.NativePlanText}). */
+    @Override
+    public String explain(String sql) {
+        LoweredPlan plan = planner.plan(sql);
+        return "logical plan:\n" + plan.logicalPlan() + "native plan:\n" + io.rhei.olap.exec.NativePlanText.of(plan.plan());
     }
 
     /** Like {@link #query}, with the native reader's metrics and memory figures. */

@@ -1,12 +1,12 @@
 package io.rhei.storage;
 
 import io.rhei.core.RheiException;
+import io.rhei.core.config.ConfigKey;
 import io.rhei.core.config.Settings;
 import io.rhei.storage.objectstore.LocalObjectStore;
 import io.rhei.storage.objectstore.S3ObjectStore;
 import org.apache.arrow.memory.BufferAllocator;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +25,22 @@ import java.util.List;
  */
 public record StorageConfig(String uri, int compactionMaxFiles, int compactionTargetRows, double compactionMaxDeleted,
                             Duration gcGrace, String s3Endpoint, String s3Region) {
-    public static final List<String> KEYS = List.of("storage.uri", "storage.s3.endpoint", "storage.s3.region", "storage.compaction.max-files",
-            "storage.compaction.target-rows", "storage.compaction.max-deleted", "storage.gc.grace");
+    public static final ConfigKey URI = ConfigKey.of("storage.uri", "memory:",
+            "where tables live: `memory:` (not durable), a local directory (or `file:///dir`), or `s3://bucket/prefix`");
+    public static final ConfigKey S3_ENDPOINT = ConfigKey.computed("storage.s3.endpoint", "`AWS_ENDPOINT_URL`, else AWS",
+            "S3-compatible endpoint, e.g. `http://127.0.0.1:9000`");
+    public static final ConfigKey S3_REGION = ConfigKey.computed("storage.s3.region", "`AWS_REGION`, else `us-east-1`",
+            "S3 region; credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`");
+    public static final ConfigKey COMPACTION_MAX_FILES = ConfigKey.of("storage.compaction.max-files", "16",
+            "a table with more data files than this is compacted after a commit");
+    public static final ConfigKey COMPACTION_TARGET_ROWS = ConfigKey.of("storage.compaction.target-rows", "1000000",
+            "files are merged up to this many live rows");
+    public static final ConfigKey COMPACTION_MAX_DELETED = ConfigKey.of("storage.compaction.max-deleted", "0.5",
+            "a file with more than this fraction of its rows deleted is rewritten");
+    public static final ConfigKey GC_GRACE = ConfigKey.of("storage.gc.grace", "60s",
+            "how long files compaction retired stay for readers in other processes");
+    public static final List<ConfigKey> KEYS = List.of(URI, S3_ENDPOINT, S3_REGION, COMPACTION_MAX_FILES, COMPACTION_TARGET_ROWS,
+            COMPACTION_MAX_DELETED, GC_GRACE);
 
     public StorageConfig {
         if (compactionMaxFiles < 1) {
@@ -49,15 +63,12 @@ public record StorageConfig(String uri, int compactionMaxFiles, int compactionTa
     }
 
     public static StorageConfig defaults() {
-        return new StorageConfig("memory:", 16, 1_000_000, 0.5);
+        return from(Settings.empty());
     }
 
     public static StorageConfig from(Settings s) {
-        return new StorageConfig(s.getString("storage.uri", "memory:"), s.getInt("storage.compaction.max-files", 16),
-                s.getInt("storage.compaction.target-rows", 1_000_000),
-                Double.parseDouble(s.getString("storage.compaction.max-deleted", "0.5")),
-                s.getDuration("storage.gc.grace", Duration.ofSeconds(60)),
-                s.getString("storage.s3.endpoint", null), s.getString("storage.s3.region", null));
+        return new StorageConfig(s.getString(URI), s.getInt(COMPACTION_MAX_FILES), s.getInt(COMPACTION_TARGET_ROWS),
+                s.getDouble(COMPACTION_MAX_DELETED), s.getDuration(GC_GRACE), s.get(S3_ENDPOINT).orElse(null), s.get(S3_REGION).orElse(null));
     }
 
     public StorageConfig withUri(String newUri) {
@@ -86,7 +97,7 @@ public record StorageConfig(String uri, int compactionMaxFiles, int compactionTa
 
     private io.rhei.storage.objectstore.ObjectStore objectStore(boolean checkWritable) {
         if (uri.startsWith("s3://")) {
-            S3ObjectStore s3 = new S3ObjectStore(URI.create(uri), s3Endpoint, s3Region);
+            S3ObjectStore s3 = new S3ObjectStore(java.net.URI.create(uri), s3Endpoint, s3Region);
             try {
                 if (checkWritable) {
                     s3.checkAccess();
@@ -97,7 +108,7 @@ public record StorageConfig(String uri, int compactionMaxFiles, int compactionTa
             }
             return s3;
         }
-        Path dir = uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+        Path dir = uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)) : Path.of(uri);
         if (!checkWritable && !java.nio.file.Files.isDirectory(dir)) {
             throw new RheiException("no storage at " + dir.toAbsolutePath());
         }

@@ -1,6 +1,6 @@
 package io.rhei.storage;
 
-import io.rhei.storage.testing.S3TestServer;
+import io.rhei.testing.S3TestServer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

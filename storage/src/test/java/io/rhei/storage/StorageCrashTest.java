@@ -1,5 +1,6 @@
 package io.rhei.storage;
 
+import io.rhei.testing.ChildJvm;
 import io.rhei.core.model.Row;
 import io.rhei.core.model.RowKey;
 import org.apache.arrow.memory.RootAllocator;
@@ -77,15 +78,7 @@ class StorageCrashTest {
     }
 
     private Process startChild() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java));
-        for (String flag : System.getProperty("rhei.jvm.flags", "").trim().split("\\s+")) {
-            if (!flag.isBlank()) {
-                cmd.add(flag);
-            }
-        }
-        cmd.addAll(List.of("-Dlogback.configurationFile=none", "-cp", System.getProperty("java.class.path"), CommitChild.class.getName(), dir.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return ChildJvm.of(CommitChild.class).jvmFlags("-Dlogback.configurationFile=none").args(dir.toString()).start();
     }
 
     private static void readAcks(Process child, AtomicLong acknowledged) {

@@ -1,5 +1,6 @@
 package io.rhei.olap.exec;
 
+import io.rhei.core.config.ConfigKey;
 import io.rhei.core.config.Settings;
 
 import java.nio.file.Path;
@@ -23,8 +24,20 @@ import java.util.List;
  */
 public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize, int scanBatchRows, int parallelism,
                                  long parallelMinRows, int planCacheSize) {
-    public static final List<String> KEYS = List.of("olap.memory-limit", "olap.spill-dir", "olap.batch-size", "olap.scan-batch-rows",
-            "olap.parallelism", "olap.parallel-min-rows", "olap.plan-cache-size");
+    public static final ConfigKey MEMORY_LIMIT = ConfigKey.of("olap.memory-limit", "4g",
+            "native memory one query may use before it spills or fails");
+    public static final ConfigKey SPILL_DIR = ConfigKey.computed("olap.spill-dir", "`{java.io.tmpdir}/rhei-spill`", "where operators spill");
+    public static final ConfigKey BATCH_SIZE = ConfigKey.of("olap.batch-size", "8192", "rows per native batch");
+    public static final ConfigKey SCAN_BATCH_ROWS = ConfigKey.of("olap.scan-batch-rows", "65536",
+            "table data reaches the native scan in slices of at most this many rows, without copying (0: whole files)");
+    public static final ConfigKey PARALLELISM = ConfigKey.computed("olap.parallelism", "the number of processors",
+            "native plans one aggregation runs at once, each over its share of the largest table (1: one thread per query)");
+    public static final ConfigKey PARALLEL_MIN_ROWS = ConfigKey.of("olap.parallel-min-rows", "1000000",
+            "only aggregations over a table estimated at least this large run in shares");
+    public static final ConfigKey PLAN_CACHE_SIZE = ConfigKey.of("olap.plan-cache-size", "256",
+            "plans kept by SQL text for queries run again (0: plan every query anew)");
+    public static final List<ConfigKey> KEYS = List.of(MEMORY_LIMIT, SPILL_DIR, BATCH_SIZE, SCAN_BATCH_ROWS, PARALLELISM,
+            PARALLEL_MIN_ROWS, PLAN_CACHE_SIZE);
 
     public NativeQueryOptions {
         if (scanBatchRows < 0 || scanBatchRows % 8 != 0) {
@@ -39,8 +52,7 @@ public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize,
     }
 
     public static NativeQueryOptions defaults() {
-        return new NativeQueryOptions(4L << 30, Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill"), 8192, 65536,
-                Runtime.getRuntime().availableProcessors(), 1_000_000, 256);
+        return from(Settings.empty());
     }
 
     public NativeQueryOptions withParallelism(int n) {
@@ -58,10 +70,9 @@ public record NativeQueryOptions(long memoryLimit, Path spillDir, int batchSize,
     }
 
     public static NativeQueryOptions from(Settings s) {
-        NativeQueryOptions d = defaults();
-        return new NativeQueryOptions(s.getLong("olap.memory-limit", d.memoryLimit()),
-                Path.of(s.getString("olap.spill-dir", d.spillDir().toString())), s.getInt("olap.batch-size", d.batchSize()),
-                s.getInt("olap.scan-batch-rows", d.scanBatchRows()), s.getInt("olap.parallelism", d.parallelism()),
-                s.getLong("olap.parallel-min-rows", d.parallelMinRows()), s.getInt("olap.plan-cache-size", d.planCacheSize()));
+        return new NativeQueryOptions(s.getLong(MEMORY_LIMIT),
+                Path.of(s.get(SPILL_DIR).orElse(Path.of(System.getProperty("java.io.tmpdir"), "rhei-spill").toString())),
+                s.getInt(BATCH_SIZE), s.getInt(SCAN_BATCH_ROWS), s.getInt(PARALLELISM.name(), Runtime.getRuntime().availableProcessors()),
+                s.getLong(PARALLEL_MIN_ROWS), s.getInt(PLAN_CACHE_SIZE));
     }
 }

@@ -5,6 +5,10 @@ import org.apache.comet.serde.OperatorOuterClass.Operator;
 
 import java.util.List;
 
-/** A query lowered to a native plan: the operator tree, its scans in feeding order, and the result's names and schema. */
-public record LoweredPlan(String sql, Operator plan, List<ScanInput> scans, List<String> columnNames, Schema plannedSchema) {
+/**
+ * A query lowered to a native plan: the operator tree, its scans in feeding order, the result's names and schema,
+ * and the optimised logical plan it was lowered from, as text (for {@code explain}).
+ */
+public record LoweredPlan(String sql, Operator plan, List<ScanInput> scans, List<String> columnNames, Schema plannedSchema,
+                          String logicalPlan) {
 }

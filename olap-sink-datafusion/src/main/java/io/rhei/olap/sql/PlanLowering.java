@@ -418,7 +418,7 @@ final class PlanLowering {
             merged.addFields(CometTypes.of(types.get(k)));
         }
         LoweredPlan stage = new LoweredPlan(sql, agg, List.copyOf(scans.subList(scansBefore, scans.size())), names,
-                new org.apache.arrow.vector.types.pojo.Schema(fields));
+                new org.apache.arrow.vector.types.pojo.Schema(fields), "");
         scans.subList(scansBefore, scans.size()).clear();
         scanRels.subList(scansBefore, scanRels.size()).clear();
         scans.add(new ScanInput.Partitioned(stage, split, merged.getSource()));
@@ -1097,7 +1097,7 @@ final class PlanLowering {
                         org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
             }
             branches.add(new LoweredPlan(sql, op, List.copyOf(sub.scans()), u.getRowType().getFieldNames(),
-                    new org.apache.arrow.vector.types.pojo.Schema(schema)));
+                    new org.apache.arrow.vector.types.pojo.Schema(schema), ""));
         }
         Scan.Builder s = Scan.newBuilder().setSource("union").setArrowFfiSafe(true);
         for (RelDataTypeField f : fields) {

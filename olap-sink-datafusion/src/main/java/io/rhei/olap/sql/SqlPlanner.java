@@ -213,7 +213,8 @@ public final class SqlPlanner {
                 String name = names.get(i);
                 fields.add(new Field(name, FieldType.nullable(CometTypes.arrow(out.get(i).getType())), null));
             }
-            LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields));
+            LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields),
+                    org.apache.calcite.plan.RelOptUtil.toString(rel));
             if (allocator != null && !lowering.usesClock()) {
                 // only plans made with the tables' statistics are worth reusing
                 cache.put(sql, lowered, tablesRead(rel));

@@ -34,24 +34,53 @@ public final class Settings {
         return new Settings(values);
     }
 
-    /** The file's keys, then environment overrides for every key known to {@code file} or {@code knownKeys}. */
-    public static Settings load(Path file, Map<String, String> environment, Iterable<String> knownKeys) {
+    /**
+     * The file's keys, then environment overrides for every key of {@code knownKeys}; a key the file sets that is not
+     * one of them, or a value with a {@code # comment} after it, is an error naming the key and the fix.
+     */
+    public static Settings load(Path file, Map<String, String> environment, java.util.Collection<ConfigKey> knownKeys) {
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             props.load(r);
         } catch (IOException e) {
             throw new RheiException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
+        return fromProperties(props, "configuration file " + file, knownKeys).withEnvironment(environment, knownKeys);
+    }
+
+    /** {@code props} checked against {@code knownKeys} as {@link #load} checks a file; {@code origin} names them in errors. */
+    public static Settings fromProperties(Properties props, String origin, java.util.Collection<ConfigKey> knownKeys) {
         Map<String, String> merged = new HashMap<>();
         props.stringPropertyNames().forEach(k -> merged.put(k, props.getProperty(k).trim()));
-        return new Settings(merged).withEnvironment(environment, knownKeys);
+        Settings s = new Settings(merged);
+        s.check(origin, knownKeys);
+        return s;
+    }
+
+    /** Fails on the first key that is not known (naming the nearest known one) or whose value ends in a comment. */
+    public void check(String origin, java.util.Collection<ConfigKey> knownKeys) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        knownKeys.forEach(k -> names.add(k.name()));
+        for (String key : new java.util.TreeSet<>(values.keySet())) {
+            if (!names.contains(key)) {
+                String nearest = KeySpelling.nearest(key, names);
+                throw new RheiException(origin + ": unknown key '" + key + "'" + (nearest == null ? "" : " (did you mean '" + nearest + "'?)")
+                        + "; the keys are listed in the README under Configuration");
+            }
+            String value = values.get(key);
+            java.util.regex.Matcher comment = java.util.regex.Pattern.compile("\\s#").matcher(value);
+            if (!isSecret(key) && comment.find()) {
+                throw new RheiException(origin + ": the value of " + key + " is '" + value + "': properties files have no comments "
+                        + "after a value; put the comment on a line of its own starting with #");
+            }
+        }
     }
 
     /** These settings with environment overrides applied for the given keys and for every key already set. */
-    public Settings withEnvironment(Map<String, String> environment, Iterable<String> knownKeys) {
+    public Settings withEnvironment(Map<String, String> environment, java.util.Collection<ConfigKey> knownKeys) {
         Map<String, String> merged = new HashMap<>(values);
         java.util.Set<String> keys = new java.util.HashSet<>(values.keySet());
-        knownKeys.forEach(keys::add);
+        knownKeys.forEach(k -> keys.add(k.name()));
         for (String key : keys) {
             String env = environment.get(environmentName(key));
             if (env != null) {
@@ -63,6 +92,56 @@ public final class Settings {
 
     public static String environmentName(String key) {
         return "RHEI_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** This value, or the key's default ({@link ConfigKey#defaultText()} must be a value, not a description). */
+    public String getString(ConfigKey key) {
+        return get(key.name()).orElse(defaultOf(key));
+    }
+
+    public int getInt(ConfigKey key) {
+        return getInt(key.name(), (int) parseNumber(key, defaultOf(key)));
+    }
+
+    public long getLong(ConfigKey key) {
+        return getLong(key.name(), parseNumber(key, defaultOf(key)));
+    }
+
+    public boolean getBoolean(ConfigKey key) {
+        return getBoolean(key.name(), Boolean.parseBoolean(defaultOf(key)));
+    }
+
+    public Duration getDuration(ConfigKey key) {
+        return getDuration(key.name(), parseDuration(defaultOf(key)));
+    }
+
+    public double getDouble(ConfigKey key) {
+        String v = getString(key);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new RheiException("configuration key " + key.name() + " must be a number, got '" + v + "'");
+        }
+    }
+
+    /** Whether the key is set at all, even to an empty value (which some keys take to mean "none"). */
+    public boolean isSet(ConfigKey key) {
+        return values.containsKey(key.name());
+    }
+
+    public Optional<String> get(ConfigKey key) {
+        return get(key.name());
+    }
+
+    private static String defaultOf(ConfigKey key) {
+        if (key.computed()) {
+            throw new IllegalStateException(key.name() + " has a computed default: read it with get() and work the default out");
+        }
+        return key.defaultText();
+    }
+
+    private static long parseNumber(ConfigKey key, String text) {
+        return text.isEmpty() ? 0 : parseSize(text);
     }
 
     public Optional<String> get(String key) {
@@ -124,7 +203,8 @@ public final class Settings {
         }
     }
 
-    static Duration parseDuration(String text) {
+    /** Parses a duration written as the getters accept it ({@code 250ms}, {@code 30s}, {@code 5m}, ISO-8601). */
+    public static Duration parseDuration(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.startsWith("p")) {
             return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
@@ -159,6 +239,18 @@ public final class Settings {
             s = s.substring(0, s.length() - 1);
         }
         return Math.multiplyExact(Long.parseLong(s.trim()), unit);
+    }
+
+    /** Every key set and its value, secrets included: for building other settings, never for logging. */
+    public Map<String, String> describeRaw() {
+        return new TreeMap<>(values);
+    }
+
+    /** These settings with {@code more} set on top. */
+    public Settings with(Map<String, String> more) {
+        Map<String, String> merged = new HashMap<>(values);
+        merged.putAll(more);
+        return new Settings(merged);
     }
 
     /** Every key set, sorted; values of keys that look secret are masked so this can be logged. */

@@ -1,5 +1,6 @@
 package io.rhei.core.engine;
 
+import io.rhei.core.LifecycleState;
 import io.rhei.core.RheiException;
 import io.rhei.core.log.ChangeLog;
 import io.rhei.core.log.LogReader;
@@ -10,7 +11,7 @@ import io.rhei.core.model.SchemaChange;
 import io.rhei.core.model.TableId;
 import io.rhei.core.schema.SchemaException;
 import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.OlapEngine;
+import io.rhei.core.sink.TableSink;
 import io.rhei.core.sink.TableChangeBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tails the change log and applies it to an {@link OlapEngine}, idempotently by sequence number.
+ * Tails the change log and applies it to an {@link TableSink}, idempotently by sequence number.
  *
  * <p><b>Where it starts.</b> At the lowest applied sequence over the sink's tables (+1). Each event at or below
  * its own table's applied sequence is skipped, so a replay after any crash neither loses nor duplicates: the
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * error and a metric; its events stay in the log, other tables continue. Restarting the engine after the cause
  * is fixed resumes the table from its applied sequence; a TRUNCATE in a schema it can take ({@code rhei resync})
  * resumes it at once, since nothing before it counts any more. Any other sink failure stops the engine
- * ({@link State#FAILED}); starting again resumes.
+ * ({@link LifecycleState#FAILED}); starting again resumes.
  *
  * <p>Lifecycle: {@link #start()} runs the loop on a thread of its own; {@link #stop()} applies what is pending
  * and returns. {@link #runUntil(long)} runs the same loop on the caller's thread (replay, tests).
@@ -52,20 +53,22 @@ public final class SyncEngine implements AutoCloseable {
     private static final int POLL_CHUNK = 4096;
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
-    public enum State { NEW, RUNNING, STOPPED, FAILED }
+
 
     private final ChangeLog log;
-    private final OlapEngine sink;
+    private final TableSink sink;
     private final SyncEngineConfig config;
     private final long replayFrom;
     private final SyncMetrics metrics = new SyncMetrics();
     private final Map<TableId, TableState> tables = new HashMap<>();
     private final List<LogRecord> buffer = new ArrayList<>(POLL_CHUNK);
 
-    private volatile State state = State.NEW;
+    private volatile LifecycleState state = LifecycleState.NEW;
     private volatile boolean stopRequested;
     private volatile Throwable failure;
     private volatile boolean caughtUp;
+    /** Every record at or below it has been applied, or held by a paused table. */
+    private volatile long appliedThroughSeq;
     private Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -77,25 +80,25 @@ public final class SyncEngine implements AutoCloseable {
     private long lastProcessedSeq;
     private long lastMarked = -1;
 
-    private SyncEngine(ChangeLog log, OlapEngine sink, SyncEngineConfig config, long replayFrom) {
+    private SyncEngine(ChangeLog log, TableSink sink, SyncEngineConfig config, long replayFrom) {
         this.replayFrom = replayFrom;
         this.log = log;
         this.sink = sink;
         this.config = config;
     }
 
-    public static Builder builder(ChangeLog log, OlapEngine sink) {
+    public static Builder builder(ChangeLog log, TableSink sink) {
         return new Builder(log, sink);
     }
 
     /** Builds a {@link SyncEngine}; the engine neither owns nor closes the log and the sink. */
     public static final class Builder {
         private final ChangeLog log;
-        private final OlapEngine sink;
+        private final TableSink sink;
         private SyncEngineConfig config = SyncEngineConfig.defaults();
         private long replayFrom = Long.MAX_VALUE;
 
-        private Builder(ChangeLog log, OlapEngine sink) {
+        private Builder(ChangeLog log, TableSink sink) {
             this.log = Objects.requireNonNull(log, "log");
             this.sink = Objects.requireNonNull(sink, "sink");
         }
@@ -122,11 +125,11 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
-    public State state() {
+    public LifecycleState state() {
         return state;
     }
 
-    /** Why the engine failed, when {@link #state()} is {@link State#FAILED}. */
+    /** Why the engine failed, when {@link #state()} is {@link LifecycleState#FAILED}. */
     public Throwable failure() {
         return failure;
     }
@@ -140,13 +143,21 @@ public final class SyncEngine implements AutoCloseable {
         return caughtUp;
     }
 
+    /**
+     * The log sequence through which everything has been applied (a paused table's events excepted: they are held,
+     * see {@link SyncMetrics#tables()}). Read-your-writes compares it with the source's watermark.
+     */
+    public long appliedThroughSeq() {
+        return appliedThroughSeq;
+    }
+
     /** Starts tailing on a thread named {@code rhei-sync}. */
     public synchronized void start() {
-        if (state != State.NEW) {
+        if (state != LifecycleState.NEW) {
             throw new IllegalStateException("sync engine already " + state.name().toLowerCase() + "; build a new one to restart");
         }
         open();
-        state = State.RUNNING;
+        state = LifecycleState.RUNNING;
         thread = new Thread(this::runLoop, "rhei-sync");
         thread.setDaemon(false);
         thread.start();
@@ -159,14 +170,14 @@ public final class SyncEngine implements AutoCloseable {
             }
             flush();
             checkpointIdleTables();
-            state = State.STOPPED;
+            state = LifecycleState.STOPPED;
             LOG.info("sync engine stopped at sequence {}", lastProcessedSeq);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            state = State.STOPPED;
+            state = LifecycleState.STOPPED;
         } catch (Throwable t) {
             failure = t;
-            state = State.FAILED;
+            state = LifecycleState.FAILED;
             LOG.error("sync engine failed after sequence {}; pending changes were not applied and will be re-read on restart",
                     lastProcessedSeq, t);
         } finally {
@@ -181,11 +192,11 @@ public final class SyncEngine implements AutoCloseable {
      */
     public void runUntil(long untilSeq) throws InterruptedException {
         synchronized (this) {
-            if (state != State.NEW) {
+            if (state != LifecycleState.NEW) {
                 throw new IllegalStateException("sync engine already " + state.name().toLowerCase());
             }
             open();
-            state = State.RUNNING;
+            state = LifecycleState.RUNNING;
         }
         try {
             long target = Math.min(untilSeq, log.lastSeq());
@@ -194,10 +205,10 @@ public final class SyncEngine implements AutoCloseable {
             }
             flush();
             checkpointIdleTables();
-            state = State.STOPPED;
+            state = LifecycleState.STOPPED;
         } catch (RuntimeException | InterruptedException e) {
             failure = e;
-            state = State.FAILED;
+            state = LifecycleState.FAILED;
             throw e;
         } finally {
             closeReader();
@@ -222,8 +233,8 @@ public final class SyncEngine implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        } else if (state == State.NEW) {
-            state = State.STOPPED;
+        } else if (state == LifecycleState.NEW) {
+            state = LifecycleState.STOPPED;
         }
     }
 
@@ -257,6 +268,7 @@ public final class SyncEngine implements AutoCloseable {
         }
         reader = log.openReader(start);
         lastProcessedSeq = start - 1;
+        appliedThroughSeq = lastProcessedSeq;
         lastCheckpointNanos = System.nanoTime();
         metrics.logEnd(logLast);
         LOG.info("sync engine starting at sequence {} ({} tables in the sink, log holds {}..{})", start, tables.size(), logFirst, logLast);
@@ -287,6 +299,9 @@ public final class SyncEngine implements AutoCloseable {
         if (idle) {
             metrics.logEnd(log.lastSeq());
             caughtUp = pendingEvents == 0;
+            if (caughtUp) {
+                appliedThroughSeq = lastProcessedSeq; // what was read added nothing to apply (skipped or held)
+            }
         }
         if (now - lastCheckpointNanos >= config.checkpointInterval().toNanos()) {
             checkpointIdleTables();
@@ -421,6 +436,7 @@ public final class SyncEngine implements AutoCloseable {
         }
         pendingEvents = 0;
         pendingBytes = 0;
+        appliedThroughSeq = lastProcessedSeq;
         markConsumed();
     }
 

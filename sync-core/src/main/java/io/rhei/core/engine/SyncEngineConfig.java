@@ -1,5 +1,6 @@
 package io.rhei.core.engine;
 
+import io.rhei.core.config.ConfigKey;
 import io.rhei.core.config.Settings;
 
 import java.time.Duration;
@@ -23,8 +24,14 @@ import java.util.List;
 public record SyncEngineConfig(int maxBatchEvents, long maxBatchBytes, Duration maxBatchDelay,
                                Duration checkpointInterval, String consumerName) {
 
-    public static final List<String> KEYS = List.of("sync.batch.max-events", "sync.batch.max-bytes",
-            "sync.batch.max-delay", "sync.checkpoint.interval", "sync.consumer.name");
+    public static final ConfigKey MAX_EVENTS = ConfigKey.of("sync.batch.max-events", "50000", "events per applied batch, all tables together");
+    public static final ConfigKey MAX_BYTES = ConfigKey.of("sync.batch.max-bytes", "64m", "encoded bytes per batch (bounds engine memory)");
+    public static final ConfigKey MAX_DELAY = ConfigKey.of("sync.batch.max-delay", "200ms", "longest a read event waits before its batch applies");
+    public static final ConfigKey CHECKPOINT_INTERVAL = ConfigKey.of("sync.checkpoint.interval", "10s",
+            "how often idle tables record that they are current");
+    public static final ConfigKey CONSUMER_NAME = ConfigKey.of("sync.consumer.name", "sync-engine",
+            "name under which the engine marks its position in the log (for retention)");
+    public static final List<ConfigKey> KEYS = List.of(MAX_EVENTS, MAX_BYTES, MAX_DELAY, CHECKPOINT_INTERVAL, CONSUMER_NAME);
 
     public SyncEngineConfig {
         if (maxBatchEvents < 1) {
@@ -42,17 +49,12 @@ public record SyncEngineConfig(int maxBatchEvents, long maxBatchBytes, Duration 
     }
 
     public static SyncEngineConfig defaults() {
-        return new SyncEngineConfig(50_000, 64L << 20, Duration.ofMillis(200), Duration.ofSeconds(10), "sync-engine");
+        return from(Settings.empty());
     }
 
     public static SyncEngineConfig from(Settings s) {
-        SyncEngineConfig d = defaults();
-        return new SyncEngineConfig(
-                s.getInt("sync.batch.max-events", d.maxBatchEvents),
-                s.getLong("sync.batch.max-bytes", d.maxBatchBytes),
-                s.getDuration("sync.batch.max-delay", d.maxBatchDelay),
-                s.getDuration("sync.checkpoint.interval", d.checkpointInterval),
-                s.getString("sync.consumer.name", d.consumerName));
+        return new SyncEngineConfig(s.getInt(MAX_EVENTS), s.getLong(MAX_BYTES), s.getDuration(MAX_DELAY),
+                s.getDuration(CHECKPOINT_INTERVAL), s.getString(CONSUMER_NAME));
     }
 
     public SyncEngineConfig withMaxBatchEvents(int events) {

@@ -1,5 +1,7 @@
 package io.rhei.core.log;
 
+import io.rhei.core.config.ConfigKey;
+
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
@@ -45,20 +47,27 @@ public record ChronicleLogConfig(Path directory, FsyncPolicy fsync, RollCycle ro
                 net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE);
     }
 
-    public static final java.util.List<String> KEYS = java.util.List.of("log.dir", "log.fsync", "log.roll-cycle",
-            "log.retention", "log.min-free-bytes");
+    public static final ConfigKey DIR = ConfigKey.of("log.dir", "", "change log directory (required)");
+    public static final ConfigKey FSYNC = ConfigKey.of("log.fsync", "batch",
+            "`batch`: msync at the end of every append; `none`: no msync (survives a process crash, not power loss)");
+    public static final ConfigKey ROLL_CYCLE = ConfigKey.of("log.roll-cycle", "FAST_HOURLY", "segment length (Chronicle roll cycle name)");
+    public static final ConfigKey RETENTION = ConfigKey.of("log.retention", "7d",
+            "keep segments at least this long, and until every consumer has passed them");
+    public static final ConfigKey MIN_FREE_BYTES = ConfigKey.of("log.min-free-bytes", "128m",
+            "refuse appends (nothing written, the source pauses) below this free space");
+    public static final java.util.List<ConfigKey> KEYS = java.util.List.of(DIR, FSYNC, ROLL_CYCLE, RETENTION, MIN_FREE_BYTES);
 
     /** From configuration keys (see the class comment); {@code log.dir} is required. */
     public static ChronicleLogConfig from(io.rhei.core.config.Settings s) {
-        ChronicleLogConfig d = defaults(Path.of(s.require("log.dir")));
-        String fsync = s.getString("log.fsync", "batch").toUpperCase(java.util.Locale.ROOT);
+        ChronicleLogConfig d = defaults(Path.of(s.require(DIR.name())));
+        String fsync = s.getString(FSYNC).toUpperCase(java.util.Locale.ROOT);
         FsyncPolicy policy;
         try {
             policy = FsyncPolicy.valueOf(fsync);
         } catch (IllegalArgumentException e) {
             throw new io.rhei.core.RheiException("configuration key log.fsync must be batch or none, got '" + fsync.toLowerCase(java.util.Locale.ROOT) + "'");
         }
-        String cycleName = s.getString("log.roll-cycle", "FAST_HOURLY").toUpperCase(java.util.Locale.ROOT);
+        String cycleName = s.getString(ROLL_CYCLE).toUpperCase(java.util.Locale.ROOT);
         RollCycle cycle;
         try {
             cycle = RollCycles.valueOf(cycleName);
@@ -66,8 +75,7 @@ public record ChronicleLogConfig(Path directory, FsyncPolicy fsync, RollCycle ro
             throw new io.rhei.core.RheiException("configuration key log.roll-cycle names no Chronicle roll cycle: '" + cycleName
                     + "' (try FAST_HOURLY or FAST_DAILY)");
         }
-        return new ChronicleLogConfig(d.directory(), policy, cycle, s.getDuration("log.retention", d.retention()),
-                s.getLong("log.min-free-bytes", d.minFreeBytes()), d.clock());
+        return new ChronicleLogConfig(d.directory(), policy, cycle, s.getDuration(RETENTION), s.getLong(MIN_FREE_BYTES), d.clock());
     }
 
     public ChronicleLogConfig withFsync(FsyncPolicy policy) {

@@ -4,7 +4,7 @@ import io.rhei.core.schema.TableSchema;
 
 /**
  * A table's schema, appended to the log before the first change that uses it (the table's first event,
- * and every ALTER TABLE). The sink follows it: {@code OlapEngine.ensureTable}.
+ * and every ALTER TABLE). The sink follows it: {@code TableSink.ensureTable}.
  */
 public record SchemaChange(long seq, TableSchema schema, SourcePosition position) implements LogRecord {
     public SchemaChange {

@@ -43,4 +43,39 @@ class SettingsTest {
         assertEquals("****", s.describe().get("source.password"));
         assertTrue(assertThrows(RheiException.class, () -> s.require("log.dir")).getMessage().contains("RHEI_LOG_DIR"));
     }
+
+    @Test
+    void anUnknownKeyIsAnErrorNamingTheNearestKnownOne() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("sync.batch.max-event", "10");
+        RheiException e = assertThrows(RheiException.class, () -> Settings.fromProperties(p, "rhei.properties", SyncEngineConfig.KEYS));
+        assertEquals("rhei.properties: unknown key 'sync.batch.max-event' (did you mean 'sync.batch.max-events'?); the keys are "
+                + "listed in the README under Configuration", e.getMessage());
+        p.clear();
+        p.setProperty("completely.different", "1");
+        RheiException far = assertThrows(RheiException.class, () -> Settings.fromProperties(p, "x", SyncEngineConfig.KEYS));
+        assertTrue(!far.getMessage().contains("did you mean"), far.getMessage());
+    }
+
+    @Test
+    void aCommentAfterAValueIsAnErrorThatSaysWhere() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("sync.batch.max-delay", "50ms            # lower latency");
+        RheiException e = assertThrows(RheiException.class, () -> Settings.fromProperties(p, "rhei.properties", SyncEngineConfig.KEYS));
+        assertTrue(e.getMessage().startsWith("rhei.properties: the value of sync.batch.max-delay is '50ms            # lower latency': "
+                + "properties files have no comments after a value"), e.getMessage());
+    }
+
+    @Test
+    void aKeysDefaultIsTheOneTheCodeApplies() {
+        SyncEngineConfig d = SyncEngineConfig.from(Settings.empty());
+        assertEquals(Settings.parseSize(SyncEngineConfig.MAX_BYTES.defaultText()), d.maxBatchBytes());
+        assertEquals(Settings.parseDuration(SyncEngineConfig.MAX_DELAY.defaultText()), d.maxBatchDelay());
+    }
+
+    @Test
+    void spellingDistance() {
+        assertEquals(2, KeySpelling.distance("server.prot", "server.port"));
+        assertEquals("source.tables.include", KeySpelling.nearest("sorce.tables.include", List.of("source.tables.include", "source.tables.exclude")));
+    }
 }

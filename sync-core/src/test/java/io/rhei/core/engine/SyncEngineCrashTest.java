@@ -1,5 +1,6 @@
 package io.rhei.core.engine;
 
+import io.rhei.core.LifecycleState;
 import io.rhei.core.log.ChronicleChangeLog;
 import io.rhei.core.log.ChronicleLogConfig;
 import io.rhei.core.model.ChangeEvent;
@@ -100,7 +101,7 @@ class SyncEngineCrashTest {
                     break;
                 } catch (SimulatedCrash expected) {
                     crashes++;
-                    assertSame(SyncEngine.State.FAILED, engine.state());
+                    assertSame(LifecycleState.FAILED, engine.state());
                 }
             }
             assertTrue(crashes >= 10, "the test crashed the engine " + crashes + " times");
@@ -183,7 +184,7 @@ class SyncEngineCrashTest {
             }
             assertEquals(100, sink.rows(a.schema().table()).size());
             engine.stop();
-            assertSame(SyncEngine.State.STOPPED, engine.state());
+            assertSame(LifecycleState.STOPPED, engine.state());
             assertEquals(101, engine.metrics().eventsRead());
             assertEquals(101, sink.appliedSeq(a.schema().table()));
             assertThrows(IllegalStateException.class, engine::start, "an engine is started once");

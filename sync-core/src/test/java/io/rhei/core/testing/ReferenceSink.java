@@ -6,11 +6,9 @@ import io.rhei.core.model.RowKey;
 import io.rhei.core.model.TableId;
 import io.rhei.core.schema.SchemaEvolution;
 import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.OlapEngine;
+import io.rhei.core.sink.TableSink;
 import io.rhei.core.sink.RowChange;
 import io.rhei.core.sink.TableChangeBatch;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,11 +19,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A test-scope {@link OlapEngine} that keeps rows in hash maps, obeying the contract exactly: apply is
+ * A test-scope {@link TableSink} that keeps rows in hash maps, obeying the contract exactly: apply is
  * all-or-nothing (copy on write, published in one step), batches at or below the applied sequence are ignored.
  * It cannot run SQL. Other modules' tests use it through the sync-core test jar.
  */
-public class ReferenceSink implements OlapEngine {
+public class ReferenceSink implements TableSink {
     /** One table's published state: never mutated after publication. */
     public record TableData(TableSchema schema, long appliedSeq, Map<RowKey, Row> rows) {
     }
@@ -141,11 +139,6 @@ public class ReferenceSink implements OlapEngine {
 
     public synchronized long appliedBatches() {
         return appliedBatches;
-    }
-
-    @Override
-    public ArrowReader query(String sql, BufferAllocator allocator) {
-        throw new UnsupportedOperationException("the reference sink holds rows for tests and does not run SQL");
     }
 
     @Override

@@ -1,0 +1,395 @@
+package io.rhei.bench;
+
+import io.rhei.testing.ShopWorkload;
+import io.rhei.PostgresSource;
+import io.rhei.Rhei;
+import io.rhei.testing.EmbeddedPostgresServer;
+import io.rhei.core.metrics.LatencyHistogram;
+import io.rhei.olap.QueryResults;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The end-to-end figures of issue 7, in one run on this machine (which also runs PostgreSQL and the workload):
+ * PostgreSQL's commit rate and Rhei's apply rate under a mixed insert/update/delete load, freshness (commit to
+ * visible in a query) at a steady rate, a bulk load of 1M rows, analytical queries while syncing, and the
+ * sidecar's memory and CPU. Into memory, then into local Vortex files. Run by {@code scripts/bench e2e}.
+ */
+public final class EndToEndBenchmark {
+    private static final PrintStream OUT = System.out;
+    private final int steadyRate;
+    private final int seconds;
+    private final int bulkRows;
+    private final int maxChanges;
+
+    private EndToEndBenchmark(int steadyRate, int seconds, int bulkRows, int maxChanges) {
+        this.steadyRate = steadyRate;
+        this.seconds = seconds;
+        this.bulkRows = bulkRows;
+        this.maxChanges = maxChanges;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = List.of(args);
+        int rate = intArg(a, "--rate", 5_000);
+        int seconds = intArg(a, "--seconds", 20);
+        int bulk = intArg(a, "--bulk", 1_000_000);
+        EndToEndBenchmark b = new EndToEndBenchmark(rate, seconds, bulk, intArg(a, "--max-changes", 1_000_000));
+        OUT.printf(Locale.ROOT, "Rhei end-to-end benchmark: %d cores, Java %s, max heap %d MiB; steady %,d changes/s for %d s, bulk %,d rows%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, rate,
+                seconds, bulk);
+        for (String storage : a.contains("--memory-only") ? List.of("memory:") : List.of("memory:", "vortex")) {
+            b.run(storage);
+        }
+        System.exit(0);
+    }
+
+    private static int intArg(List<String> a, String name, int dflt) {
+        int i = a.indexOf(name);
+        return i >= 0 && i + 1 < a.size() ? Integer.parseInt(a.get(i + 1)) : dflt;
+    }
+
+    private void run(String storageMode) throws Exception {
+        Path dir = Files.createTempDirectory("rhei-e2e");
+        String storage = storageMode.equals("vortex") ? dir.resolve("tables").toString() : "memory:";
+        OUT.println();
+        OUT.println("== End to end into " + (storageMode.equals("vortex") ? "local Vortex files" : "memory"));
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"))) {
+            try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                ShopWorkload.createSchema(c, 2000, 300);
+                st.execute("CREATE TABLE ticks (id int8 PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
+                st.execute("CREATE TABLE bulk (id int8 PRIMARY KEY, v int8 NOT NULL, note text)");
+            }
+            try (Rhei p = Rhei.builder().source(PostgresSource.builder().port(pg.port()).user("postgres").slot("rhei_e2e")
+                    .tables("public\\..*").set("source.offsets-file", dir.resolve("offsets.dat").toString()).build())
+                    .log(dir.resolve("log")).storage(storage).build()) {
+                p.start();
+                waitUntil(() -> count(p, "products") == 300 && count(p, "customers") == 2000, 120);
+                steady(pg, p);
+                maximum(pg, p);
+                bulk(pg, p);
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** A steady mixed load; freshness from a tick table; a join query every 100 ms; memory and CPU. */
+    private void steady(EmbeddedPostgresServer pg, Rhei p) throws Exception {
+        MixedLoad load = new MixedLoad(pg, 25, steadyRate, 1_000_000_000L);
+        Ticker ticker = new Ticker(pg);
+        LatencyHistogram freshness = new LatencyHistogram();
+        LatencyHistogram queries = new LatencyHistogram();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong failedQueries = new AtomicLong();
+        Thread watcher = new Thread(() -> {
+            long seen = 0;
+            while (!stop.get()) {
+                long max = count(p, "ticks") < 0 ? 0 : scalar(p, "SELECT coalesce(max(id), 0) FROM ticks");
+                long now = System.nanoTime();
+                for (long id = seen + 1; id <= max; id++) {
+                    Long at = ticker.committedAt.remove(id);
+                    if (at != null) {
+                        freshness.record((now - at) / 1000);
+                    }
+                }
+                seen = Math.max(seen, max);
+            }
+        }, "freshness-watcher");
+        Thread analyst = new Thread(() -> {
+            while (!stop.get()) {
+                long t0 = System.nanoTime();
+                try {
+                    scalar(p, "SELECT count(*) FROM (SELECT c.country, count(*) AS n, sum(o.total) AS revenue FROM orders o "
+                            + "JOIN customers c ON c.id = o.customer_id WHERE o.status = 'paid' GROUP BY c.country) t");
+                    queries.record((System.nanoTime() - t0) / 1000);
+                } catch (RuntimeException e) {
+                    failedQueries.incrementAndGet(); // orders appear with the first synced order
+                }
+                sleep(Math.max(0, 100 - (System.nanoTime() - t0) / 1_000_000));
+            }
+        }, "analyst");
+        long cpu0 = processCpuNanos();
+        long applied0 = metric(p, "rhei_events_applied_total");
+        long t0 = System.nanoTime();
+        Thread[] threads = {new Thread(load, "mixed-load"), new Thread(ticker, "ticker"), watcher, analyst};
+        for (Thread t : threads) {
+            t.start();
+        }
+        long peakRss = 0;
+        long peakArrow = 0;
+        for (int s = 0; s < seconds * 10; s++) {
+            Thread.sleep(100);
+            peakRss = Math.max(peakRss, rssBytes());
+            peakArrow = Math.max(peakArrow, metric(p, "rhei_arrow_allocated_bytes"));
+        }
+        load.stop.set(true);
+        ticker.stop.set(true);
+        threads[0].join();
+        threads[1].join();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
+        waitUntil(() -> ticker.committedAt.isEmpty(), 60);
+        stop.set(true);
+        threads[2].join();
+        threads[3].join();
+        long applied = metric(p, "rhei_events_applied_total") - applied0;
+        OUT.printf(Locale.ROOT, "   steady load: PostgreSQL committed %,d row changes in %.1f s (%,.0f changes/s); Rhei applied %,.0f events/s%n",
+                load.changes.get(), wall, load.changes.get() / wall, applied / wall);
+        report("freshness p99 at the steady rate", freshness.percentile(0.99) / 1000.0, "ms", "< 1,000 ms",
+                freshness.percentile(0.99) < 1_000_000);
+        OUT.printf(Locale.ROOT, "   freshness (commit -> visible in a query), %,d ticks: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                freshness.count(), freshness.percentile(0.5) / 1000.0, freshness.percentile(0.99) / 1000.0, freshness.max() / 1000.0);
+        OUT.printf(Locale.ROOT, "   analytical join query every 100 ms while syncing, %,d runs: p50 %.0f ms, p99 %.0f ms, max %.0f ms"
+                + " (%d before the table existed)%n", queries.count(), queries.percentile(0.5) / 1000.0, queries.percentile(0.99) / 1000.0,
+                queries.max() / 1000.0, failedQueries.get());
+        OUT.printf(Locale.ROOT, "   sidecar process: CPU %.2f cores (includes the load generator's JDBC threads), peak RSS %,d MB, "
+                + "peak Arrow memory %,d MB, heap used %,d MB%n", cpu / 1e9 / wall, peakRss >> 20, peakArrow >> 20,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+    }
+
+    /** As fast as PostgreSQL commits: does the sync keep up, and how long does the backlog take to drain? */
+    private void maximum(EmbeddedPostgresServer pg, Rhei p) throws Exception {
+        MixedLoad load = new MixedLoad(pg, 400, Integer.MAX_VALUE, 2_000_000_000L);
+        long applied0 = metric(p, "rhei_events_applied_total");
+        long t0 = System.nanoTime();
+        Thread t = new Thread(load, "mixed-load-max");
+        t.start();
+        while (load.changes.get() < maxChanges && t.isAlive()) {
+            Thread.sleep(5);
+        }
+        load.stop.set(true);
+        t.join();
+        double commitSeconds = (System.nanoTime() - t0) / 1e9;
+        // a marker committed after the load: once a query sees it, every change before it has been applied
+        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO ticks (id) VALUES (-1)");
+        }
+        waitUntil(() -> scalar(p, "SELECT count(*) FROM ticks WHERE id = -1") == 1, 600);
+        double allSeconds = (System.nanoTime() - t0) / 1e9;
+        long applied = metric(p, "rhei_events_applied_total") - applied0;
+        double commitRate = load.changes.get() / commitSeconds;
+        double applyRate = applied / allSeconds;
+        OUT.printf(Locale.ROOT, "   maximum load: PostgreSQL committed %,d row changes in %.1f s; a query saw all of them %.1f s after the start%n",
+                load.changes.get(), commitSeconds, allSeconds);
+        report("apply rate (commit start -> all applied)", applyRate, "changes/s", ">= 20,000", applyRate >= 20_000);
+        OUT.printf(Locale.ROOT, "   %-44s %,12.0f changes/s; apply/commit ratio %.2f%n", "PostgreSQL commit rate", commitRate, applyRate / commitRate);
+    }
+
+    /** One statement inserting {@code bulkRows} rows: how long until a query sees all of them? */
+    private void bulk(EmbeddedPostgresServer pg, Rhei p) throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO bulk SELECT g, g * 7, 'bulk row ' || g FROM generate_series(1, " + bulkRows + ") g");
+        }
+        double committed = (System.nanoTime() - t0) / 1e9;
+        long c0 = System.nanoTime();
+        long log0 = metric(p, "rhei_log_end_seq");
+        long applied0 = metric(p, "rhei_events_applied_total");
+        Thread progress = new Thread(() -> {
+            long lastLog = log0;
+            long lastApplied = applied0;
+            while (!Thread.currentThread().isInterrupted()) {
+                sleep(2000);
+                long l = metric(p, "rhei_log_end_seq");
+                long a = metric(p, "rhei_events_applied_total");
+                OUT.printf(Locale.ROOT, "      +%.0f s: captured %,d/s, applied %,d/s%n", (System.nanoTime() - c0) / 1e9, (l - lastLog) / 2, (a - lastApplied) / 2);
+                lastLog = l;
+                lastApplied = a;
+            }
+        });
+        progress.setDaemon(true);
+        progress.start();
+        waitUntil(() -> count(p, "bulk") == bulkRows, 600);
+        progress.interrupt();
+        double visible = (System.nanoTime() - c0) / 1e9;
+        OUT.printf(Locale.ROOT, "   bulk load: %,d rows committed by PostgreSQL in %.1f s%n", bulkRows, committed);
+        report("bulk rows queryable after the commit", visible, "s", "< 60 s", visible < 60);
+    }
+
+    private static void report(String name, double value, String unit, String target, boolean met) {
+        OUT.printf(Locale.ROOT, "   %-44s %,12.1f %-9s target %s  %s%n", name, value, unit, target, met ? "OK" : "MISSED");
+    }
+
+    /** Mixed transactions of about {@code 1.6 * k} row changes: k new orders, k/2 status updates, k/10 deletes. */
+    private static final class MixedLoad implements Runnable {
+        private final EmbeddedPostgresServer pg;
+        private final int k;
+        private final int changesPerSecond;
+        private final long firstId;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong changes = new AtomicLong();
+
+        MixedLoad(EmbeddedPostgresServer pg, int k, int changesPerSecond, long firstId) {
+            this.pg = pg;
+            this.k = k;
+            this.changesPerSecond = changesPerSecond;
+            this.firstId = firstId;
+        }
+
+        @Override
+        public void run() {
+            Random rnd = new Random(k);
+            try (Connection c = pg.connect();
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO orders (id, customer_id, status, total) "
+                         + "SELECT g, 1 + g % 2000, 'new', (g % 1000) / 10.0 FROM generate_series(?::int8, ?::int8) g");
+                 PreparedStatement update = c.prepareStatement("UPDATE orders SET status = 'paid' WHERE id = ANY(?)");
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM orders WHERE id = ANY(?)")) {
+                c.setAutoCommit(false);
+                long next = firstId;
+                long start = System.nanoTime();
+                long done = 0;
+                while (!stop.get()) {
+                    if (changesPerSecond != Integer.MAX_VALUE) {
+                        long due = start + done * 1_000_000_000L / changesPerSecond;
+                        sleep((due - System.nanoTime()) / 1_000_000);
+                    }
+                    insert.setLong(1, next);
+                    insert.setLong(2, next + k - 1);
+                    int n = insert.executeUpdate();
+                    Long[] ups = new Long[k / 2];
+                    for (int i = 0; i < ups.length; i++) {
+                        ups[i] = next + rnd.nextInt(k);
+                    }
+                    update.setArray(1, c.createArrayOf("int8", ups));
+                    n += update.executeUpdate();
+                    Long[] dels = new Long[Math.max(1, k / 10)];
+                    for (int i = 0; i < dels.length; i++) {
+                        dels[i] = next - k + rnd.nextInt(k); // from the previous transaction's orders
+                    }
+                    delete.setArray(1, c.createArrayOf("int8", dels));
+                    n += delete.executeUpdate();
+                    c.commit();
+                    next += k;
+                    done += n;
+                    changes.addAndGet(n);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("load failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Commits one tick every 20 ms and remembers when each commit returned. */
+    private static final class Ticker implements Runnable {
+        private final EmbeddedPostgresServer pg;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final ConcurrentHashMap<Long, Long> committedAt = new ConcurrentHashMap<>();
+
+        Ticker(EmbeddedPostgresServer pg) {
+            this.pg = pg;
+        }
+
+        @Override
+        public void run() {
+            try (Connection c = pg.connect(); PreparedStatement st = c.prepareStatement("INSERT INTO ticks (id) VALUES (?)")) {
+                for (long id = 1; !stop.get(); id++) {
+                    st.setLong(1, id);
+                    st.executeUpdate();
+                    committedAt.put(id, System.nanoTime());
+                    sleep(20);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("ticker failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static long count(Rhei p, String table) {
+        try {
+            return scalar(p, "SELECT count(*) FROM " + table);
+        } catch (RuntimeException e) {
+            return -1; // the table appears once its snapshot is applied
+        }
+    }
+
+    private static long scalarOrZero(Rhei p, String sql) {
+        try {
+            return scalar(p, sql);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long scalar(Rhei p, String sql) {
+        Object v = p.query(sql).rows().get(0).get(0);
+        return ((Number) v).longValue();
+    }
+
+    /** One of Rhei's figures (as /metrics names them). */
+    private static long metric(Rhei p, String name) {
+        return p.metrics().stream().filter(m -> m.name().equals(name)).findFirst().map(m -> (long) m.value())
+                .orElseThrow(() -> new IllegalStateException("no metric " + name));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void waitUntil(Check check, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not there yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + seconds + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+}

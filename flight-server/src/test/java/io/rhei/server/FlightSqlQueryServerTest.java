@@ -1,0 +1,142 @@
+package io.rhei.server;
+
+import io.rhei.core.model.Row;
+import io.rhei.core.model.RowKey;
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.ColumnType;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.core.sink.RowChange;
+import io.rhei.core.sink.TableChangeBatch;
+import io.rhei.olap.DataFusionOlapEngine;
+import io.rhei.olap.exec.NativeQueryOptions;
+import io.rhei.storage.InMemoryStorage;
+import io.rhei.storage.StorageConfig;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real client (the Arrow Flight SQL JDBC driver) against the query server. */
+class FlightSqlQueryServerTest {
+    private RootAllocator root;
+    private DataFusionOlapEngine engine;
+    private FlightSqlQueryServer server;
+
+    @BeforeEach
+    void start() {
+        root = new RootAllocator();
+        engine = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
+        TableSchema schema = TableSchema.builder(TableId.parse("public.orders")).key("id", ColumnType.INT64)
+                .column("status", ColumnType.TEXT).column("total", ColumnType.decimal(12, 2)).build();
+        engine.ensureTable(schema, 1);
+        List<RowChange> rows = new ArrayList<>();
+        for (long i = 1; i <= 50_000; i++) {
+            rows.add(RowChange.upsert(RowKey.of(i), Row.of(i, i % 2 == 0 ? "paid" : "new", BigDecimal.valueOf(i, 2)), 2));
+        }
+        engine.apply(new TableChangeBatch(schema, false, rows, 2, 2, rows.size()));
+        server = FlightSqlQueryServer.start(engine, root, "127.0.0.1", 0, new FlightSqlQueryServer.Credentials("rhei", "s3cret"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        engine.close();
+        assertEquals(0, root.getAllocatedMemory(), "every Arrow buffer released");
+        root.close();
+    }
+
+    private Connection connect(String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "rhei");
+        p.setProperty("password", password);
+        return DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + server.port() + "?useEncryption=false", p);
+    }
+
+    @Test
+    void jdbcQueriesReturnTheSameAnswersAndLargeResultsStream() throws SQLException {
+        try (Connection c = connect("s3cret"); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT status, count(*) AS n, sum(total) AS s FROM orders GROUP BY status ORDER BY status")) {
+                assertTrue(rs.next());
+                assertEquals("new", rs.getString(1));
+                assertEquals(25_000, rs.getLong(2));
+                assertEquals(0, new BigDecimal("6250000.00").compareTo(rs.getBigDecimal(3)), rs.getBigDecimal(3).toString());
+                assertTrue(rs.next());
+                assertEquals("paid", rs.getString("status"));
+                assertEquals(25_000, rs.getLong("n"));
+            }
+            long count = 0;
+            long sum = 0;
+            try (ResultSet rs = st.executeQuery("SELECT id FROM orders")) {
+                while (rs.next()) {
+                    count++;
+                    sum += rs.getLong(1);
+                }
+            }
+            assertEquals(50_000, count, "all rows of a multi-batch result");
+            assertEquals(50_000L * 50_001 / 2, sum);
+            assertEquals(2, server.stats().completed(), "both queries counted");
+            assertTrue(server.stats().latency().percentile(99) > 0);
+        }
+    }
+
+    @Test
+    void wrongPasswordAndWritesAreRefused() throws SQLException {
+        SQLException auth = assertThrows(SQLException.class, () -> connect("wrong").createStatement().executeQuery("SELECT 1 FROM orders"));
+        assertTrue(String.valueOf(auth.getMessage()).toLowerCase().contains("unauthenticated")
+                || String.valueOf(auth.getMessage()).toLowerCase().contains("wrong user"), auth.getMessage());
+        try (Connection c = connect("s3cret"); Statement st = c.createStatement()) {
+            SQLException write = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM orders WHERE id = 1"));
+            assertTrue(String.valueOf(write.getMessage()).contains("read-only"), write.getMessage());
+            SQLException bad = assertThrows(SQLException.class, () -> st.executeQuery("SELECT nope FROM orders"));
+            assertTrue(String.valueOf(bad.getMessage()).contains("nope"), bad.getMessage());
+        }
+        try (Connection c = connect("s3cret"); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+            rs.next();
+            assertEquals(50_000, rs.getLong(1), "nothing was deleted");
+        }
+    }
+
+    @Test
+    void aCallAskingForAnLsnWaitsForItAndABadLsnIsAClearError() throws Exception {
+        java.util.concurrent.atomic.AtomicLong asked = new java.util.concurrent.atomic.AtomicLong();
+        try (FlightSqlQueryServer fresh = FlightSqlQueryServer.start(engine, (lsn, timeout) -> {
+                    asked.set(lsn);
+                    if (lsn > 0xFFFF) {
+                        throw new io.rhei.core.RheiException("changes up to LSN " + io.rhei.core.model.Lsn.format(lsn) + " were not applied within "
+                                + timeout.toMillis() + " ms");
+                    }
+                }, root, "127.0.0.1", 0, null)) {
+            String url = "jdbc:arrow-flight-sql://127.0.0.1:" + fresh.port() + "?useEncryption=false&rhei-min-lsn=0/FF00";
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+                rs.next();
+                assertEquals(50_000, rs.getLong(1));
+            }
+            assertEquals(0xFF00, asked.get(), "the header reached the freshness check");
+            String late = "jdbc:arrow-flight-sql://127.0.0.1:" + fresh.port() + "?useEncryption=false&rhei-min-lsn=1/0&rhei-min-lsn-timeout=50ms";
+            try (Connection c = DriverManager.getConnection(late); Statement st = c.createStatement()) {
+                SQLException e = assertThrows(SQLException.class, () -> st.executeQuery("SELECT count(*) FROM orders"));
+                assertTrue(String.valueOf(e.getMessage()).contains("changes up to LSN 1/0 were not applied within 50 ms"), e.getMessage());
+            }
+            String bad = "jdbc:arrow-flight-sql://127.0.0.1:" + fresh.port() + "?useEncryption=false&rhei-min-lsn=yesterday";
+            try (Connection c = DriverManager.getConnection(bad); Statement st = c.createStatement()) {
+                SQLException e = assertThrows(SQLException.class, () -> st.executeQuery("SELECT count(*) FROM orders"));
+                assertTrue(String.valueOf(e.getMessage()).contains("not a PostgreSQL LSN"), e.getMessage());
+            }
+        }
+    }
+}
