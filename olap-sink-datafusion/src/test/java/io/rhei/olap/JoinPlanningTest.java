@@ -140,4 +140,36 @@ class JoinPlanningTest {
         }
         return false;
     }
+
+    /** Plan-shape tests: the native plan as {@code explain} prints it, exactly. */
+    @Test
+    void theFactTableProbesAndTheDimensionsAreBuilt() {
+        String plan = engine.explain("SELECT d.name, count(*) FROM f JOIN a ON a.id = f.a_id JOIN d ON d.id = a.g GROUP BY d.name");
+        assertTrue(plan.startsWith("logical plan:\nLogicalAggregate(group=[{0}], EXPR$1=[COUNT()])"), plan);
+        assertEquals("""
+                HashAggregate Final groups=1 aggregates=1
+                  HashAggregate Partial groups=1 aggregates=1
+                    Projection columns=1
+                      HashJoin Inner build=BuildRight keys=1
+                        Projection columns=1
+                          HashJoin Inner build=BuildRight keys=1
+                            Scan public.f
+                            Scan public.a
+                        Scan public.d
+                """, plan.substring(plan.indexOf("native plan:\n") + "native plan:\n".length()), plan);
+    }
+
+    @Test
+    void existsIsASemiJoinAndOnlyTheKeyIsRead() {
+        String plan = engine.explain("SELECT count(*) FROM a WHERE EXISTS (SELECT 1 FROM f WHERE f.a_id = a.id)");
+        assertTrue(plan.contains("LogicalJoin(condition=[=($1, $0)], joinType=[semi])"), plan);
+        assertTrue(plan.contains("LogicalProject(a_id=[$1])\n      LogicalTableScan(table=[[public, f]])"), plan);
+        assertEquals("""
+                HashAggregate Final groups=0 aggregates=1
+                  HashAggregate Partial groups=0 aggregates=1
+                    HashJoin LeftSemi build=BuildLeft keys=1
+                      Scan public.a
+                      Scan public.f
+                """, plan.substring(plan.indexOf("native plan:\n") + "native plan:\n".length()), plan);
+    }
 }
