@@ -42,4 +42,15 @@ class ArchitectureTest {
     void nothingInTheLibraryDependsOnTheCliOrOnTestingHelpers() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.rhei.cli..", "io.rhei.testing..", "io.rhei.bench..").check(LIBRARY);
     }
+
+    @Test
+    void theQueryStagesDependBackwardsOnly() {
+        // sql → optimizer → physical → exec, as DataFusion's own stages; statistics serve the optimizer and lowering
+        noClasses().that().resideInAPackage("io.rhei.olap.exec..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.rhei.olap.sql..", "io.rhei.olap.optimizer..", "io.rhei.olap.physical..", "io.rhei.olap.stats..").check(LIBRARY);
+        noClasses().that().resideInAPackage("io.rhei.olap.optimizer..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.rhei.olap.physical..", "io.rhei.olap.exec..").check(LIBRARY);
+        noClasses().that().resideInAnyPackage("io.rhei.olap.optimizer..", "io.rhei.olap.physical..", "io.rhei.olap.stats..")
+                .should().dependOnClassesThat().haveSimpleName("SqlPlanner").check(LIBRARY);
+    }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  * <p>Calcite types string literals as CHAR(k) too, but PostgreSQL's literals are of unknown type and take the other
  * side's: so a literal is never taken for a bpchar value; only a char(n) column or an expression over one is.
  */
-final class Bpchar {
+public final class Bpchar {
     /** The CHAR length standing for {@code bpchar} without a length in the catalog. */
     static final int UNBOUNDED = 65_536;
     /** Functions PostgreSQL defines on bpchar itself, or that print their argument as it is. */
@@ -29,7 +29,7 @@ final class Bpchar {
      * Whether {@code node} is a char(n) value (not a literal), or the cast to varchar(m) or char(m), m at least n,
      * that Calcite puts around one where it meets a string of another length (a comparison, COALESCE, CASE).
      */
-    static boolean is(RexNode node) {
+    public static boolean is(RexNode node) {
         if (node.getType().getSqlTypeName() == SqlTypeName.CHAR) {
             return !(node instanceof RexLiteral);
         }
@@ -66,7 +66,7 @@ final class Bpchar {
         return any;
     }
 
-    static boolean isImpliedVarcharCast(RexNode node) {
+    public static boolean isImpliedVarcharCast(RexNode node) {
         SqlTypeName to = node.getType().getSqlTypeName();
         if (node.getKind() != org.apache.calcite.sql.SqlKind.CAST || to != SqlTypeName.VARCHAR && to != SqlTypeName.CHAR) {
             return false;
@@ -81,7 +81,7 @@ final class Bpchar {
      * The length n when output column {@code index} of {@code rel} is a stored char(n) column passed on unchanged
      * (its values are then exactly n characters, as PostgreSQL pads them); else 0.
      */
-    static int storedLength(org.apache.calcite.rel.RelNode rel, int index) {
+    public static int storedLength(org.apache.calcite.rel.RelNode rel, int index) {
         if (rel == null) {
             return 0;
         }
@@ -94,23 +94,23 @@ final class Bpchar {
     }
 
     /** {@code literal} as a stored char(n) value: without trailing blanks, padded to n; null when it is longer than n. */
-    static String padded(String literal, int n) {
+    public static String padded(String literal, int n) {
         String s = stripTrailingBlanks(literal);
         int chars = s.codePointCount(0, s.length());
         return chars > n ? null : s + " ".repeat(n - chars);
     }
 
     /** Whether the SQL function {@code name} takes a char(n) argument with its padding. */
-    static boolean keepsPadding(String name) {
+    public static boolean keepsPadding(String name) {
         return KEEP_PADDING.contains(name.toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Whether a CHAR type has a real length (not bpchar without one). */
-    static boolean hasLength(RelDataType t) {
+    public static boolean hasLength(RelDataType t) {
         return t.getPrecision() > 0 && t.getPrecision() < UNBOUNDED;
     }
 
-    static String stripTrailingBlanks(String s) {
+    public static String stripTrailingBlanks(String s) {
         int end = s.length();
         while (end > 0 && s.charAt(end - 1) == ' ') {
             end--;

@@ -25,7 +25,7 @@ import java.util.Locale;
  * (ISO forms; an impossible date is PostgreSQL's error, not Calcite's NULL), and date_trunc of a constant (the
  * native truncation takes columns only).
  */
-final class ConstantDates {
+public final class ConstantDates {
     private static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("uuuuMMdd");
 
     private ConstantDates() {
@@ -63,7 +63,7 @@ final class ConstantDates {
     }
 
     /** date_trunc(unit, constant) as a literal of {@code type}. */
-    static RexNode dateTrunc(RexBuilder rexBuilder, String unit, RexLiteral constant, RelDataType type, String sql) {
+    public static RexNode dateTrunc(RexBuilder rexBuilder, String unit, RexLiteral constant, RelDataType type, String sql) {
         if (constant.isNull()) {
             return rexBuilder.makeNullLiteral(type);
         }

@@ -16,7 +16,7 @@ import java.util.Set;
  * Text functions of constants computed in Java with PostgreSQL's rules (several native string functions take
  * columns only): substring, upper, lower, trim and its variants, left, right, replace, ||, length, reverse, repeat.
  */
-final class ConstantStrings {
+public final class ConstantStrings {
     private static final Set<String> NAMES = Set.of("SUBSTRING", "UPPER", "LOWER", "TRIM", "LTRIM", "RTRIM", "BTRIM", "LEFT", "RIGHT",
             "REPLACE", "||", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "REVERSE", "REPEAT", "OCTET_LENGTH", "LPAD", "RPAD");
 
@@ -114,7 +114,7 @@ final class ConstantStrings {
     }
 
     /** PostgreSQL's substring: positions before 1 count, a negative length is an error (left to the engine). */
-    static String substring(String s, long from, Long len) {
+    public static String substring(String s, long from, Long len) {
         if (len != null && len < 0) {
             return null;
         }

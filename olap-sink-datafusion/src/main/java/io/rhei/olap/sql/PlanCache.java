@@ -1,5 +1,7 @@
 package io.rhei.olap.sql;
 
+import io.rhei.olap.physical.LoweredPlan;
+
 import io.rhei.core.model.TableId;
 import io.rhei.storage.TableSnapshot;
 import io.rhei.storage.TableStorage;

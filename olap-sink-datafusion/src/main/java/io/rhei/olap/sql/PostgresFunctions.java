@@ -1,5 +1,7 @@
 package io.rhei.olap.sql;
 
+import io.rhei.olap.physical.RexLowering;
+
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;

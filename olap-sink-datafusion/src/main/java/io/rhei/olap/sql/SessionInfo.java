@@ -9,13 +9,13 @@ import java.util.Optional;
  * ({@code version()}, {@code current_setting('server_version_num')}, {@code SHOW TimeZone}...). The session time
  * zone is UTC: timestamptz values are shown and truncated in UTC.
  */
-final class SessionInfo {
+public final class SessionInfo {
     static final String SERVER_VERSION = "17.0";
-    static final String VERSION = "PostgreSQL " + SERVER_VERSION + " (Rhei, a read-only analytical copy; DataFusion over JNI)"
+    public static final String VERSION = "PostgreSQL " + SERVER_VERSION + " (Rhei, a read-only analytical copy; DataFusion over JNI)"
             + " on x86_64-pc-linux-gnu, 64-bit";
-    static final String DATABASE = "rhei";
-    static final String USER = "rhei";
-    static final String TIME_ZONE = "UTC";
+    public static final String DATABASE = "rhei";
+    public static final String USER = "rhei";
+    public static final String TIME_ZONE = "UTC";
 
     /** Settings by lower-case name, as {@code current_setting} and {@code SHOW} give them. */
     private static final Map<String, String> SETTINGS = Map.ofEntries(
@@ -41,7 +41,7 @@ final class SessionInfo {
     private SessionInfo() {
     }
 
-    static Optional<String> setting(String name) {
+    public static Optional<String> setting(String name) {
         return Optional.ofNullable(SETTINGS.get(name.toLowerCase(Locale.ROOT)));
     }
 }

@@ -1,24 +1,23 @@
 package io.rhei.olap.sql;
 
+import io.rhei.olap.stats.Cardinality;
+import io.rhei.olap.physical.CometTypes;
+import io.rhei.olap.optimizer.Optimizer;
+import io.rhei.olap.physical.LoweredPlan;
+import io.rhei.olap.physical.PlanLowering;
+
 import io.rhei.olap.QueryException;
 import io.rhei.storage.TableStorage;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.calcite.plan.hep.HepPlanner;
-import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.core.RelFactories;
-import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql2rel.RelDecorrelator;
-import org.apache.calcite.sql2rel.RelFieldTrimmer;
-import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.tools.FrameworkConfig;
 import org.apache.calcite.tools.Frameworks;
@@ -61,70 +60,6 @@ public final class SqlPlanner {
         this.cache = new PlanCache(planCacheSize);
     }
 
-    private static RelNode hep(RelNode rel, org.apache.calcite.plan.RelOptRule... rules) {
-        HepProgramBuilder b = new HepProgramBuilder();
-        for (var r : rules) {
-            b.addRuleInstance(r);
-        }
-        HepPlanner hep = new HepPlanner(b.build());
-        hep.setRoot(rel);
-        return hep.findBestExp();
-    }
-
-    /**
-     * {@code (a AND x) OR (a AND y)} becomes {@code a AND (x OR y)} in every filter, so that a join condition
-     * repeated in each branch of an OR (TPC-H Q19) becomes a hash-join key instead of a filter over all pairs.
-     */
-    private static RelNode pullCommonFactors(RelNode rel) {
-        return rel.accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
-            @Override
-            public RelNode visit(RelNode other) {
-                RelNode visited = super.visit(other);
-                if (visited instanceof org.apache.calcite.rel.logical.LogicalFilter f) {
-                    org.apache.calcite.rex.RexNode pulled = org.apache.calcite.rex.RexUtil.pullFactors(
-                            f.getCluster().getRexBuilder(), f.getCondition());
-                    if (!pulled.equals(f.getCondition())) {
-                        return f.copy(f.getTraitSet(), f.getInput(), pulled);
-                    }
-                }
-                return visited;
-            }
-        });
-    }
-
-    /**
-     * Inner multi-way joins are ordered by Rhei's estimates ({@link JoinOrdering}); those with outer joins by
-     * Calcite's heuristic ordering.
-     */
-    private static RelNode joinOrder(RelNode rel, Cardinality cardinality) {
-        HepProgramBuilder b = new HepProgramBuilder();
-        b.addMatchOrder(org.apache.calcite.plan.hep.HepMatchOrder.BOTTOM_UP);
-        b.addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN);
-        b.addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE);
-        b.addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE);
-        HepPlanner toMulti = new HepPlanner(b.build());
-        toMulti.setRoot(rel);
-        RelNode multi = toMulti.findBestExp().accept(new org.apache.calcite.rel.RelHomogeneousShuttle() {
-            @Override
-            public RelNode visit(RelNode other) {
-                RelNode visited = super.visit(other);
-                if (visited instanceof org.apache.calcite.rel.rules.MultiJoin mj) {
-                    if (JoinOrdering.applies(mj)) {
-                        return JoinOrdering.reorder(mj, cardinality);
-                    }
-                    LOG.debug("join of {} inputs left to Calcite's ordering (outer joins): {}", mj.getInputs().size(), mj);
-                }
-                return visited;
-            }
-        });
-        HepProgramBuilder opt = new HepProgramBuilder();
-        opt.addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE);
-        HepPlanner ordering = new HepPlanner(opt.build());
-        ordering.setRoot(multi);
-        return ordering.findBestExp();
-    }
-
-    /** The tables a plan reads, as the planner saw them. */
     private static java.util.Map<io.rhei.core.model.TableId, PlanCache.TableVersion> tablesRead(RelNode rel) {
         java.util.Map<io.rhei.core.model.TableId, PlanCache.TableVersion> tables = new java.util.HashMap<>();
         for (org.apache.calcite.plan.RelOptTable t : org.apache.calcite.plan.RelOptUtil.findAllTables(rel)) {
@@ -178,29 +113,8 @@ public final class SqlPlanner {
             SqlNode validated = planner.validate(parsed);
             RelRoot relRoot = planner.rel(validated);
             RelNode rel = relRoot.project();
-            RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
-            // [NOT] EXISTS with a correlated filter becomes a semi (anti) join; other subqueries (IN, EXISTS,
-            // scalar) become correlates, then joins and aggregates.
-            rel = ExistsToSemiJoin.rewrite(rel);
-            rel = hep(rel, CoreRules.FILTER_SUB_QUERY_TO_CORRELATE, CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
-                    CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
-            rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
-            rel = GroupingSetsToUnion.rewrite(rel, relBuilder);
-            rel = pullCommonFactors(rel);
-            // Constant expressions (DATE '1998-12-01' - INTERVAL '90' DAY) fold to literals before lowering.
-            rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.PROJECT_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS);
-            // INTERSECT and EXCEPT (not ALL) become a UNION ALL of the branches, counted per branch by an aggregate
-            rel = hep(rel, CoreRules.INTERSECT_TO_DISTINCT, CoreRules.MINUS_TO_DISTINCT);
-            rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
-                    CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
-            // Join order by Rhei's estimates from column statistics, not the FROM order.
             Cardinality cardinality = new Cardinality(statistics, allocator);
-            rel = joinOrder(rel, cardinality);
-            rel = SemiJoinBeforeAggregate.rewrite(rel, cardinality);
-            rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
-            rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
-            rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
-            rel = hep(rel, CoreRules.PROJECT_REMOVE);
+            rel = Optimizer.optimize(rel, cardinality);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
             }

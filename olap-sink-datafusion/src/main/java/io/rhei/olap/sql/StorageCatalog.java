@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The tables of a {@link TableStorage} as Calcite schemas: one per PostgreSQL schema, tables by their names. */
-final class StorageCatalog {
+public final class StorageCatalog {
     private StorageCatalog() {
     }
 
@@ -44,7 +44,7 @@ final class StorageCatalog {
     }
 
     /** A table known by its schema; rows come from storage snapshots at execution. */
-    static final class StorageTable extends AbstractTable {
+    public static final class StorageTable extends AbstractTable {
         private final TableSchema schema;
         private final long rowCount;
 
@@ -63,7 +63,7 @@ final class StorageCatalog {
             return org.apache.calcite.schema.Statistics.of(rowCount, keys);
         }
 
-        TableSchema tableSchema() {
+        public TableSchema tableSchema() {
             return schema;
         }
 

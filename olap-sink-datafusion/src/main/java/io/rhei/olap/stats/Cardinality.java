@@ -1,4 +1,6 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.stats;
+
+import io.rhei.olap.sql.StorageCatalog;
 
 import io.rhei.core.model.TableId;
 import io.rhei.olap.stats.ColumnStatistics;
@@ -38,7 +40,7 @@ import java.util.Optional;
  * rows as the product of its keys' distinct counts (at most its input's rows). Unknown expressions fall back to
  * fixed guesses.
  */
-final class Cardinality {
+public final class Cardinality {
     private static final double DEFAULT_RANGE = 1.0 / 3;
     private static final double DEFAULT_OTHER = 0.25;
     private final ColumnStatistics statistics;
@@ -48,13 +50,13 @@ final class Cardinality {
     private final Map<Origin, Optional<ColumnStats>> statsMemo = new java.util.HashMap<>();
 
     /** {@code allocator}: for counting statistics not known yet; null plans with the known ones only. */
-    Cardinality(ColumnStatistics statistics, org.apache.arrow.memory.BufferAllocator allocator) {
+    public Cardinality(ColumnStatistics statistics, org.apache.arrow.memory.BufferAllocator allocator) {
         this.statistics = statistics;
         this.allocator = allocator;
     }
 
     /** Estimated rows of {@code rel}, at least 1. */
-    double rows(RelNode rel) {
+    public double rows(RelNode rel) {
         Double known = rowMemo.get(rel);
         if (known != null) {
             return known;
@@ -149,7 +151,7 @@ final class Cardinality {
      * domain lies within the larger. Domains are the tables' own, before filters: a foreign key joined with a
      * filtered primary key keeps the filter's share of rows (containment of the filtered keys would keep them all).
      */
-    static double joinedRows(double l, double r, double domainL, double domainR) {
+    public static double joinedRows(double l, double r, double domainL, double domainR) {
         return l * r / Math.max(1, Math.max(domainL, domainR));
     }
 
@@ -158,7 +160,7 @@ final class Cardinality {
      * aside): a table's row count when they are its primary key, else the product of the columns' distinct counts,
      * at most the largest table involved.
      */
-    double keyDomain(RelNode rel, List<Integer> columns) {
+    public double keyDomain(RelNode rel, List<Integer> columns) {
         double product = 1;
         double cap = 0;
         TableScan common = null;
@@ -295,7 +297,7 @@ final class Cardinality {
     }
 
     /** The share of {@code input}'s rows that satisfy {@code condition} (over {@code input}'s fields). */
-    double selectivity(RelNode input, RexNode condition) {
+    public double selectivity(RelNode input, RexNode condition) {
         if (condition == null || condition.isAlwaysTrue()) {
             return 1;
         }
@@ -445,7 +447,7 @@ final class Cardinality {
     }
 
     /** Calcite's fixed guess for a condition it cannot estimate (15% an equality, 50% a comparison, 25% else). */
-    static double guess(RexNode condition) {
+    public static double guess(RexNode condition) {
         return org.apache.calcite.rel.metadata.RelMdUtil.guessSelectivity(condition);
     }
 

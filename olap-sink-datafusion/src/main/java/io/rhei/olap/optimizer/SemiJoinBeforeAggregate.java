@@ -1,4 +1,6 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.optimizer;
+
+import io.rhei.olap.stats.Cardinality;
 
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
@@ -26,7 +28,7 @@ import java.util.Set;
  * subquery needs (TPC-H Q17: the average quantity per part over all of lineitem, 200,000 groups, for the 200
  * parts the outer query keeps).
  */
-final class SemiJoinBeforeAggregate {
+public final class SemiJoinBeforeAggregate {
     /** The aggregation's input must be at least this many times the rows {@code small} scans. */
     private static final double INPUT_TO_SMALL_SCANS = 4;
     /** {@code small} must keep at most this share of the groups. */
@@ -35,7 +37,7 @@ final class SemiJoinBeforeAggregate {
     private SemiJoinBeforeAggregate() {
     }
 
-    static RelNode rewrite(RelNode root, Cardinality cardinality) {
+    public static RelNode rewrite(RelNode root, Cardinality cardinality) {
         return root.accept(new RelHomogeneousShuttle() {
             @Override
             public RelNode visit(RelNode other) {

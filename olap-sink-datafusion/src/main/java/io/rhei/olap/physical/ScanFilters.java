@@ -1,4 +1,6 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
+
+import io.rhei.olap.sql.Bpchar;
 
 import io.rhei.storage.ScanFilter;
 import org.apache.calcite.rel.type.RelDataType;

@@ -1,4 +1,4 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
 
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.comet.serde.OperatorOuterClass.Operator;

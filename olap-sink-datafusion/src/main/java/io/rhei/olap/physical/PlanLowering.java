@@ -1,4 +1,7 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
+
+import io.rhei.olap.sql.Bpchar;
+import io.rhei.olap.stats.Cardinality;
 
 import io.rhei.core.model.TableId;
 import io.rhei.olap.UnsupportedSqlException;
@@ -60,7 +63,7 @@ import java.util.List;
  * columns the query uses), projections, filters, two-phase hash aggregation, sort (top-k when there is a LIMIT)
  * and limit/offset. Relational operators not lowered yet are refused by name.
  */
-final class PlanLowering {
+public final class PlanLowering {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlanLowering.class);
     private final String sql;
     private final RexBuilder rexBuilder;
@@ -74,7 +77,7 @@ final class PlanLowering {
     private int nextPlanId = 1;
     private int nextStage = 1;
 
-    PlanLowering(String sql, RexBuilder rexBuilder, Cardinality cardinality, int parallelism, long parallelMinRows) {
+    public PlanLowering(String sql, RexBuilder rexBuilder, Cardinality cardinality, int parallelism, long parallelMinRows) {
         this.sql = sql;
         this.rexBuilder = rexBuilder;
         this.cardinality = cardinality;
@@ -83,7 +86,7 @@ final class PlanLowering {
         this.parallelMinRows = parallelMinRows;
     }
 
-    List<ScanInput> scans() {
+    public List<ScanInput> scans() {
         return scans;
     }
 
@@ -91,11 +94,11 @@ final class PlanLowering {
     private final List<PlanLowering> branchLowerings = new ArrayList<>();
 
     /** Whether the plan reads the clock (now(), current_date), so that it must not be reused. */
-    boolean usesClock() {
+    public boolean usesClock() {
         return rex.usesClock() || branchLowerings.stream().anyMatch(PlanLowering::usesClock);
     }
 
-    Operator lower(RelNode rel) {
+    public Operator lower(RelNode rel) {
         if (rel instanceof Project p) {
             return project(p);
         }

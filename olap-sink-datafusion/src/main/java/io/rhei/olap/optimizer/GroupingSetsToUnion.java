@@ -1,4 +1,4 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.optimizer;
 
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
@@ -20,11 +20,11 @@ import java.util.List;
  * group by are NULL in its rows, and {@code grouping(...)} is the constant bit mask of the set (a bit 1 for each
  * argument not grouped, first argument highest), as in PostgreSQL.
  */
-final class GroupingSetsToUnion {
+public final class GroupingSetsToUnion {
     private GroupingSetsToUnion() {
     }
 
-    static RelNode rewrite(RelNode rel, RelBuilder builder) {
+    public static RelNode rewrite(RelNode rel, RelBuilder builder) {
         return rel.accept(new RelHomogeneousShuttle() {
             @Override
             public RelNode visit(RelNode other) {

@@ -1,4 +1,4 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
 
 import org.apache.comet.serde.OperatorOuterClass.CurrentRow;
 import org.apache.comet.serde.OperatorOuterClass.Following;

@@ -1,4 +1,7 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
+
+import io.rhei.olap.sql.ConstantDates;
+import io.rhei.olap.sql.SessionInfo;
 
 import io.rhei.olap.UnsupportedSqlException;
 import org.apache.calcite.rel.type.RelDataType;

@@ -1,4 +1,4 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.optimizer;
 
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
@@ -32,11 +32,11 @@ import java.util.Set;
  * exactly EXISTS (a condition that is NULL has no partner, so NOT EXISTS keeps the row, as in SQL). Subqueries of
  * any other shape are left to Calcite.
  */
-final class ExistsToSemiJoin {
+public final class ExistsToSemiJoin {
     private ExistsToSemiJoin() {
     }
 
-    static RelNode rewrite(RelNode root) {
+    public static RelNode rewrite(RelNode root) {
         return root.accept(new RelHomogeneousShuttle() {
             @Override
             public RelNode visit(RelNode other) {

@@ -1,4 +1,4 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
 
 import io.rhei.core.model.TableId;
 

@@ -1,4 +1,4 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
 
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
@@ -9,7 +9,7 @@ import org.apache.comet.serde.Types.DataType;
 import org.apache.comet.serde.Types.DataType.DataTypeId;
 
 /** SQL types as the native plan and Arrow name them. */
-final class CometTypes {
+public final class CometTypes {
     private CometTypes() {
     }
 
@@ -33,7 +33,7 @@ final class CometTypes {
         };
     }
 
-    static ArrowType arrow(RelDataType t) {
+    public static ArrowType arrow(RelDataType t) {
         return switch (t.getSqlTypeName()) {
             case BOOLEAN -> ArrowType.Bool.INSTANCE;
             case TINYINT -> new ArrowType.Int(8, true);

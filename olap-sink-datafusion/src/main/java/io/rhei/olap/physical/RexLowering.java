@@ -1,4 +1,7 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.physical;
+
+import io.rhei.olap.sql.Bpchar;
+import io.rhei.olap.sql.ConstantStrings;
 
 import io.rhei.olap.UnsupportedSqlException;
 import org.apache.calcite.rel.type.RelDataType;
@@ -33,7 +36,7 @@ import java.util.List;
  * casts run in ANSI mode (integer overflow, division by zero and bad casts raise errors, as in PostgreSQL, rather
  * than wrapping or returning NULL). Anything not mapped is refused by name.
  */
-final class RexLowering {
+public final class RexLowering {
     private final String sql;
     private final RexBuilder rexBuilder;
     private final FunctionLowering functions;

@@ -1,4 +1,6 @@
-package io.rhei.olap.sql;
+package io.rhei.olap.optimizer;
+
+import io.rhei.olap.stats.Cardinality;
 
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -29,7 +31,7 @@ import java.util.Optional;
  * the join condition form equivalence classes, so {@code a = b AND b = c} also lets {@code a} join {@code c}
  * directly. Outer joins stay with Calcite's heuristic ordering.
  */
-final class JoinOrdering {
+public final class JoinOrdering {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JoinOrdering.class);
     static final int EXHAUSTIVE_INPUTS = 10;
     private final MultiJoin join;
@@ -79,7 +81,7 @@ final class JoinOrdering {
     }
 
     /** Whether {@link #reorder} handles {@code join}: inner joins only, few enough inputs to index. */
-    static boolean applies(MultiJoin join) {
+    public static boolean applies(MultiJoin join) {
         if (join.isFullOuterJoin() || join.getInputs().size() < 2 || join.getInputs().size() > 30) {
             return false;
         }
@@ -92,7 +94,7 @@ final class JoinOrdering {
     }
 
     /** The multi-join as a tree of binary inner joins in the estimated cheapest order, with the same output. */
-    static RelNode reorder(MultiJoin join, Cardinality cardinality) {
+    public static RelNode reorder(MultiJoin join, Cardinality cardinality) {
         return new JoinOrdering(join, cardinality).run();
     }
 
