@@ -1,0 +1,424 @@
+package io.rhei.olap.physical;
+
+
+import io.rhei.olap.UnsupportedSqlException;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.comet.serde.ExprOuterClass.AggExpr;
+import org.apache.comet.serde.ExprOuterClass.Avg;
+import org.apache.comet.serde.ExprOuterClass.BoundReference;
+import org.apache.comet.serde.ExprOuterClass.Count;
+import org.apache.comet.serde.ExprOuterClass.EvalMode;
+import org.apache.comet.serde.ExprOuterClass.Expr;
+import org.apache.comet.serde.ExprOuterClass.Max;
+import org.apache.comet.serde.ExprOuterClass.Min;
+import org.apache.comet.serde.ExprOuterClass.StatisticsType;
+import org.apache.comet.serde.ExprOuterClass.Stddev;
+import org.apache.comet.serde.ExprOuterClass.Sum;
+import org.apache.comet.serde.ExprOuterClass.UnboundReference;
+import org.apache.comet.serde.ExprOuterClass.Variance;
+import org.apache.comet.serde.LiteralOuterClass.Literal;
+import org.apache.comet.serde.OperatorOuterClass.AggregateMode;
+import org.apache.comet.serde.OperatorOuterClass.HashAggregate;
+import org.apache.comet.serde.OperatorOuterClass.Operator;
+import org.apache.comet.serde.OperatorOuterClass.Projection;
+import org.apache.comet.serde.OperatorOuterClass.Scan;
+import org.apache.comet.serde.Types.DataType;
+import org.apache.comet.serde.Types.DataType.DataTypeId;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lowers Calcite's aggregate: two-phase native hash aggregation, decimal averages as sum and count, and aggregations
+ * split into shares over the largest table. The part of {@link PlanLowering} for aggregates, over its lowering context.
+ */
+final class AggregateLowering {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AggregateLowering.class);
+    private final PlanLowering plan;
+
+    AggregateLowering(PlanLowering plan) {
+        this.plan = plan;
+    }
+
+    /**
+     * What lowering one aggregate's calls needs to know about that aggregate. Passed down rather than kept in a
+     * field: lowering the input first may lower a nested aggregate, whose facts must not leak into this one.
+     */
+    private record AggregateFacts(List<RelDataTypeField> input, boolean singleRowPerGroup) {
+    }
+
+    Operator aggregate(Aggregate a) {
+        Double maxRows = a.getCluster().getMetadataQuery().getMaxRowCount(a.getInput());
+        boolean singleRowPerGroup = a.getGroupCount() == 0 && maxRows != null && maxRows <= 1;
+        if (a.getGroupType() != Aggregate.Group.SIMPLE) {
+            throw new UnsupportedSqlException(plan.sql, "GROUPING SETS / ROLLUP / CUBE");
+        }
+        TableScan splitTarget = plan.parallelism > 1 ? splitTarget(a.getInput()) : null;
+        int scansBefore = plan.scans.size();
+        Operator child = plan.lower(a.getInput());
+        List<RelDataTypeField> in = a.getInput().getRowType().getFieldList();
+        AggregateFacts facts = new AggregateFacts(in, singleRowPerGroup);
+        List<Integer> groups = a.getGroupSet().asList();
+        // what merges the results of several shares: one entry per native aggregate (its result type and merge)
+        List<RelDataType> partTypes = new ArrayList<>();
+        List<org.apache.calcite.sql.SqlKind> merges = new ArrayList<>();
+        boolean mergeable = true;
+        HashAggregate.Builder partial = HashAggregate.newBuilder().setMode(AggregateMode.Partial);
+        HashAggregate.Builder fin = HashAggregate.newBuilder().setMode(AggregateMode.Final);
+        for (int k = 0; k < groups.size(); k++) {
+            RelDataType t = in.get(groups.get(k)).getType();
+            partial.addGroupingExprs(PlanLowering.bound(groups.get(k), t));
+            fin.addGroupingExprs(PlanLowering.bound(k, t));
+        }
+        // AVG of a decimal runs as SUM and COUNT, divided afterwards at PostgreSQL's scale (the native AVG
+        // fixes its result scale at s+4); every other call maps to one native aggregate.
+        List<Expr> results = new ArrayList<>();
+        int g = groups.size();
+        for (int k = 0; k < g; k++) {
+            results.add(PlanLowering.bound(k, in.get(groups.get(k)).getType()));
+        }
+        boolean needsProjection = false;
+        int slot = g;
+        int i = 0;
+        for (AggregateCall call : a.getAggCallList()) {
+            if (call.isDistinct()) {
+                throw new UnsupportedSqlException(plan.sql, "DISTINCT inside an aggregate (" + call + ")");
+            }
+            Expr arg = call.getArgList().isEmpty() ? null : PlanLowering.bound(call.getArgList().get(0), in.get(call.getArgList().get(0)).getType());
+            RelDataType argType = call.getArgList().isEmpty() ? null : in.get(call.getArgList().get(0)).getType();
+            if (call.filterArg >= 0 && argType != null && (argType.getSqlTypeName() == SqlTypeName.TIMESTAMP
+                    || argType.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
+                throw new UnsupportedSqlException(plan.sql, "FILTER on an aggregate of a timestamp (the native CASE over timestamps fails)");
+            }
+            if (call.filterArg >= 0) {
+                // agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every aggregate lowered here skips NULLs
+                Expr keep = filterHolds(call, in);
+                Expr value = arg != null ? arg : PlanLowering.one();
+                DataType valueType = arg != null ? CometTypes.of(argType) : CometTypes.id(DataTypeId.INT32);
+                // no ELSE: NULL of the value's type (a NULL timestamp literal would need a zone)
+                arg = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(keep).addThen(value)).build();
+                if (argType == null) {
+                    argType = plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.INTEGER);
+                }
+            }
+            Expr finalArg = argType == null ? null : Expr.newBuilder().setUnbound(UnboundReference.newBuilder()
+                    .setName("a" + i).setDatatype(CometTypes.of(argType))).build();
+            if (!SUPPORTED_AGGREGATES.contains(call.getAggregation().getKind())) {
+                throw new UnsupportedSqlException(plan.sql, "aggregate function " + sqlName(call.getAggregation().getName()));
+            }
+            if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType != null && RexLowering.isIntegral(argType)) {
+                // AVG of integers is numeric (PostgreSQL): the sum and count of the values as decimal(19, 0)
+                RelDataType asDecimal = plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, 19, 0);
+                arg = PlanLowering.castExpr(arg, CometTypes.of(asDecimal));
+                argType = asDecimal;
+                finalArg = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName("a" + i).setDatatype(CometTypes.of(argType))).build();
+            }
+            if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
+                var tf = plan.rexBuilder.getTypeFactory();
+                RelDataType sumRelType = decimalSumType(argType);
+                DataType sumType = CometTypes.of(sumRelType);
+                AggExpr sum = AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(arg).setDatatype(sumType).setFailOnError(true)).build();
+                AggExpr cnt = AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(arg)).build();
+                partial.addAggExprs(sum).addAggExprs(cnt);
+                fin.addAggExprs(AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(finalArg).setDatatype(sumType).setFailOnError(true)))
+                        .addAggExprs(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)));
+                results.add(decimalAverage(slot, sumType, call.getType()));
+                slot += 2;
+                needsProjection = true;
+                partTypes.add(sumRelType);
+                partTypes.add(tf.createSqlType(SqlTypeName.BIGINT));
+                merges.add(org.apache.calcite.sql.SqlKind.SUM);
+                merges.add(org.apache.calcite.sql.SqlKind.SUM);
+            } else {
+                partial.addAggExprs(aggExpr(call, arg, argType, facts));
+                fin.addAggExprs(aggExpr(call, finalArg, argType, facts));
+                if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0) {
+                    // $SUM0 (a COUNT split by distinct aggregates) is 0 where SUM is NULL
+                    results.add(PlanLowering.zeroIfNull(PlanLowering.bound(slot, call.getType()), call.getType()));
+                    needsProjection = true;
+                } else {
+                    results.add(PlanLowering.bound(slot, call.getType()));
+                }
+                slot++;
+                org.apache.calcite.sql.SqlKind merge = switch (call.getAggregation().getKind()) {
+                    case COUNT, SUM -> org.apache.calcite.sql.SqlKind.SUM;
+                    case MIN -> org.apache.calcite.sql.SqlKind.MIN;
+                    case MAX, LITERAL_AGG, SINGLE_VALUE -> org.apache.calcite.sql.SqlKind.MAX;
+                    default -> null; // AVG of a float, STDDEV, VARIANCE: results of shares do not merge
+                };
+                mergeable &= merge != null;
+                merges.add(merge);
+                partTypes.add(call.getType());
+            }
+            i++;
+        }
+        Operator p = plan.op(child).setHashAgg(partial).build();
+        Operator f = plan.op(p).setHashAgg(fin).build();
+        if (mergeable && splitTarget != null) {
+            Operator merged = partitioned(a, f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), partTypes, merges);
+            if (merged != null) {
+                f = merged;
+            }
+        }
+        if (!needsProjection) {
+            return f;
+        }
+        Projection.Builder pb = Projection.newBuilder();
+        results.forEach(pb::addProjectList);
+        return plan.op(f).setProjection(pb).build();
+    }
+
+    /**
+     * Runs aggregation {@code agg} (whose scans are those from {@code scansBefore} on) as several native plans at once,
+     * each over a share of {@code target}'s rows, and returns the plan that merges their results (the same columns
+     * as {@code agg}'s); null when the scans do not allow it. Exact because everything between the aggregation and
+     * {@code target} distributes over a split of its rows ({@link #splitTarget}) and every aggregate merges.
+     */
+    private Operator partitioned(Aggregate aggregate, Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes,
+                                 List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges) {
+        int split = -1;
+        for (int k = scansBefore; k < plan.scans.size(); k++) {
+            if (!(plan.scans.get(k) instanceof ScanInput.Table)) {
+                return null; // a union or another parallel aggregation below: not nested
+            }
+            if (plan.scanRels.get(k) == target) {
+                if (split >= 0) {
+                    return null; // the same scan node twice
+                }
+                split = k - scansBefore;
+            }
+        }
+        if (split < 0) {
+            return null;
+        }
+        if (!worthSplitting(aggregate, target, scansBefore)) {
+            return null;
+        }
+        List<RelDataType> types = new ArrayList<>(groupTypes);
+        types.addAll(partTypes);
+        List<String> names = new ArrayList<>();
+        List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
+        Scan.Builder merged = Scan.newBuilder().setSource("rhei:aggregate-shares:" + plan.nextStage++).setArrowFfiSafe(true);
+        for (int k = 0; k < types.size(); k++) {
+            names.add("c" + k);
+            fields.add(new org.apache.arrow.vector.types.pojo.Field("c" + k,
+                    org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(types.get(k))), null));
+            merged.addFields(CometTypes.of(types.get(k)));
+        }
+        LoweredPlan stage = new LoweredPlan(plan.sql, agg, List.copyOf(plan.scans.subList(scansBefore, plan.scans.size())), names,
+                new org.apache.arrow.vector.types.pojo.Schema(fields), "");
+        plan.scans.subList(scansBefore, plan.scans.size()).clear();
+        plan.scanRels.subList(scansBefore, plan.scanRels.size()).clear();
+        plan.scans.add(new ScanInput.Partitioned(stage, split, merged.getSource()));
+        plan.scanRels.add(null);
+        HashAggregate.Builder partial = HashAggregate.newBuilder().setMode(AggregateMode.Partial);
+        HashAggregate.Builder fin = HashAggregate.newBuilder().setMode(AggregateMode.Final);
+        int g = groupTypes.size();
+        for (int k = 0; k < g; k++) {
+            partial.addGroupingExprs(PlanLowering.bound(k, groupTypes.get(k)));
+            fin.addGroupingExprs(PlanLowering.bound(k, groupTypes.get(k)));
+        }
+        for (int j = 0; j < partTypes.size(); j++) {
+            RelDataType t = partTypes.get(j);
+            Expr share = PlanLowering.bound(g + j, t);
+            Expr state = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName("m" + j).setDatatype(CometTypes.of(t))).build();
+            partial.addAggExprs(mergeExpr(merges.get(j), share, t));
+            fin.addAggExprs(mergeExpr(merges.get(j), state, t));
+        }
+        return plan.op(plan.op(plan.op().setScan(merged).build()).setHashAgg(partial).build()).setHashAgg(fin).build();
+    }
+
+    /**
+     * Whether shares would finish sooner than one plan, by the planner's estimates: the split table is large
+     * ({@code olap.parallel-min-rows}), it outweighs the other scans, which every share reads in full (a join's
+     * hash table is built once per share), and its groups are few beside its input rows (each share's groups are
+     * aggregated again). Measured on TPC-H SF 1 (README): scan-heavy aggregations gain up to 1.7x.
+     */
+    private boolean worthSplitting(Aggregate aggregate, TableScan target, int scansBefore) {
+        double split = plan.cardinality.rows(target);
+        double others = 0;
+        for (int k = scansBefore; k < plan.scanRels.size(); k++) {
+            if (plan.scanRels.get(k) != target && plan.scanRels.get(k) != null) {
+                others += plan.cardinality.rows(plan.scanRels.get(k));
+            }
+        }
+        double groups = plan.cardinality.rows(aggregate);
+        double input = plan.cardinality.rows(aggregate.getInput());
+        // every share's groups are aggregated again by the merge: many groups per input row make the split a loss
+        boolean worth = split >= plan.parallelMinRows && split >= 2 * others && groups * 8 <= input;
+        LOG.debug("aggregation {}: split table ~{} rows, other scans ~{} rows, ~{} groups from ~{} rows: {}", aggregate.getId(), split, others,
+                groups, input, worth ? "parallel" : "one plan");
+        return worth;
+    }
+
+    private static AggExpr mergeExpr(org.apache.calcite.sql.SqlKind kind, Expr child, RelDataType t) {
+        DataType type = CometTypes.of(t);
+        return switch (kind) {
+            case SUM -> AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(child).setDatatype(type).setFailOnError(true)).build();
+            case MIN -> AggExpr.newBuilder().setMin(Min.newBuilder().setChild(child).setDatatype(type)).build();
+            default -> AggExpr.newBuilder().setMax(Max.newBuilder().setChild(child).setDatatype(type)).build();
+        };
+    }
+
+    /**
+     * The table scan whose rows an aggregation over {@code rel} may split into shares: reached only through
+     * projections, filters and joins that distribute over a split of that side (either side of an inner join, the
+     * preserved side of an outer, semi or anti join); the largest such scan by estimate. Null when there is none.
+     */
+    private TableScan splitTarget(RelNode rel) {
+        if (rel instanceof TableScan ts) {
+            return ts;
+        }
+        if (rel instanceof Project || rel instanceof Filter) {
+            return splitTarget(rel.getInput(0));
+        }
+        if (rel instanceof Join j) {
+            return switch (j.getJoinType()) {
+                case INNER -> larger(splitTarget(j.getLeft()), splitTarget(j.getRight()));
+                case LEFT, SEMI, ANTI -> splitTarget(j.getLeft());
+                case RIGHT -> splitTarget(j.getRight());
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    private TableScan larger(TableScan a, TableScan b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return plan.cardinality.rows(b) > plan.cardinality.rows(a) ? b : a;
+    }
+
+    /** The type a decimal AVG sums in: the type system's SUM type of its argument. */
+    private RelDataType decimalSumType(RelDataType argType) {
+        var tf = plan.rexBuilder.getTypeFactory();
+        return tf.getTypeSystem().deriveSumType(tf, argType);
+    }
+
+    /** sum / count at the result's scale; NULL for an empty group (count 0), as AVG gives. */
+    Expr decimalAverage(int sumSlot, DataType sumType, RelDataType resultType) {
+        DataType result = CometTypes.of(resultType);
+        Expr sum = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot).setDatatype(sumType)).build();
+        Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot + 1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        Expr divisor = PlanLowering.castExpr(count, CometTypes.decimal(19, 0));
+        // the sum as it is: the division rescales it (a sum may have more integer digits than the average)
+        Expr dividend = sumType.getTypeId() == DataTypeId.DECIMAL ? sum : PlanLowering.castExpr(sum, CometTypes.decimal(19, 0));
+        org.apache.comet.serde.ExprOuterClass.MathExpr div = org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()
+                .setLeft(dividend).setRight(divisor).setReturnType(result).setEvalMode(EvalMode.LEGACY).build();
+        Expr quotient = Expr.newBuilder().setDivide(div).build();
+        Expr zero = Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(0).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        Expr isEmpty = Expr.newBuilder().setEq(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder().setLeft(count).setRight(zero)).build();
+        Expr nullResult = Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(result)).build();
+        return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(isEmpty).addThen(nullResult)
+                .setElseExpr(quotient)).build();
+    }
+
+    /** Aggregates lowered to native ones; anything else is refused by name before its arguments are read. */
+    private static final java.util.Set<org.apache.calcite.sql.SqlKind> SUPPORTED_AGGREGATES = java.util.EnumSet.of(
+            org.apache.calcite.sql.SqlKind.COUNT, org.apache.calcite.sql.SqlKind.SUM, org.apache.calcite.sql.SqlKind.SUM0,
+            org.apache.calcite.sql.SqlKind.MIN, org.apache.calcite.sql.SqlKind.MAX, org.apache.calcite.sql.SqlKind.AVG,
+            org.apache.calcite.sql.SqlKind.STDDEV_SAMP, org.apache.calcite.sql.SqlKind.STDDEV_POP, org.apache.calcite.sql.SqlKind.VAR_SAMP,
+            org.apache.calcite.sql.SqlKind.VAR_POP, org.apache.calcite.sql.SqlKind.LITERAL_AGG, org.apache.calcite.sql.SqlKind.SINGLE_VALUE,
+            org.apache.calcite.sql.SqlKind.COVAR_POP, org.apache.calcite.sql.SqlKind.COVAR_SAMP, org.apache.calcite.sql.SqlKind.OTHER_FUNCTION);
+
+    /** PostgreSQL's name of an aggregate Calcite renamed. */
+    private static String sqlName(String calciteName) {
+        return switch (calciteName) {
+            case "LISTAGG" -> "string_agg";
+            default -> calciteName.toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+
+    private AggExpr aggExpr(AggregateCall call, Expr arg, RelDataType argType, AggregateFacts facts) {
+        DataType result = CometTypes.of(call.getType());
+        AggExpr.Builder b = AggExpr.newBuilder();
+        switch (call.getAggregation().getKind()) {
+            case COUNT -> {
+                if (call.getArgList().size() > 1) {
+                    throw new UnsupportedSqlException(plan.sql, "COUNT of several columns");
+                }
+                b.setCount(Count.newBuilder().addChildren(arg != null ? arg : PlanLowering.one()));
+            }
+            case SUM, SUM0 -> {
+                b.setSum(Sum.newBuilder().setChild(plan.castTo(arg, argType, call.getType())).setDatatype(result).setFailOnError(true));
+            }
+            case MIN -> b.setMin(Min.newBuilder().setChild(arg).setDatatype(result));
+            case MAX -> b.setMax(Max.newBuilder().setChild(arg).setDatatype(result));
+            case AVG -> {
+                boolean dec = argType.getSqlTypeName() == SqlTypeName.DECIMAL;
+                DataType sumType = dec ? CometTypes.of(decimalSumType(argType)) : CometTypes.id(DataTypeId.DOUBLE);
+                Expr child = dec ? arg : PlanLowering.castExpr(arg, CometTypes.id(DataTypeId.DOUBLE));
+                b.setAvg(Avg.newBuilder().setChild(child).setDatatype(result).setSumDatatype(sumType).setFailOnError(true));
+            }
+            case STDDEV_SAMP, STDDEV_POP -> b.setStddev(Stddev.newBuilder().setChild(PlanLowering.castExpr(arg, CometTypes.id(DataTypeId.DOUBLE)))
+                    .setDatatype(CometTypes.id(DataTypeId.DOUBLE)).setNullOnDivideByZero(true)
+                    .setStatsType(call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.STDDEV_SAMP ? StatisticsType.SAMPLE : StatisticsType.POPULATION));
+            case VAR_SAMP, VAR_POP -> b.setVariance(Variance.newBuilder().setChild(PlanLowering.castExpr(arg, CometTypes.id(DataTypeId.DOUBLE)))
+                    .setDatatype(CometTypes.id(DataTypeId.DOUBLE)).setNullOnDivideByZero(true)
+                    .setStatsType(call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.VAR_SAMP ? StatisticsType.SAMPLE : StatisticsType.POPULATION));
+            case COVAR_POP, COVAR_SAMP, OTHER_FUNCTION -> {
+                if (call.getArgList().size() != 2 || !call.getAggregation().getName().matches("(?i)COVAR_POP|COVAR_SAMP|CORR")) {
+                    throw new UnsupportedSqlException(plan.sql, "aggregate function " + sqlName(call.getAggregation().getName()));
+                }
+                Expr[] xy = pairArgs(call, arg, facts.input());
+                DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
+                if (call.getAggregation().getName().equalsIgnoreCase("CORR")) {
+                    b.setCorrelation(org.apache.comet.serde.ExprOuterClass.Correlation.newBuilder().setChild1(xy[0]).setChild2(xy[1])
+                            .setNullOnDivideByZero(true).setDatatype(dbl));
+                } else {
+                    b.setCovariance(org.apache.comet.serde.ExprOuterClass.Covariance.newBuilder().setChild1(xy[0]).setChild2(xy[1])
+                            .setNullOnDivideByZero(true).setDatatype(dbl)
+                            .setStatsType(call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.COVAR_SAMP ? StatisticsType.SAMPLE : StatisticsType.POPULATION));
+                }
+            }
+            case LITERAL_AGG -> {
+                // the same literal for every group (used by decorrelated NOT IN / EXISTS)
+                b.setMax(Max.newBuilder().setChild(plan.rex.lower(call.rexList.get(0))).setDatatype(result));
+            }
+            case SINGLE_VALUE -> {
+                // A scalar subquery: exact as MAX only when its input has at most one row per group.
+                if (!facts.singleRowPerGroup()) {
+                    throw new UnsupportedSqlException(plan.sql, "a scalar subquery that may return more than one row");
+                }
+                b.setMax(Max.newBuilder().setChild(arg).setDatatype(result));
+            }
+            default -> throw new UnsupportedSqlException(plan.sql, "aggregate function " + call.getAggregation().getName());
+        }
+        return b.build();
+    }
+
+    /** The two arguments of covar/corr as doubles: in the partial stage the input columns, in the final stage unbound names. */
+    private Expr[] pairArgs(AggregateCall call, Expr first, List<RelDataTypeField> in) {
+        DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
+        if (first.hasUnbound()) {
+            Expr second = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName(first.getUnbound().getName() + "_2").setDatatype(dbl)).build();
+            return new Expr[]{Expr.newBuilder().setUnbound(first.getUnbound().toBuilder().setDatatype(dbl)).build(), second};
+        }
+        Expr x = PlanLowering.castExpr(first, dbl);
+        int yIndex = call.getArgList().get(1);
+        Expr y = PlanLowering.castExpr(PlanLowering.bound(yIndex, in.get(yIndex).getType()), dbl);
+        if (call.filterArg >= 0) {
+            y = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(filterHolds(call, in)).addThen(y)
+                    .setElseExpr(Expr.newBuilder().setLiteral(Literal.newBuilder().setIsNull(true).setDatatype(dbl)))).build();
+        }
+        return new Expr[]{x, y};
+    }
+
+    /** A call's FILTER (WHERE p) as "p is true" (false and NULL leave the row out). */
+    private static Expr filterHolds(AggregateCall call, List<RelDataTypeField> in) {
+        return Expr.newBuilder().setEqNullSafe(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
+                .setLeft(PlanLowering.bound(call.filterArg, in.get(call.filterArg).getType()))
+                .setRight(Expr.newBuilder().setLiteral(Literal.newBuilder().setBoolVal(true).setDatatype(CometTypes.id(DataTypeId.BOOL))))).build();
+    }
+}
