@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,6 @@ final class MergeOnReadTable {
     private record State(TableSchema schema, long appliedSeq, List<Segment> segments) {
     }
 
-    private static final int TIER_FACTOR = 4;
     private final BufferAllocator allocator;
     private final StorageConfig config;
     private final TableFiles files;
@@ -71,7 +69,7 @@ final class MergeOnReadTable {
                 new State(committed.schema(), committed.appliedSeq(), committed.segments()), committed.nextFileId());
         if (writable) {
             for (Segment s : committed.segments()) {
-                t.indexFile(s, committed.schema());
+                new KeyIndexLoader(t.index, t.files, allocator).load(s, committed.schema());
             }
         }
         return t;
@@ -183,7 +181,7 @@ final class MergeOnReadTable {
             appendedKeys.add(c.key());
             appended.add(row);
         }
-        DataFile file = appended.isEmpty() ? null : write(schema, appended, batch);
+        DataFile file = appended.isEmpty() ? null : RowFileWriter.toArrow(schema, appended, batch, allocator, root -> files.write(takeFileId(), schema, root));
         List<DataFile> dropped = publishCommit(s, batch, base, newDeletes, file);
         // Published: the index follows (nothing below can fail).
         if (file != null) {
@@ -246,7 +244,7 @@ final class MergeOnReadTable {
                 rowKeys.add(appendedKeys.get(i));
             }
         }
-        DataFile file = rows.isEmpty() ? null : write(schema, rows, batch);
+        DataFile file = rows.isEmpty() ? null : RowFileWriter.toArrow(schema, rows, batch, allocator, root -> files.write(takeFileId(), schema, root));
         List<DataFile> dropped = publishCommit(s, batch, base, newDeletes, file);
         for (long[] r : removedFromIndex) {
             index.removeLocation(removedKeys.get((int) r[0]), r[1]);
@@ -358,38 +356,6 @@ final class MergeOnReadTable {
         throw new IllegalStateException("index points at data file " + id + ", which the table no longer has");
     }
 
-    private DataFile write(TableSchema schema, List<Row> rows, TableChangeBatch batch) {
-        VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.schema(schema), allocator);
-        try {
-            List<FieldVector> vectors = root.getFieldVectors();
-            for (FieldVector v : vectors) {
-                v.setInitialCapacity(rows.size());
-                v.allocateNew();
-            }
-            for (int c = 0; c < schema.columnCount(); c++) {
-                Column col = schema.column(c);
-                FieldVector v = vectors.get(c);
-                for (int r = 0; r < rows.size(); r++) {
-                    Object value = rows.get(r).get(c);
-                    if (value == null && !col.nullable()) {
-                        throw new RheiException("table " + schema.table() + " column " + col.name() + " is NOT NULL but the row "
-                                + rows.get(r) + " (log sequences " + batch.firstSeq() + ".." + batch.lastSeq() + ") has NULL there");
-                    }
-                    try {
-                        ArrowValues.set(v, r, col.type(), value);
-                    } catch (ClassCastException | ArithmeticException e) {
-                        throw new RheiException("table " + schema.table() + " column " + col.name() + " (" + col.type()
-                                + ") cannot store value " + value + " (" + value.getClass().getSimpleName() + "): " + e.getMessage(), e);
-                    }
-                }
-            }
-            root.setRowCount(rows.size());
-        } catch (RuntimeException e) {
-            root.close();
-            throw e;
-        }
-        return files.write(takeFileId(), schema, root);
-    }
 
     private synchronized long takeFileId() {
         if (nextFileId >= Integer.MAX_VALUE) {
@@ -398,100 +364,15 @@ final class MergeOnReadTable {
         return nextFileId++;
     }
 
-    private static long location(long fileId, int row) {
+    static long location(long fileId, int row) {
         return (fileId << 32) | (row & 0xffffffffL);
     }
 
-    /** Adds the live rows of one file to the key index (keyless tables: the whole row is the key). */
-    private void indexFile(Segment seg, TableSchema current) {
-        DataFile f = seg.file();
-        TableSchema fs = f.schema();
-        List<Column> keyColumns = current.hasPrimaryKey()
-                ? current.primaryKey().stream().map(k -> current.column(k).orElseThrow()).toList()
-                : current.columns();
-        List<String> names = keyColumns.stream().map(Column::name).filter(n -> fs.position(n).isPresent()).toList();
-        // per key column, once: where it is in the read batch (-1: added after this file was written) and its stored form
-        int[] inBatch = new int[keyColumns.size()];
-        Column[] stored = new Column[keyColumns.size()];
-        for (int k = 0; k < inBatch.length; k++) {
-            inBatch[k] = names.indexOf(keyColumns.get(k).name());
-            stored[k] = inBatch[k] < 0 ? null : fs.column(keyColumns.get(k).name()).orElseThrow();
-        }
-        int row = 0;
-        try (BatchStream batches = f.read(names, new RoaringBitmap(), ScanFilter.ALL, allocator)) {
-            while (batches.hasNext()) {
-                try (VectorSchemaRoot b = batches.next()) {
-                    for (int r = 0; r < b.getRowCount(); r++, row++) {
-                        if (seg.deleted().contains(row)) {
-                            continue;
-                        }
-                        Object[] key = new Object[keyColumns.size()];
-                        for (int k = 0; k < key.length; k++) {
-                            if (inBatch[k] >= 0) {
-                                Object v = ArrowValues.get(b.getVector(inBatch[k]), r, stored[k].type());
-                                key[k] = SchemaEvolution.widen(v, stored[k].type(), keyColumns.get(k).type());
-                            }
-                        }
-                        index.add(RowKey.wrap(key), location(f.id(), row));
-                    }
-                }
-            }
-        }
-        if (row != f.rowCount()) {
-            throw new RheiException("data file " + f.id() + " of " + current.table() + " has " + row + " rows but its manifest says "
-                    + f.rowCount() + " (" + files.describe() + ")");
-        }
-    }
 
-    /**
-     * Size-tiered choice. Files smaller than half the target, in size order, form runs of similar size: a run
-     * goes on while the next file is at most {@value #TIER_FACTOR} times the rows taken so far (files under 1/64
-     * of the target always fit) and the total stays within the target. The run with the most files is merged, so
-     * a tiny new file is merged with other small ones, never copied into a large one, and every row is
-     * rewritten a logarithmic number of times. Files with more than the allowed fraction of deleted rows are
-     * always rewritten (alone if need be). Empty when nothing is worth rewriting.
-     */
-    private List<Segment> chooseForCompaction(List<Segment> segments) {
-        List<Segment> bySize = new ArrayList<>(segments);
-        bySize.sort(Comparator.comparingInt(Segment::liveRows));
-        long floor = Math.max(1, config.compactionTargetRows() / 64);
-        List<Segment> best = List.of();
-        List<Segment> run = new ArrayList<>();
-        long rows = 0;
-        for (Segment seg : bySize) {
-            if (seg.liveRows() >= config.compactionTargetRows() / 2) {
-                break;
-            }
-            boolean fits = rows + seg.liveRows() <= config.compactionTargetRows();
-            boolean similar = run.isEmpty() || seg.liveRows() <= TIER_FACTOR * Math.max(floor, rows);
-            if (!fits || !similar) {
-                if (run.size() > best.size()) {
-                    best = run;
-                }
-                run = new ArrayList<>();
-                rows = 0;
-            }
-            run.add(seg);
-            rows += seg.liveRows();
-        }
-        if (run.size() > best.size()) {
-            best = run;
-        }
-        List<Segment> chosen = new ArrayList<>(best.size() >= 2 ? best : List.of());
-        rows = chosen.stream().mapToLong(Segment::liveRows).sum();
-        for (Segment seg : segments) {
-            boolean mostlyDeleted = seg.deleted().getCardinality() > seg.file().rowCount() * config.compactionMaxDeleted();
-            if (mostlyDeleted && !chosen.contains(seg) && rows + seg.liveRows() <= Math.max(config.compactionTargetRows(), seg.liveRows())) {
-                chosen.add(seg);
-                rows += seg.liveRows();
-            }
-        }
-        return chosen;
-    }
 
     /**
      * Merges small files of similar size and rewrites files that are mostly deleted, into one new file
-     * ({@link #chooseForCompaction}), without holding up the sync: the files are chosen and pinned under the write
+     * ({@link CompactionPolicy}), without holding up the sync: the files are chosen and pinned under the write
      * lock, read and merged and written without it, and swapped in under it again. Rows deleted or replaced
      * meanwhile are carried over as the new file's deletion vector, and index entries move to the new file only
      * where they still point at the row that was merged. Readers keep their snapshots throughout.
@@ -504,7 +385,7 @@ final class MergeOnReadTable {
         writeLock.lock();
         try {
             State s = state;
-            chosen = chooseForCompaction(s.segments());
+            chosen = new CompactionPolicy(config).choose(s.segments());
             if (chosen.isEmpty()) {
                 return false;
             }
