@@ -4,8 +4,6 @@ import io.rhei.core.RheiException;
 import io.rhei.core.config.ConfigKey;
 import io.rhei.core.config.Settings;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,15 +101,7 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
     }
 
     public static PostgresSourceConfig from(Settings s, Path logDir) {
-        String password = s.get(PASSWORD).orElse(null);
-        if (password == null && s.get(PASSWORD_FILE).isPresent()) {
-            Path file = Path.of(s.require(PASSWORD_FILE.name()));
-            try {
-                password = Files.readString(file).strip();
-            } catch (IOException e) {
-                throw new RheiException("cannot read source.password-file " + file + ": " + e.getMessage(), e);
-            }
-        }
+        String password = s.secret(PASSWORD, PASSWORD_FILE);
         String slot = s.getString(SLOT);
         return new PostgresSourceConfig(s.getString(HOST), s.getInt(PORT), s.getString(DATABASE), s.getString(USER),
                 password == null ? "" : password, s.getString(TABLES_INCLUDE), s.getString(TABLES_EXCLUDE), s.getString(COLUMNS_EXCLUDE),

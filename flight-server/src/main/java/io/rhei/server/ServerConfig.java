@@ -4,9 +4,6 @@ import io.rhei.core.RheiException;
 import io.rhei.core.config.ConfigKey;
 import io.rhei.core.config.Settings;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -38,15 +35,7 @@ public record ServerConfig(String host, int port, FlightSqlQueryServer.Credentia
         if (!auth.equals("password")) {
             throw new RheiException("server.auth must be 'password' or 'none', got '" + auth + "'");
         }
-        String password = s.get(PASSWORD).orElse(null);
-        if (password == null && s.get(PASSWORD_FILE).isPresent()) {
-            Path file = Path.of(s.require(PASSWORD_FILE.name()));
-            try {
-                password = Files.readString(file).strip();
-            } catch (IOException e) {
-                throw new RheiException("cannot read server.password-file " + file + ": " + e.getMessage(), e);
-            }
-        }
+        String password = s.secret(PASSWORD, PASSWORD_FILE);
         if (password == null || password.isEmpty()) {
             throw new RheiException("set server.password (or RHEI_SERVER_PASSWORD, or server.password-file), or server.auth=none");
         }

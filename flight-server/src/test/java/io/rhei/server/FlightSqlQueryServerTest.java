@@ -1,12 +1,5 @@
 package io.rhei.server;
 
-import io.rhei.core.model.Row;
-import io.rhei.core.model.RowKey;
-import io.rhei.core.model.TableId;
-import io.rhei.core.schema.ColumnType;
-import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.RowChange;
-import io.rhei.core.sink.TableChangeBatch;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.storage.InMemoryStorage;
@@ -22,8 +15,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,14 +31,7 @@ class FlightSqlQueryServerTest {
     void start() {
         root = new RootAllocator();
         engine = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
-        TableSchema schema = TableSchema.builder(TableId.parse("public.orders")).key("id", ColumnType.INT64)
-                .column("status", ColumnType.TEXT).column("total", ColumnType.decimal(12, 2)).build();
-        engine.ensureTable(schema, 1);
-        List<RowChange> rows = new ArrayList<>();
-        for (long i = 1; i <= 50_000; i++) {
-            rows.add(RowChange.upsert(RowKey.of(i), Row.of(i, i % 2 == 0 ? "paid" : "new", BigDecimal.valueOf(i, 2)), 2));
-        }
-        engine.apply(new TableChangeBatch(schema, false, rows, 2, 2, rows.size()));
+        io.rhei.testing.OrdersTable.load(engine, 50_000);
         server = FlightSqlQueryServer.start(engine, root, "127.0.0.1", 0, new FlightSqlQueryServer.Credentials("rhei", "s3cret"));
     }
 

@@ -124,6 +124,23 @@ public final class Settings {
         }
     }
 
+    /**
+     * A secret given directly ({@code value}) or in a file ({@code file}, its content stripped); null when neither is
+     * set. An unreadable file is an error naming the key and the file.
+     */
+    public String secret(ConfigKey value, ConfigKey file) {
+        Optional<String> direct = get(value);
+        if (direct.isPresent() || get(file).isEmpty()) {
+            return direct.orElse(null);
+        }
+        Path path = Path.of(get(file).get());
+        try {
+            return Files.readString(path).strip();
+        } catch (IOException e) {
+            throw new RheiException("cannot read " + file.name() + " " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Whether the key is set at all, even to an empty value (which some keys take to mean "none"). */
     public boolean isSet(ConfigKey key) {
         return values.containsKey(key.name());
