@@ -25,6 +25,7 @@ final class Freshness implements io.rhei.core.query.Freshness {
     private final Object requestLock = new Object();
     private long lastRequestedMark = -1;
     private long lastRequestNanos;
+    private volatile String lastRequestFailure;
 
     Freshness(Supplier<ChangeSource> source, LongSupplier appliedThroughSeq) {
         this.source = source;
@@ -55,6 +56,7 @@ final class Freshness implements io.rhei.core.query.Freshness {
                 throw new RheiException("changes up to LSN " + Lsn.format(lsn) + " were not applied within " + timeout.toMillis()
                         + " ms: captured through " + Lsn.format(w.position()) + ", log applied through sequence " + appliedThroughSeq.getAsLong()
                         + " of " + w.seq() + (s.failure() != null ? "; capture stopped: " + s.failure().getMessage() : "")
+                        + (lastRequestFailure != null ? "; " + lastRequestFailure : "")
                         + " (wait longer, or see health())");
             }
             Thread.sleep(pause);
@@ -77,8 +79,10 @@ final class Freshness implements io.rhei.core.query.Freshness {
             }
             try {
                 lastRequestedMark = s.requestWatermark();
+                lastRequestFailure = null;
             } catch (RuntimeException e) {
-                lastRequestedMark = -1; // capture or PostgreSQL is down: the timeout's message says so
+                lastRequestedMark = -1; // PostgreSQL is away, or the role may not write one: the timeout's message says so
+                lastRequestFailure = e.getMessage();
             }
             lastRequestNanos = now;
         }
