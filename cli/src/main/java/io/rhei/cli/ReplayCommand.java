@@ -1,24 +1,16 @@
 package io.rhei.cli;
 
+import io.rhei.Replay;
+import io.rhei.TableStatus;
 import io.rhei.core.RheiException;
-import io.rhei.core.engine.SyncEngine;
-import io.rhei.core.engine.SyncEngineConfig;
-import io.rhei.core.log.ChronicleChangeLog;
-import io.rhei.core.model.TableId;
 import io.rhei.storage.StorageConfig;
-import io.rhei.storage.TableSnapshot;
-import io.rhei.storage.TableStorage;
-import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code rhei replay --log DIR --storage URI}: rebuilds OLAP tables from the change log alone. Each table stores
@@ -44,80 +36,48 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StorageConfig config = StorageConfig.defaults().withUri(storage);
-        if (config.inMemory()) {
-            throw new RheiException("replay needs durable storage (a directory or s3://bucket/prefix): tables in memory would be lost at exit");
+        Replay.Builder b = Replay.builder().log(logDir).storage(storage);
+        if (untilSeq != null) {
+            b.untilSeq(untilSeq);
         }
         if (s3Endpoint != null) {
-            config = new StorageConfig(config.uri(), config.compactionMaxFiles(), config.compactionTargetRows(), config.compactionMaxDeleted(),
-                    config.gcGrace(), s3Endpoint, config.s3Region());
+            b.set(StorageConfig.S3_ENDPOINT.name(), s3Endpoint);
         }
-        if (!Files.isDirectory(logDir)) {
-            throw new RheiException("no change log at " + logDir.toAbsolutePath() + " (give the log.dir of the sidecar that recorded it)");
-        }
-        try (RootAllocator allocator = new RootAllocator();
-             ChronicleChangeLog log = ChronicleChangeLog.open(logDir);
-             TableStorage tables = config.open(allocator)) {
-            long end = untilSeq == null ? log.lastSeq() : Math.min(untilSeq, log.lastSeq());
-            long from = startingPoint(tables, log);
-            if (from > end) {
-                out.printf(Locale.ROOT, "nothing to replay: the tables in %s are at sequence %,d, the log ends at %,d%n", storage, from - 1, end);
-                summary(tables);
+        try (Replay replay = b.build()) {
+            if (replay.upToDate()) {
+                out.printf(Locale.ROOT, "nothing to replay: the tables in %s are at sequence %,d, the log ends at %,d%n", storage,
+                        replay.fromSeq() - 1, replay.untilSeq());
+                summary(replay);
                 return 0;
             }
-            out.printf(Locale.ROOT, "replaying %s sequences %,d..%,d into %s%n", logDir, from, end, storage);
-            SyncEngine engine = SyncEngine.builder(log, tables).config(SyncEngineConfig.defaults()).build();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread worker = new Thread(() -> {
-                try {
-                    engine.runUntil(end);
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            }, "rhei-replay");
-            Thread hook = new Thread(() -> {
-                engine.stop(); // applies what is pending; the next replay continues from there
-                try {
-                    worker.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "rhei-replay-stop");
+            out.printf(Locale.ROOT, "replaying %s sequences %,d..%,d into %s%n", logDir, replay.fromSeq(), replay.untilSeq(), storage);
+            Thread hook = new Thread(replay::stop, "rhei-replay-stop"); // applies what is pending; the next replay continues
             Runtime.getRuntime().addShutdownHook(hook);
             long t0 = System.nanoTime();
-            worker.start();
-            Progress progress = new Progress(out, end - from + 1);
-            while (worker.isAlive()) {
-                worker.join(1000);
-                progress.show(engine.metrics().eventsRead(), (System.nanoTime() - t0) / 1e9);
-            }
-            Runtime.getRuntime().removeShutdownHook(hook);
-            progress.done(engine.metrics().eventsRead(), (System.nanoTime() - t0) / 1e9);
-            if (failure.get() != null) {
-                out.println("replay stopped: " + failure.get().getMessage());
-                out.println("what was applied is kept; fix the cause and run the same command to continue");
+            Progress progress = new Progress(out, replay.untilSeq() - replay.fromSeq() + 1);
+            long[] read = {0};
+            try {
+                replay.run(events -> {
+                    read[0] = events;
+                    progress.show(events, (System.nanoTime() - t0) / 1e9);
+                });
+            } catch (RheiException e) {
+                out.println();
+                out.println(e.getMessage());
                 return 1;
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(hook);
             }
-            summary(tables);
+            progress.done(read[0], (System.nanoTime() - t0) / 1e9);
+            summary(replay);
             return 0;
         }
     }
 
-    /** The first sequence no table has applied (tables record their applied sequence with their data). */
-    private static long startingPoint(TableStorage tables, ChronicleChangeLog log) {
-        long min = Long.MAX_VALUE;
-        for (TableId t : tables.tables()) {
-            min = Math.min(min, tables.appliedSeq(t));
-        }
-        return min == Long.MAX_VALUE ? Math.max(1, log.firstSeq()) : min + 1;
-    }
-
-    private void summary(TableStorage tables) {
+    private void summary(Replay replay) {
         out.printf(Locale.ROOT, "%-32s %16s %14s %8s%n", "table", "applied sequence", "rows", "files");
-        for (TableId t : new TreeSet<>(tables.tables())) {
-            try (TableSnapshot s = tables.snapshot(t)) {
-                out.printf(Locale.ROOT, "%-32s %,16d %,14d %8d%n", t, s.appliedSeq(), s.rowCount(), s.fileCount());
-            }
+        for (TableStatus t : replay.tables()) {
+            out.printf(Locale.ROOT, "%-32s %,16d %,14d %8d%n", t.table(), t.appliedSeq(), t.rows(), replay.fileCount(t.table()));
         }
     }
 
