@@ -1,14 +1,10 @@
 package io.rhei.storage;
 
 import io.rhei.core.RheiException;
-import io.rhei.core.model.Row;
 import io.rhei.core.model.RowKey;
-import io.rhei.core.model.Unchanged;
 import io.rhei.core.schema.ArrowSchemas;
-import io.rhei.core.schema.Column;
 import io.rhei.core.schema.SchemaEvolution;
 import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.RowChange;
 import io.rhei.core.sink.TableChangeBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -18,9 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
@@ -32,6 +26,10 @@ import java.util.stream.IntStream;
  * merges small files and drops deleted rows. Where the files live, and how a commit is made durable, is the
  * {@link TableFiles}' business.
  *
+ * <p>This class holds the table's state and its commits; the jobs around them are classes of their own:
+ * {@link ChangeApplier} (applying a batch), {@link RowFileWriter} (rows to a data file), {@link KeyIndexLoader} (the
+ * index at open) and {@link CompactionPolicy} (which files to merge; the merge and swap are here, under the lock).
+ *
  * <p>One writer (the sync engine) calls {@link #apply} and {@link #evolve}; any thread may take
  * {@link #snapshot}s. A commit is published with one volatile write after everything that can fail (including
  * the durable commit), so a failed batch changes nothing.
@@ -40,16 +38,16 @@ final class MergeOnReadTable {
     private static final Logger LOG = LoggerFactory.getLogger(MergeOnReadTable.class);
 
     /** What readers see: replaced as a whole at every commit. */
-    private record State(TableSchema schema, long appliedSeq, List<Segment> segments) {
+    record State(TableSchema schema, long appliedSeq, List<Segment> segments) {
     }
 
-    private final BufferAllocator allocator;
+    final BufferAllocator allocator;
     private final StorageConfig config;
-    private final TableFiles files;
-    private final KeyIndex index;
+    final TableFiles files;
+    final KeyIndex index;
     /** Held by every change to the table's state and index: the sync's commits and compaction's swap-in. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile State state;
+    volatile State state;
     private long nextFileId;
 
     /** A new, empty table; nothing is stored until the first commit. */
@@ -133,173 +131,16 @@ final class MergeOnReadTable {
     boolean apply(TableChangeBatch batch) {
         writeLock.lock();
         try {
-            applyLocked(batch);
+            new ChangeApplier(this).applyLocked(batch);
             return state.segments().size() > config.compactionMaxFiles();
         } finally {
             writeLock.unlock();
         }
     }
 
-    private void applyLocked(TableChangeBatch batch) {
-        State s = state;
-        if (batch.lastSeq() <= s.appliedSeq()) {
-            return;
-        }
-        TableSchema schema = s.schema();
-        if (batch.schema().version() != schema.version()) {
-            throw new RheiException("batch of " + schema.table() + " is in schema version " + batch.schema().version()
-                    + " but the table is at version " + schema.version());
-        }
-        if (batch.isEmpty()) {
-            commitAndPublish(schema, batch.lastSeq(), s.segments());
-            return;
-        }
-        if (!schema.hasPrimaryKey()) {
-            applyKeylessLocked(batch, s);
-            return;
-        }
-        boolean truncate = batch.truncateFirst();
-        List<Segment> base = truncate ? List.of() : s.segments();
-        Map<Long, RoaringBitmap> newDeletes = new HashMap<>();
-        Map<RowKey, Long> indexChanges = new HashMap<>();
-        List<Row> appended = new ArrayList<>();
-        List<RowKey> appendedKeys = new ArrayList<>();
-        for (RowChange c : batch.changes()) {
-            long found = truncate ? 0 : index.get(c.key());
-            Long loc = found == 0 ? null : found;
-            if (loc != null) {
-                newDeletes.computeIfAbsent(loc >>> 32, f -> new RoaringBitmap()).add((int) (long) loc);
-            }
-            if (c.kind() == RowChange.Kind.DELETE) {
-                indexChanges.put(c.key(), null);
-                continue;
-            }
-            Row row = c.row();
-            if (row.hasUnchanged()) {
-                row = fillUnchanged(schema, c, row, loc, base);
-            }
-            appendedKeys.add(c.key());
-            appended.add(row);
-        }
-        DataFile file = appended.isEmpty() ? null : RowFileWriter.toArrow(schema, appended, batch, allocator, root -> files.write(takeFileId(), schema, root));
-        List<DataFile> dropped = publishCommit(s, batch, base, newDeletes, file);
-        // Published: the index follows (nothing below can fail).
-        if (file != null) {
-            for (int row = 0; row < appendedKeys.size(); row++) {
-                indexChanges.put(appendedKeys.get(row), location(file.id(), row));
-            }
-        }
-        indexChanges.forEach((k, v) -> {
-            if (v == null) {
-                index.remove(k);
-            } else {
-                index.put(k, v);
-            }
-        });
-        drop(dropped);
-    }
-
-    /**
-     * A keyless table's batch: row operations in order. An insert adds a copy of the row; a delete removes one
-     * copy: one inserted earlier in the same batch if there is one, else a stored one found by the whole-row index.
-     */
-    private void applyKeylessLocked(TableChangeBatch batch, State s) {
-        TableSchema schema = s.schema();
-        boolean truncate = batch.truncateFirst();
-        List<Segment> base = truncate ? List.of() : s.segments();
-        List<Row> appended = new ArrayList<>();
-        List<RowKey> appendedKeys = new ArrayList<>();
-        Map<RowKey, java.util.ArrayDeque<Integer>> appendedByKey = new HashMap<>();
-        Map<Long, RoaringBitmap> newDeletes = new HashMap<>();
-        java.util.Set<Long> deleted = new java.util.HashSet<>();
-        List<long[]> removedFromIndex = new ArrayList<>(); // {index into removedKeys, location}
-        List<RowKey> removedKeys = new ArrayList<>();
-        for (RowChange c : batch.changes()) {
-            if (c.kind() == RowChange.Kind.INSERT || c.kind() == RowChange.Kind.UPSERT) {
-                appendedByKey.computeIfAbsent(c.key(), k -> new java.util.ArrayDeque<>()).push(appended.size());
-                appended.add(c.row());
-                appendedKeys.add(c.key());
-                continue;
-            }
-            java.util.ArrayDeque<Integer> pending = appendedByKey.get(c.key());
-            if (pending != null && !pending.isEmpty()) {
-                appended.set(pending.pop(), null); // inserted and deleted within this batch
-                continue;
-            }
-            long loc = truncate ? 0 : index.anyLocation(c.key(), deleted::contains);
-            if (loc == 0) {
-                throw new RheiException("table " + schema.table() + " (no primary key): the delete at sequence " + c.seq() + " is of a row the "
-                        + "table does not hold: " + c.key() + ". The copy has diverged from PostgreSQL; resync the table");
-            }
-            deleted.add(loc);
-            newDeletes.computeIfAbsent(loc >>> 32, f -> new RoaringBitmap()).add((int) loc);
-            removedKeys.add(c.key());
-            removedFromIndex.add(new long[] {removedKeys.size() - 1, loc});
-        }
-        List<Row> rows = new ArrayList<>();
-        List<RowKey> rowKeys = new ArrayList<>();
-        for (int i = 0; i < appended.size(); i++) {
-            if (appended.get(i) != null) {
-                rows.add(appended.get(i));
-                rowKeys.add(appendedKeys.get(i));
-            }
-        }
-        DataFile file = rows.isEmpty() ? null : RowFileWriter.toArrow(schema, rows, batch, allocator, root -> files.write(takeFileId(), schema, root));
-        List<DataFile> dropped = publishCommit(s, batch, base, newDeletes, file);
-        for (long[] r : removedFromIndex) {
-            index.removeLocation(removedKeys.get((int) r[0]), r[1]);
-        }
-        if (file != null) {
-            for (int row = 0; row < rowKeys.size(); row++) {
-                index.add(rowKeys.get(row), location(file.id(), row));
-            }
-        }
-        drop(dropped);
-    }
-
-    /**
-     * Publishes the table as {@code base} with this commit's deletions and its new file ({@code base} is empty
-     * after a truncate), clearing the index after a truncate; returns the files to drop once the index follows.
-     * If the commit fails, nothing changed.
-     */
-    private List<DataFile> publishCommit(State s, TableChangeBatch batch, List<Segment> base, Map<Long, RoaringBitmap> newDeletes,
-                                         DataFile file) {
-        List<DataFile> dropped = new ArrayList<>();
-        List<Segment> next = withNewDeletes(base, newDeletes, dropped);
-        if (file != null) {
-            next.add(new Segment(file));
-        }
-        if (batch.truncateFirst()) {
-            s.segments().forEach(seg -> dropped.add(seg.file()));
-        }
-        commitOrDiscard(s.schema(), batch.lastSeq(), next, file);
-        if (batch.truncateFirst()) {
-            index.clear();
-        }
-        return dropped;
-    }
-
-    /** The segments with this commit's deletions merged into their deletion vectors; files now wholly deleted go to {@code dropped}. */
-    private static List<Segment> withNewDeletes(List<Segment> base, Map<Long, RoaringBitmap> newDeletes, List<DataFile> dropped) {
-        List<Segment> next = new ArrayList<>(base.size() + 1);
-        for (Segment seg : base) {
-            RoaringBitmap add = newDeletes.get(seg.file().id());
-            if (add == null) {
-                next.add(seg);
-                continue;
-            }
-            RoaringBitmap merged = RoaringBitmap.or(seg.deleted(), add);
-            if (merged.getCardinality() == seg.file().rowCount()) {
-                dropped.add(seg.file());
-            } else {
-                next.add(new Segment(seg.file(), merged, null));
-            }
-        }
-        return next;
-    }
 
     /** Commits and publishes; if that fails, the new file (never referenced) is given back and the table is unchanged. */
-    private void commitOrDiscard(TableSchema schema, long appliedSeq, List<Segment> next, DataFile file) {
+    void commitOrDiscard(TableSchema schema, long appliedSeq, List<Segment> next, DataFile file) {
         try {
             commitAndPublish(schema, appliedSeq, next);
         } catch (RuntimeException e) {
@@ -312,7 +153,7 @@ final class MergeOnReadTable {
     }
 
     /** Commits durably (where the files are durable), then makes the new state what readers see. */
-    private void commitAndPublish(TableSchema schema, long appliedSeq, List<Segment> segments) {
+    void commitAndPublish(TableSchema schema, long appliedSeq, List<Segment> segments) {
         long next;
         synchronized (this) {
             next = nextFileId;
@@ -321,43 +162,16 @@ final class MergeOnReadTable {
         state = new State(schema, appliedSeq, List.copyOf(committed));
     }
 
-    private static void drop(List<DataFile> dropped) {
+    static void drop(List<DataFile> dropped) {
         for (DataFile f : dropped) {
             f.retire();
             f.release();
         }
     }
 
-    private Row fillUnchanged(TableSchema schema, RowChange c, Row row, Long loc, List<Segment> base) {
-        if (loc == null) {
-            throw new RheiException("update of " + schema.table() + " key " + c.key() + " (sequence " + c.seq()
-                    + ") leaves TOASTed columns unchanged, but the table holds no row with that key to take them from");
-        }
-        DataFile f = fileById(base, loc >>> 32);
-        int r = (int) (long) loc;
-        Object[] values = row.toArray();
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == Unchanged.VALUE) {
-                Column col = schema.column(i);
-                int pos = f.schema().position(col.name()).orElse(-1);
-                Object old = pos < 0 ? null : f.value(r, pos, allocator);
-                values[i] = pos < 0 ? null : SchemaEvolution.widen(old, f.schema().column(pos).type(), col.type());
-            }
-        }
-        return Row.wrap(values);
-    }
-
-    private static DataFile fileById(List<Segment> segments, long id) {
-        for (Segment s : segments) {
-            if (s.file().id() == id) {
-                return s.file();
-            }
-        }
-        throw new IllegalStateException("index points at data file " + id + ", which the table no longer has");
-    }
 
 
-    private synchronized long takeFileId() {
+    synchronized long takeFileId() {
         if (nextFileId >= Integer.MAX_VALUE) {
             throw new RheiException("table " + state.schema().table() + " has used up its file ids; rebuild it with rhei replay");
         }
