@@ -41,7 +41,6 @@ final class Freshness implements io.rhei.core.query.Freshness {
     @Override
     public void awaitApplied(long lsn, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 1;
         while (true) {
             ChangeSource s = source.get();
             Watermark w = s.watermark();
@@ -59,8 +58,8 @@ final class Freshness implements io.rhei.core.query.Freshness {
                         + (lastRequestFailure != null ? "; " + lastRequestFailure : "")
                         + " (wait longer, or see health())");
             }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 20);
+            // a short wait is the point of this call: check every millisecond rather than back off
+            Thread.sleep(1);
         }
     }
 
