@@ -61,7 +61,7 @@ public final class LatencyHistogram {
         return max;
     }
 
-    /** The latency at or below which {@code p} percent of the recorded values fall (0 when nothing was recorded). */
+    /** The latency at or below which {@code p} percent (0 to 100: 99 for p99) of the recorded values fall (0 when nothing was recorded). */
     public long percentile(double p) {
         long n = count();
         if (n == 0) {
