@@ -1,0 +1,131 @@
+package io.rhei.server.pg;
+
+import io.rhei.olap.DataFusionOlapEngine;
+import io.rhei.olap.exec.NativeQueryOptions;
+import io.rhei.storage.InMemoryStorage;
+import io.rhei.storage.StorageConfig;
+import io.rhei.testing.OrdersTable;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** pgjdbc, PostgreSQL's own JDBC driver, against the protocol server (simple query protocol). */
+class PgWireServerTest {
+    private RootAllocator root;
+    private DataFusionOlapEngine engine;
+    private PgWireServer server;
+
+    @BeforeEach
+    void start() {
+        root = new RootAllocator();
+        engine = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
+        OrdersTable.load(engine, 50_000);
+        server = PgWireServer.start(engine, root, "127.0.0.1", 0, PgWireServer.Auth.NONE);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        engine.close();
+        assertEquals(0, root.getAllocatedMemory(), "every Arrow buffer released");
+        root.close();
+    }
+
+    private Connection connect(PgWireServer s, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("preferQueryMode", "simple");
+        p.setProperty("sslmode", "disable");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + s.port() + "/rhei", p);
+    }
+
+    @Test
+    void queriesAnswerWithPostgresTypesAndValues() throws SQLException {
+        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT status, count(*) AS n, sum(total) AS s FROM orders GROUP BY status ORDER BY status")) {
+            assertEquals("text", rs.getMetaData().getColumnTypeName(1));
+            assertEquals("int8", rs.getMetaData().getColumnTypeName(2));
+            assertEquals("numeric", rs.getMetaData().getColumnTypeName(3));
+            assertTrue(rs.next());
+            assertEquals("new", rs.getString(1));
+            assertEquals(25_000, rs.getLong(2));
+            assertEquals(new BigDecimal("6250000.00"), rs.getBigDecimal(3));
+            assertTrue(rs.next());
+            assertEquals("paid", rs.getString(1));
+            assertFalse(rs.next());
+            assertTrue(c.getMetaData().getDatabaseProductVersion().startsWith("17"), c.getMetaData().getDatabaseProductVersion());
+        }
+    }
+
+    @Test
+    void nullsDatesBooleansAndFloatsInTextFormat() throws SQLException {
+        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT NULL::int4 AS a, DATE '2024-02-29' AS d, true AS b, 1.5::float8 AS f, "
+                     + "1e16::float8 AS big, 'x'::text AS t")) {
+            assertTrue(rs.next());
+            assertEquals(null, rs.getObject(1));
+            assertEquals(java.sql.Date.valueOf("2024-02-29"), rs.getDate(2));
+            assertTrue(rs.getBoolean(3));
+            assertEquals("1.5", rs.getString(4));
+            assertEquals("1e+16", rs.getString(5));
+            assertEquals("x", rs.getString(6));
+        }
+    }
+
+    @Test
+    void largeResultsStreamAndSessionStatementsAreAnswered() throws SQLException {
+        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement()) {
+            st.execute("SET application_name = 'bi'; BEGIN; SELECT count(*) FROM orders; COMMIT; DISCARD ALL");
+            long rows = 0;
+            try (ResultSet rs = st.executeQuery("SELECT id, status, total FROM orders")) {
+                while (rs.next()) {
+                    rows++;
+                }
+            }
+            assertEquals(50_000, rows);
+        }
+    }
+
+    @Test
+    void errorsCarryTheirSqlState() throws SQLException {
+        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement()) {
+            assertEquals("42601", assertThrows(SQLException.class, () -> st.executeQuery("SELEC 1")).getSQLState());
+            assertEquals("42P01", assertThrows(SQLException.class, () -> st.executeQuery("SELECT * FROM nope")).getSQLState());
+            SQLException write = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM orders"));
+            assertEquals("25006", write.getSQLState(), write.getMessage());
+            assertEquals("0A000", assertThrows(SQLException.class,
+                    () -> st.executeQuery("SELECT DISTINCT ON (status) status FROM orders")).getSQLState());
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+                assertTrue(rs.next(), "the session goes on after errors");
+                assertEquals(50_000, rs.getLong(1));
+            }
+        }
+    }
+
+    @Test
+    void aPasswordIsCheckedWhenConfigured() throws SQLException {
+        try (PgWireServer guarded = PgWireServer.start(engine, root, "127.0.0.1", 0, new PgWireServer.Auth("analyst", "s3cret"))) {
+            try (Connection c = connect(guarded, "analyst", "s3cret"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+                assertTrue(rs.next());
+            }
+            SQLException wrong = assertThrows(SQLException.class, () -> connect(guarded, "analyst", "nope"));
+            assertEquals("28P01", wrong.getSQLState(), wrong.getMessage());
+        }
+    }
+}
