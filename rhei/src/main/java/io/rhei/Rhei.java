@@ -64,7 +64,8 @@ import java.util.function.Consumer;
  * <p><b>Threads.</b> {@link #start()} starts: {@code rhei-cdc} (Debezium's capture, appending to the change log),
  * {@code rhei-resync-requests}, {@code rhei-sync} (applies the log to the tables), {@code rhei-supervisor} (once a
  * second: restarts a failed capture or sync with backoff, 1 s doubling to 60 s, and watches the replication slot),
- * and, when asked for, the Flight SQL ({@code grpc-*}) and metrics ({@code rhei-metrics-*}) servers. Queries run on
+ * and, when asked for, the Flight SQL ({@code grpc-*}), PostgreSQL protocol ({@code nioEventLoopGroup-*}, {@code rhei-pg-query})
+ * and metrics ({@code rhei-metrics-*}) servers. Queries run on
  * the caller's thread (plus {@code rhei-query-share} threads for parallel aggregations). {@link Builder#onFailure}
  * callbacks run on {@code rhei-supervisor}, once per failure, and must not block. Every method is thread-safe.
  *
@@ -98,6 +99,7 @@ public final class Rhei implements AutoCloseable {
     private volatile boolean closed;
     private Thread supervisor;
     private FlightSqlQueryServer flight;
+    private io.rhei.server.pg.PgWireServer pgServer;
     private MetricsHttpServer metricsServer;
 
     private Rhei(Settings settings, PostgresSourceConfig sourceConfig, ServerConfig servers, Consumer<Throwable> onFailure) {
@@ -218,12 +220,18 @@ public final class Rhei implements AutoCloseable {
         supervisor.start();
         if (servers != null) {
             flight = FlightSqlQueryServer.start(olap, freshness, allocator, servers.host(), servers.port(), servers.credentials());
+            if (servers.pgPort() > 0) {
+                pgServer = io.rhei.server.pg.PgWireServer.start(olap, allocator, servers.host(), servers.pgPort(), servers.credentials() == null
+                        ? io.rhei.server.pg.PgWireServer.Auth.NONE
+                        : new io.rhei.server.pg.PgWireServer.Auth(servers.credentials().user(), servers.credentials().password()));
+            }
             metricsServer = MetricsHttpServer.start(servers.metricsHost(), servers.metricsPort(), new RheiMetrics(this, flight)::samples,
                     () -> {
                         Health h = health();
                         return h.isHealthy() ? null : h.status().name().toLowerCase() + ": " + h.detail();
                     });
-            LOG.info("rhei is running: Flight SQL on port {}, metrics on port {}", flight.port(), metricsServer.port());
+            LOG.info("rhei is running: Flight SQL on port {}, PostgreSQL protocol on port {}, metrics on port {}", flight.port(),
+                    pgServer == null ? "(off)" : pgServer.port(), metricsServer.port());
         }
     }
 
@@ -294,6 +302,11 @@ public final class Rhei implements AutoCloseable {
     /** The Flight SQL port, when serving ({@link Builder#serve()} or {@link #fromProperties}); -1 otherwise. */
     public int flightSqlPort() {
         return flight == null ? -1 : flight.port();
+    }
+
+    /** The PostgreSQL protocol port, when serving it ({@code server.pg-port} not 0); -1 otherwise. */
+    public int pgPort() {
+        return pgServer == null ? -1 : pgServer.port();
     }
 
     /** The {@code /metrics} port, when serving; -1 otherwise. */
@@ -487,6 +500,9 @@ public final class Rhei implements AutoCloseable {
         }
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (pgServer != null) {
+            pgServer.close();
         }
         if (flight != null) {
             flight.close();

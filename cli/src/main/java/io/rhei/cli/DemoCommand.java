@@ -63,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "47470")
     int flightPort;
 
+    @Option(names = "--pg-port", description = "PostgreSQL protocol port for psql and PostgreSQL drivers; 0 turns it off (default ${DEFAULT-VALUE})",
+            defaultValue = "5433")
+    int pgPort;
+
     @Option(names = "--metrics-port", description = "HTTP port of /metrics (Prometheus) and /health; 0 picks a free one (default ${DEFAULT-VALUE})",
             defaultValue = "9464")
     int metricsPort;
@@ -100,11 +104,15 @@ final class DemoCommand implements Callable<Integer> {
                     .source(PostgresSource.builder().port(pg.port()).user("postgres").slot("rhei_demo").tables("public\\..*")
                             .set("source.offsets-file", dir.resolve("cdc-offsets.dat").toString()).build())
                     .log(dir.resolve("log")).storage(storage)
-                    .set("server.host", "127.0.0.1").set("server.port", String.valueOf(flightPort)).set("server.auth", "none")
+                    .set("server.host", "127.0.0.1").set("server.port", String.valueOf(flightPort)).set("server.auth", "none").set("server.pg-port", String.valueOf(pgPort))
                     .set("metrics.host", "127.0.0.1").set("metrics.port", String.valueOf(metricsPort)).serve();
             try (Rhei rhei = builder.build()) {
                 rhei.start();
                 out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + rhei.flightSqlPort() + "?useEncryption=false");
+                if (rhei.pgPort() > 0) {
+                    out.println("or with psql (the simple query protocol): psql \"host=127.0.0.1 port=" + rhei.pgPort()
+                            + " user=rhei dbname=rhei sslmode=disable\"");
+                }
                 out.println("metrics: http://127.0.0.1:" + rhei.metricsPort() + "/metrics  health: http://127.0.0.1:" + rhei.metricsPort() + "/health");
                 ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
                 Thread writer = new Thread(workload, "shop-workload");

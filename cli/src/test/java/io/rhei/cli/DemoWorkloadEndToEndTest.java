@@ -48,7 +48,7 @@ class DemoWorkloadEndToEndTest {
             try (Rhei rhei = Rhei.builder().source(PostgresSource.builder().port(pg.port()).user("postgres").slot("e2e_test")
                             .tables("public\\..*").build())
                     .log(dir.resolve("log")).storage(dir.resolve("tables").toString())
-                    .set("server.port", "0").set("server.user", "analyst").set("server.password", "pw-e2e").set("metrics.port", "0")
+                    .set("server.port", "0").set("server.pg-port", String.valueOf(freePort())).set("server.user", "analyst").set("server.password", "pw-e2e").set("metrics.port", "0")
                     .serve().build()) {
                 rhei.start();
                 {
@@ -75,6 +75,11 @@ class DemoWorkloadEndToEndTest {
                                 .untilAsserted(() -> assertEquals(expected, row(flight(server.port(), "pw-e2e"), sql), check[0]));
                     }
                     assertTrue(Long.parseLong((String) row(pg.connect(), "SELECT count(*) FROM orders").get(0)) > 100, "the workload ran");
+                    // the same answers over the PostgreSQL protocol, with PostgreSQL's own driver
+                    for (String[] check : CHECKS) {
+                        String sql = "SELECT " + check[1] + " FROM " + check[0];
+                        assertEquals(row(pg.connect(), sql), row(pgWire(rhei.pgPort(), "pw-e2e"), sql), check[0] + " over the PostgreSQL protocol");
+                    }
 
                     SQLException badPassword = assertThrows(SQLException.class, () -> flight(server.port(), "wrong").createStatement()
                             .executeQuery("SELECT 1 FROM orders"));
@@ -101,6 +106,21 @@ class DemoWorkloadEndToEndTest {
 
     private static long count(int port, String table) throws SQLException {
         return Long.parseLong((String) row(flight(port, "pw-e2e"), "SELECT count(*) FROM " + table).get(0));
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Connection pgWire(int port, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "analyst");
+        p.setProperty("password", password);
+        p.setProperty("preferQueryMode", "simple");
+        p.setProperty("sslmode", "disable");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/rhei", p);
     }
 
     private static Connection flight(int port, String password) throws SQLException {

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param credentials null when {@code server.auth=none}
  */
-public record ServerConfig(String host, int port, FlightSqlQueryServer.Credentials credentials, String metricsHost, int metricsPort) {
+public record ServerConfig(String host, int port, FlightSqlQueryServer.Credentials credentials, String metricsHost, int metricsPort,
+                           int pgPort) {
     public static final ConfigKey HOST = ConfigKey.of("server.host", "127.0.0.1", "Flight SQL address");
     public static final ConfigKey PORT = ConfigKey.of("server.port", "47470", "Flight SQL port (0: any free port)");
     public static final ConfigKey USER = ConfigKey.of("server.user", "rhei", "the user Flight SQL clients authenticate as");
@@ -21,10 +22,13 @@ public record ServerConfig(String host, int port, FlightSqlQueryServer.Credentia
     public static final ConfigKey AUTH = ConfigKey.of("server.auth", "password", "`password`, or `none` (loopback demos only)");
     public static final ConfigKey METRICS_HOST = ConfigKey.of("metrics.host", "127.0.0.1", "`/metrics` and `/health` address");
     public static final ConfigKey METRICS_PORT = ConfigKey.of("metrics.port", "9464", "`/metrics` and `/health` port (0: any free port)");
-    public static final List<ConfigKey> KEYS = List.of(HOST, PORT, USER, PASSWORD, PASSWORD_FILE, AUTH, METRICS_HOST, METRICS_PORT);
+    public static final ConfigKey PG_PORT = ConfigKey.of("server.pg-port", "5433",
+            "PostgreSQL protocol port (psql, PostgreSQL drivers; the same address and user as Flight SQL); 0 turns it off");
+    public static final List<ConfigKey> KEYS = List.of(HOST, PORT, PG_PORT, USER, PASSWORD, PASSWORD_FILE, AUTH, METRICS_HOST, METRICS_PORT);
 
     public static ServerConfig from(Settings s) {
-        return new ServerConfig(s.getString(HOST), s.getInt(PORT), credentials(s), s.getString(METRICS_HOST), s.getInt(METRICS_PORT));
+        return new ServerConfig(s.getString(HOST), s.getInt(PORT), credentials(s), s.getString(METRICS_HOST), s.getInt(METRICS_PORT),
+                s.getInt(PG_PORT));
     }
 
     private static FlightSqlQueryServer.Credentials credentials(Settings s) {

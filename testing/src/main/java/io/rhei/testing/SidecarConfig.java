@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A {@code rhei run} configuration file for tests: a sidecar on an embedded PostgreSQL, its log under a directory of
- * the test's, no free-space floor, Flight SQL without authentication and metrics on ports the system picks. Keys set
+ * the test's, no free-space floor, Flight SQL without authentication and metrics on ports the system picks, the
+ * PostgreSQL protocol off. Keys set
  * with {@link #set} replace these defaults.
  */
 public final class SidecarConfig {
@@ -22,6 +23,7 @@ public final class SidecarConfig {
         keys.put("log.dir", logDir.toString());
         keys.put("log.min-free-bytes", "0");
         keys.put("server.port", "0");
+        keys.put("server.pg-port", "0"); // off: tests that want it pick a free port
         keys.put("server.auth", "none");
         keys.put("metrics.port", "0");
     }
