@@ -187,7 +187,8 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         Properties p = new Properties();
         p.setProperty("name", name);
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        // Kafka's file store rewrites the file in place; this one replaces it atomically (a kill mid-write left it unreadable)
+        p.setProperty("offset.storage", AtomicFileOffsetBackingStore.class.getName());
         p.setProperty("offset.storage.file.filename", offsetsFile.toString());
         // Offsets are marked processed only after the log append is durable; flushing often narrows re-delivery.
         p.setProperty("offset.flush.interval.ms", "1000");
