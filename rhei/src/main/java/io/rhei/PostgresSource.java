@@ -1,10 +1,8 @@
 package io.rhei;
 
 import io.rhei.cdc.PostgresSourceConfig;
-import io.rhei.core.config.Settings;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,11 +26,6 @@ public final class PostgresSource {
     /** The source's keys as {@code source.*} settings. */
     Map<String, String> keys() {
         return keys;
-    }
-
-    /** The capture configuration, with Debezium's offsets under {@code logDir} unless set. */
-    PostgresSourceConfig config(Settings rest, Path logDir) {
-        return PostgresSourceConfig.from(rest.with(keys), logDir);
     }
 
     public static final class Builder {

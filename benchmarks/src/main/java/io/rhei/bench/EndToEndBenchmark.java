@@ -1,11 +1,11 @@
 package io.rhei.bench;
 
+import io.rhei.testing.LocalResources;
 import io.rhei.testing.ShopWorkload;
 import io.rhei.PostgresSource;
 import io.rhei.Rhei;
 import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.core.metrics.LatencyHistogram;
-import io.rhei.olap.QueryResults;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,7 +85,7 @@ public final class EndToEndBenchmark {
                 bulk(pg, p);
             }
         } finally {
-            deleteTree(dir);
+            LocalResources.deleteTree(dir);
         }
     }
 
@@ -380,14 +380,6 @@ public final class EndToEndBenchmark {
     private static long metric(Rhei p, String name) {
         return p.metrics().stream().filter(m -> m.name().equals(name)).findFirst().map(m -> (long) m.value())
                 .orElseThrow(() -> new IllegalStateException("no metric " + name));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
     }
 
     private interface Check {

@@ -1,5 +1,6 @@
 package io.rhei.bench;
 
+import io.rhei.testing.LocalResources;
 import dev.vortex.api.ScanOptions;
 import io.rhei.core.model.Row;
 import io.rhei.core.model.RowKey;
@@ -33,7 +34,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Storage figures (issue 4): the cost of a 1,000-row upsert batch on a local Vortex table of 1M and of 10M rows
@@ -79,7 +79,7 @@ final class StorageBenchmark {
             report.ratio("merge-on-read vs rewrite at large", large, "ms", "rewrite", rewriteLarge, rewriteLarge / large, "info (x faster)", true);
             scans(root, dir.resolve("scan"));
         } finally {
-            deleteTree(dir);
+            LocalResources.deleteTree(dir);
         }
     }
 
@@ -278,12 +278,6 @@ final class StorageBenchmark {
     private static void check(long n, long expected) {
         if (n != expected) {
             throw new IllegalStateException("scan returned " + n + " rows, expected " + expected);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

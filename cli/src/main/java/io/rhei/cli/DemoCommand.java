@@ -1,5 +1,6 @@
 package io.rhei.cli;
 
+import io.rhei.testing.LocalResources;
 import io.rhei.testing.ShopWorkload;
 import io.rhei.Health;
 import io.rhei.PostgresSource;
@@ -10,7 +11,6 @@ import io.rhei.olap.QueryResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +19,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * {@code rhei demo}: an embedded PostgreSQL with a shop application writing to it, Rhei syncing every table into
@@ -132,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             if (temporary) {
-                deleteTree(dir);
+                LocalResources.deleteTree(dir);
             }
             done.countDown();
             try {
@@ -176,8 +174,8 @@ final class DemoCommand implements Callable<Integer> {
             lastApplied = applied;
             lastTime = now;
             for (String sql : List.of(SAMPLE_QUERY, JOIN_QUERY)) {
+                long t0 = System.nanoTime();
                 try (QueryResult r = rhei.query(sql)) {
-                    long t0 = System.nanoTime();
                     List<String> columns = r.columnNames();
                     QueryResults.Table t = new QueryResults.Table(columns, r.rows());
                     out.printf(Locale.ROOT, "       %s  (%.1f ms, DataFusion)%n", sql, (System.nanoTime() - t0) / 1e6);
@@ -238,15 +236,5 @@ final class DemoCommand implements Callable<Integer> {
             case "ms" -> Duration.ofMillis(n);
             default -> throw new IllegalArgumentException("--duration: use e.g. 30s, 5m or 1h, got '" + s + "'");
         };
-    }
-
-    /** Removes a directory and everything below it (nothing when it does not exist). */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.rhei.cli;
 
+import io.rhei.testing.LocalResources;
 import io.rhei.testing.ShopWorkload;
 import io.rhei.PostgresSource;
 import io.rhei.Rhei;
@@ -48,70 +49,54 @@ class DemoWorkloadEndToEndTest {
             try (Rhei rhei = Rhei.builder().source(PostgresSource.builder().port(pg.port()).user("postgres").slot("e2e_test")
                             .tables("public\\..*").build())
                     .log(dir.resolve("log")).storage(dir.resolve("tables").toString())
-                    .set("server.port", "0").set("server.pg-port", String.valueOf(freePort())).set("server.user", "analyst").set("server.password", "pw-e2e").set("metrics.port", "0")
+                    .set("server.port", "0").set("server.pg-port", String.valueOf(LocalResources.freePort()))
+                    .set("server.user", "analyst").set("server.password", "pw-e2e").set("metrics.port", "0")
                     .serve().build()) {
                 rhei.start();
-                {
-                    FlightPort server = rhei::flightSqlPort;
-                    ShopWorkload workload = new ShopWorkload(() -> {
-                        try {
-                            return pg.connect();
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, 200);
-                    Thread writer = new Thread(workload);
-                    writer.start();
-                    Thread.sleep(6000);
-                    // while the workload runs, a query already sees a consistent, growing state
-                    assertTrue(count(server.port(), "orders") >= 0);
-                    workload.stop();
-                    writer.join();
-                    assertEquals(null, workload.failure());
-                    for (String[] check : CHECKS) {
-                        String sql = "SELECT " + check[1] + " FROM " + check[0];
-                        List<Object> expected = row(pg.connect(), sql);
-                        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
-                                .untilAsserted(() -> assertEquals(expected, row(flight(server.port(), "pw-e2e"), sql), check[0]));
+                int flightPort = rhei.flightSqlPort();
+                ShopWorkload workload = new ShopWorkload(() -> {
+                    try {
+                        return pg.connect();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
                     }
-                    assertTrue(Long.parseLong((String) row(pg.connect(), "SELECT count(*) FROM orders").get(0)) > 100, "the workload ran");
-                    // the same answers over the PostgreSQL protocol, with PostgreSQL's own driver
-                    for (String[] check : CHECKS) {
-                        String sql = "SELECT " + check[1] + " FROM " + check[0];
-                        assertEquals(row(pg.connect(), sql), row(pgWire(rhei.pgPort(), "pw-e2e"), sql), check[0] + " over the PostgreSQL protocol");
-                    }
+                }, 200);
+                Thread writer = new Thread(workload);
+                writer.start();
+                Thread.sleep(6000);
+                // while the workload runs, a query already sees a consistent, growing state
+                assertTrue(count(flightPort, "orders") >= 0);
+                workload.stop();
+                writer.join();
+                assertEquals(null, workload.failure());
+                for (String[] check : CHECKS) {
+                    String sql = "SELECT " + check[1] + " FROM " + check[0];
+                    List<Object> expected = row(pg.connect(), sql);
+                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                            .untilAsserted(() -> assertEquals(expected, row(flight(flightPort, "pw-e2e"), sql), check[0]));
+                }
+                assertTrue(Long.parseLong((String) row(pg.connect(), "SELECT count(*) FROM orders").get(0)) > 100, "the workload ran");
+                // the same answers over the PostgreSQL protocol, with PostgreSQL's own driver
+                for (String[] check : CHECKS) {
+                    String sql = "SELECT " + check[1] + " FROM " + check[0];
+                    assertEquals(row(pg.connect(), sql), row(pgWire(rhei.pgPort(), "pw-e2e"), sql), check[0] + " over the PostgreSQL protocol");
+                }
 
-                    SQLException badPassword = assertThrows(SQLException.class, () -> flight(server.port(), "wrong").createStatement()
-                            .executeQuery("SELECT 1 FROM orders"));
-                    assertTrue(String.valueOf(badPassword.getMessage()).toLowerCase().contains("auth")
-                            || String.valueOf(badPassword.getCause()).toLowerCase().contains("auth"), String.valueOf(badPassword));
-                    try (Connection c = flight(server.port(), "pw-e2e"); Statement st = c.createStatement()) {
-                        SQLException write = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM orders"));
-                        assertTrue(String.valueOf(write.getMessage()).contains("read-only") || String.valueOf(write.getMessage()).contains("only queries"),
-                                String.valueOf(write.getMessage()));
-                    }
+                SQLException badPassword = assertThrows(SQLException.class, () -> flight(flightPort, "wrong").createStatement()
+                        .executeQuery("SELECT 1 FROM orders"));
+                assertTrue(String.valueOf(badPassword.getMessage()).toLowerCase().contains("auth")
+                        || String.valueOf(badPassword.getCause()).toLowerCase().contains("auth"), String.valueOf(badPassword));
+                try (Connection c = flight(flightPort, "pw-e2e"); Statement st = c.createStatement()) {
+                    SQLException write = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM orders"));
+                    assertTrue(String.valueOf(write.getMessage()).contains("read-only") || String.valueOf(write.getMessage()).contains("only queries"),
+                            String.valueOf(write.getMessage()));
                 }
             }
         }
     }
 
-    /** The Flight SQL port of the running Rhei. */
-    private interface FlightPort {
-        int get();
-
-        default int port() {
-            return get();
-        }
-    }
-
     private static long count(int port, String table) throws SQLException {
         return Long.parseLong((String) row(flight(port, "pw-e2e"), "SELECT count(*) FROM " + table).get(0));
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static Connection pgWire(int port, String password) throws SQLException {

@@ -1,5 +1,6 @@
 package io.rhei.cli;
 
+import io.rhei.testing.LocalResources;
 import io.rhei.testing.SidecarConfig;
 import io.rhei.testing.ChildJvm;
 import io.rhei.testing.EmbeddedPostgresServer;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,8 +16,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -42,10 +40,7 @@ class LargeTransactionTest {
                 st.execute("CREATE TABLE big (id int8 PRIMARY KEY, v int8 NOT NULL, note text NOT NULL)");
                 st.execute("INSERT INTO big VALUES (0, 0, 'before')");
             }
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = LocalResources.freePort();
             Path config = dir.resolve("rhei.properties");
             SidecarConfig.of(pg.port(), "big_tx", dir.resolve("log")).set("source.tables.include", "public\\.big")
                     .set("storage.uri", dir.resolve("tables")).set("server.port", port).writeTo(config);

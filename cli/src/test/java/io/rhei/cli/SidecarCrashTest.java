@@ -1,5 +1,6 @@
 package io.rhei.cli;
 
+import io.rhei.testing.LocalResources;
 import io.rhei.testing.SidecarConfig;
 import io.rhei.testing.ChildJvm;
 import io.rhei.testing.ShopWorkload;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +22,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -68,7 +67,7 @@ class SidecarCrashTest {
                 ShopWorkload.createSchema(c, 30_000, 500); // a snapshot that takes a moment
                 st.execute("CREATE TABLE marker (id int4 PRIMARY KEY)");
             }
-            int flightPort = freePort();
+            int flightPort = LocalResources.freePort();
             Path config = dir.resolve("rhei.properties");
             SidecarConfig.of(pg.port(), "crash_sidecar", dir.resolve("log")).set("storage.uri", dir.resolve("tables"))
                     .set("storage.compaction.max-files", 4).set("storage.gc.grace", "0s").set("server.port", flightPort).writeTo(config);
@@ -151,11 +150,4 @@ class SidecarCrashTest {
             throw new IllegalStateException(e);
         }
     }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
 }

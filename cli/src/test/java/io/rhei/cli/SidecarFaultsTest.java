@@ -1,15 +1,14 @@
 package io.rhei.cli;
 
+import io.rhei.testing.LocalResources;
 import io.rhei.testing.SidecarConfig;
 import io.rhei.testing.EmbeddedPostgresServer;
-import io.rhei.olap.QueryResults;
 import io.rhei.testing.S3TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,7 +42,7 @@ class SidecarFaultsTest {
     @Test
     void postgresRestartedMidStream() throws Exception {
         Path pgDir = dir.resolve("pg");
-        int pgPort = freePort();
+        int pgPort = LocalResources.freePort();
         EmbeddedPostgresServer[] pg = {EmbeddedPostgresServer.start(pgDir, pgPort)};
         try {
             schema(pg[0]);
@@ -269,12 +267,6 @@ class SidecarFaultsTest {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -258,11 +258,6 @@ public final class Settings {
         return Math.multiplyExact(Long.parseLong(s.trim()), unit);
     }
 
-    /** Every key set and its value, secrets included: for building other settings, never for logging. */
-    public Map<String, String> describeRaw() {
-        return new TreeMap<>(values);
-    }
-
     /** These settings with {@code more} set on top. */
     public Settings with(Map<String, String> more) {
         Map<String, String> merged = new HashMap<>(values);
