@@ -97,13 +97,11 @@ class SidecarCrashTest {
                 assertEquals(null, workload.failure());
                 // the initial snapshot is resumable: it comes in chunks beside the stream, so it must have ended first
                 Path snapshotState = dir.resolve("log").resolve("cdc-offsets.dat.initial-snapshot");
-                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                        .until(() -> Files.readString(snapshotState).contains("state=done"));
+                awaitOrExplain("the initial snapshot to end", () -> Files.readString(snapshotState).contains("state=done"));
                 try (Connection c = pg.connect(); Statement st = c.createStatement()) {
                     st.execute("INSERT INTO marker VALUES (1)"); // committed after everything else
                 }
-                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                        .until(() -> markerSeen(flightPort));
+                awaitOrExplain("the marker row to be queryable", () -> markerSeen(flightPort));
             } finally {
                 workload.stop();
                 sidecar.destroy(); // SIGTERM: a clean stop
@@ -127,6 +125,16 @@ class SidecarCrashTest {
                             + "WHERE slot_name = 'crash_sidecar' AND NOT active)");
                 }
             }
+        }
+    }
+
+    /** Waits up to 3 minutes; a timeout names what did not happen and what the sidecar last logged. */
+    private void awaitOrExplain(String what, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("waited 3 minutes for " + what + "; the sidecar's log " + currentLog + " ends with: "
+                    + lastLine(currentLog), e);
         }
     }
 

@@ -34,7 +34,8 @@ import java.util.NavigableSet;
  * <p>Each record is one Chronicle document holding a {@link LogRecordCodec} record. Sequence numbers are ours,
  * not Chronicle's indexes (those jump at every roll). On open the last record is read back to restore the
  * sequence counter and the de-duplication watermark. A write torn by a crash is invisible to Chronicle and
- * overwritten by the next append, so sequence numbers stay gap-free.
+ * overwritten by the next append, so sequence numbers stay gap-free. One process writes a directory
+ * ({@link LogWriterLock}); the writer removes segments a crash left half-created ({@link UnfinishedSegments}).
  *
  * <p>Fsync policy {@link ChronicleLogConfig.FsyncPolicy#BATCH}: Chronicle {@code SyncMode.SYNC} and an
  * {@code msync} at the end of every {@link #append} call.
@@ -49,6 +50,7 @@ public final class ChronicleChangeLog implements ChangeLog {
     private final SingleChronicleQueue readQueue;
     private final ConsumerPositions consumers;
     private final FileStore fileStore;
+    private final LogWriterLock writerLock;
     private final AppendSignal signal = new AppendSignal();
 
     private final Object appendLock = new Object();
@@ -70,6 +72,10 @@ public final class ChronicleChangeLog implements ChangeLog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create change log directory " + dir, e);
         }
+        this.writerLock = new LogWriterLock(dir);
+        if (writerLock.tryAcquire()) {
+            UnfinishedSegments.remove(dir); // before Chronicle opens them
+        }
         this.queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(config.rollCycle())
                 .timeProvider(config.clock())
@@ -83,6 +89,7 @@ public final class ChronicleChangeLog implements ChangeLog {
             recoverWatermark();
         } catch (RuntimeException e) {
             closeQueues();
+            writerLock.close();
             throw e;
         }
     }
@@ -183,6 +190,11 @@ public final class ChronicleChangeLog implements ChangeLog {
 
     private ExcerptAppender appender() {
         if (appender == null) {
+            if (!writerLock.tryAcquire()) {
+                throw new IllegalStateException("change log " + config.directory() + " is being written by another process"
+                        + " (it holds " + writerLock.file() + "): one rhei process may write a log.dir; stop the other one"
+                        + " or give this one its own log.dir");
+            }
             appender = queue.createAppender();
             // Appends are serialized by appendLock; the caller's thread may differ from call to call.
             appender.singleThreadedCheckDisabled(true);
@@ -360,6 +372,7 @@ public final class ChronicleChangeLog implements ChangeLog {
                 appender.close();
             }
             closeQueues();
+            writerLock.close();
             LOG.info("change log {} closed at sequence {}", config.directory(), lastSeq);
         }
     }

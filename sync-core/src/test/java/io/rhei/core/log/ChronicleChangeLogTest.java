@@ -260,6 +260,48 @@ class ChronicleChangeLogTest {
         }
     }
 
+    @Test
+    void aSegmentWhoseCreationACrashInterruptedIsRemovedOnOpenAndReadersSeeWhatFollows() throws Exception {
+        SetTimeProvider clock = new SetTimeProvider(1_700_000_000_000L);
+        ChronicleLogConfig cfg = config().withRollCycle(TestRollCycles.TEST_SECONDLY).withClock(clock);
+        try (ChronicleChangeLog log = ChronicleChangeLog.open(cfg)) {
+            log.append(List.of(event(1), event(2), event(3)));
+        }
+        // A process SIGKILLed while creating the next segment leaves a file whose first header is still
+        // "not complete": Chronicle waits 10 s for it at every acquire, then renames it under its readers.
+        clock.advanceMillis(1000);
+        Path first = segments().get(0);
+        Path torn = dir.resolve(java.time.format.DateTimeFormatter.ofPattern(TestRollCycles.TEST_SECONDLY.format())
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(clock.currentTimeMillis())) + ".cq4");
+        byte[] bytes = Files.readAllBytes(first);
+        bytes[0] = 0;
+        bytes[1] = 0;
+        bytes[2] = 0;
+        bytes[3] = (byte) 0x80; // Wires.NOT_COMPLETE, little-endian
+        Files.write(torn, bytes);
+        try (ChronicleChangeLog log = ChronicleChangeLog.open(cfg); LogReader reader = log.openReader(1)) {
+            assertEquals(3, log.lastSeq());
+            assertTrue(Files.notExists(torn), "the unfinished segment " + torn.getFileName() + " is gone: it could hold no record");
+            log.append(List.of(event(4), event(5)));
+            List<LogRecord> got = new ArrayList<>();
+            while (got.size() < 5 && reader.poll(got, 10, Duration.ofSeconds(2)) > 0) {
+                // keep reading
+            }
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), got.stream().map(LogRecord::seq).toList());
+        }
+    }
+
+    @Test
+    void aSecondWriterOfTheSameDirectoryIsRefusedWithTheReasonAndReadsStillWork() {
+        try (ChronicleChangeLog writer = ChronicleChangeLog.open(config()); ChronicleChangeLog other = ChronicleChangeLog.open(config())) {
+            writer.append(List.of(event(1)));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.append(List.of(event(2))));
+            assertTrue(e.getMessage().contains("is being written by another process"), e.getMessage());
+            assertEquals(1, other.firstSeq(), "a second instance still reads, as the replay tool beside a sidecar does");
+            assertEquals(1, writer.append(List.of(event(2))).appended());
+        }
+    }
+
     private long countSegments() throws IOException {
         return segments().size();
     }
