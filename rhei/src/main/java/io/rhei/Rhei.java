@@ -58,7 +58,7 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p><b>Read-your-writes.</b> After committing on its own connection, a service reads {@code pg_current_wal_lsn()}
+ * <p><b>Read-your-writes.</b> After committing on its own connection, a service reads {@code pg_current_wal_insert_lsn()}
  * there and calls {@link #awaitApplied(String, Duration)}; the next query sees the commit.
  *
  * <p><b>Threads.</b> {@link #start()} starts: {@code rhei-cdc} (Debezium's capture, appending to the change log),
@@ -256,8 +256,9 @@ public final class Rhei implements AutoCloseable {
 
     /**
      * Read-your-writes: returns once every change PostgreSQL committed at or before {@code lsn} is applied, so the
-     * next {@link #query} sees it. {@code lsn} is what {@code pg_current_wal_lsn()} returned on the writer's own
-     * connection after its commit. An LSN of a commit to a table Rhei does not capture returns as soon as everything
+     * next {@link #query} sees it. {@code lsn} is what {@code pg_current_wal_insert_lsn()} returned on the writer's own
+     * connection after its commit ({@code pg_current_wal_lsn()} is the position written, which with
+     * {@code synchronous_commit=off} can be behind a commit that has returned). An LSN of a commit to a table Rhei does not capture returns as soon as everything
      * before it is applied.
      *
      * @param lsn as PostgreSQL prints it, e.g. {@code 16/B374D848}
@@ -405,7 +406,7 @@ public final class Rhei implements AutoCloseable {
 
     /** The server's current WAL position, on a connection of its own. */
     private long currentWalLsn() {
-        try (Connection c = sourceConfig.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+        try (Connection c = sourceConfig.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             rs.next();
             return Lsn.parse(rs.getString(1));
         } catch (SQLException e) {

@@ -189,7 +189,7 @@ public final class EndToEndBenchmark {
                 insert.setLong(1, onRhei);
                 insert.executeUpdate();
                 String lsn;
-                try (java.sql.ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
                     rs.next();
                     lsn = rs.getString(1);
                 }

@@ -77,7 +77,7 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
      * publication are written, so the slot advances. Transactional, so that it is decoded at its commit, in commit
      * order with the captured changes, never ahead of a transaction still in flight.
      */
-    public static final String DEFAULT_HEARTBEAT_ACTION = "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', pg_current_wal_lsn()::text)";
+    public static final String DEFAULT_HEARTBEAT_ACTION = "SELECT pg_logical_emit_message(true, 'rhei_heartbeat', pg_current_wal_insert_lsn()::text)";
 
     public static final int DEFAULT_CHUNK_ROWS = 20_000;
 

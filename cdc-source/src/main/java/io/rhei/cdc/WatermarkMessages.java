@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Watermarks in the WAL: a transactional logical decoding message whose content is {@code pg_current_wal_lsn()} at
+ * Watermarks in the WAL: a transactional logical decoding message whose content is {@code pg_current_wal_insert_lsn()} at
  * the moment it is written. Logical decoding delivers transactions in commit order, so when the message arrives
  * every transaction that committed before that LSN has arrived before it, whichever tables it wrote, captured or not.
  * The heartbeat writes one every {@code source.heartbeat-interval}; read-your-writes asks for one on demand.
@@ -22,7 +22,7 @@ final class WatermarkMessages {
     static final String ON_DEMAND_PREFIX = "rhei_watermark";
     /** Writes a watermark and returns the LSN it marks. */
     static final String EMIT = "SELECT l::text, pg_logical_emit_message(true, '" + ON_DEMAND_PREFIX
-            + "', l::text) FROM (SELECT pg_current_wal_lsn() AS l OFFSET 0) now";
+            + "', l::text) FROM (SELECT pg_current_wal_insert_lsn() AS l OFFSET 0) now";
 
     private WatermarkMessages() {
     }

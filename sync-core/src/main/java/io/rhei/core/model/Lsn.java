@@ -5,7 +5,7 @@ public final class Lsn {
     private Lsn() {
     }
 
-    /** Parses {@code pg_current_wal_lsn()}'s text form. */
+    /** Parses {@code pg_current_wal_insert_lsn()}'s text form. */
     public static long parse(String text) {
         int slash = text == null ? -1 : text.indexOf('/');
         if (slash <= 0 || slash == text.length() - 1) {

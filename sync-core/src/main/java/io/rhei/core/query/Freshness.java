@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Read-your-writes for query servers: waits until every change the source committed at or before a position (for
- * PostgreSQL, an LSN from {@code pg_current_wal_lsn()}) has been applied, so the next query sees it.
+ * PostgreSQL, an LSN from {@code pg_current_wal_insert_lsn()}) has been applied, so the next query sees it.
  */
 @FunctionalInterface
 public interface Freshness {

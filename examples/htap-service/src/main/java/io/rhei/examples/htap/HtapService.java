@@ -85,7 +85,7 @@ public final class HtapService implements AutoCloseable {
                     id = rs.getLong(1);
                 }
                 String lsn;
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
                     rs.next();
                     lsn = rs.getString(1);
                 }
