@@ -81,6 +81,16 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         return execute(sql, allocator);
     }
 
+    @Override
+    public ArrowReader query(String sql, List<io.rhei.core.schema.ColumnType> declaredTypes, List<?> values, BufferAllocator allocator) {
+        return run(planner.plan(sql, declaredTypes, values, allocator), allocator);
+    }
+
+    @Override
+    public io.rhei.core.query.QueryDescription describe(String sql, List<io.rhei.core.schema.ColumnType> declaredTypes) {
+        return planner.describe(sql, declaredTypes);
+    }
+
     /**
      * Plans {@code sql} without running it: raises the errors a query would raise before execution, and returns
      * the result schema the plan predicts (exact names; the native engine settles exact decimal sizes).

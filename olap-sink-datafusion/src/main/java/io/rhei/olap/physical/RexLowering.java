@@ -154,10 +154,17 @@ public final class RexLowering {
             }
             case CHAR, VARCHAR -> b.setStringVal(lit.getValueAs(String.class));
             case DATE -> b.setIntVal(lit.getValueAs(DateString.class).getDaysSinceEpoch());
-            case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> b.setLongVal(lit.getValueAs(TimestampString.class).getMillisSinceEpoch() * 1000);
+            case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> b.setLongVal(epochMicros(lit.getValueAs(TimestampString.class)));
+            case BINARY, VARBINARY -> b.setBytesVal(ByteString.copyFrom(lit.getValueAs(org.apache.calcite.avatica.util.ByteString.class).getBytes()));
             default -> throw unsupported("literal " + lit + " of type " + t.getFullTypeString());
         }
         return Expr.newBuilder().setLiteral(b).build();
+    }
+
+    /** Microseconds since the epoch, fraction included (TimestampString's millisecond view drops the rest). */
+    private static long epochMicros(TimestampString ts) {
+        java.time.LocalDateTime t = java.time.LocalDateTime.parse(ts.toString().replace(' ', 'T'));
+        return t.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1000;
     }
 
     /**

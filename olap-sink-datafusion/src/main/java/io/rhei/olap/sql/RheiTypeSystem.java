@@ -26,7 +26,12 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
 
     @Override
     public int getMaxPrecision(SqlTypeName typeName) {
-        return typeName == SqlTypeName.DECIMAL ? 38 : super.getMaxPrecision(typeName);
+        return switch (typeName) {
+            case DECIMAL -> 38;
+            // PostgreSQL keeps microseconds; Calcite's default of 3 would cut a literal's to milliseconds
+            case TIME, TIME_WITH_LOCAL_TIME_ZONE, TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> 6;
+            default -> super.getMaxPrecision(typeName);
+        };
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.rhei.olap.optimizer.Optimizer;
 import io.rhei.olap.physical.LoweredPlan;
 import io.rhei.olap.physical.PlanLowering;
 
+import io.rhei.core.query.QueryDescription;
+import io.rhei.core.schema.ColumnType;
 import io.rhei.olap.QueryException;
 import io.rhei.storage.TableStorage;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -13,6 +15,7 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
@@ -81,11 +84,162 @@ public final class SqlPlanner {
      * {@code allocator}, which must share the storage's root allocator.
      */
     public LoweredPlan plan(String sql, org.apache.arrow.memory.BufferAllocator allocator) {
-        var cached = cache.get(sql, storage);
+        return plan(sql, List.of(), List.of(), allocator);
+    }
+
+    /**
+     * Plans {@code sql} with its parameter markers bound to {@code values} ({@code $1} first; see
+     * {@link io.rhei.core.query.QueryEngine#query(String, List, List, org.apache.arrow.memory.BufferAllocator)}).
+     */
+    public LoweredPlan plan(String sql, List<ColumnType> declaredTypes, List<?> values, org.apache.arrow.memory.BufferAllocator allocator) {
+        String cacheKey = values.isEmpty() && declaredTypes.isEmpty() ? sql : sql + '\u0000' + declaredTypes + '\u0000' + valuesKey(values);
+        var cached = cache.get(cacheKey, storage);
         if (cached.isPresent()) {
             LOG.debug("plan of {} reused", sql);
             return cached.get();
         }
+        refuseUnsupported(sql);
+        ParameterMarkers markers = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes));
+        if (markers.parameterCount() == 0 && values.isEmpty()) {
+            return planning(sql, planner -> {
+                SqlNode parsed = planner.parse(markers.sql());
+                return lower(sql, cacheKey, planner, parsed, parsed, allocator);
+            });
+        }
+        if (values.size() != markers.parameterCount()) {
+            throw new QueryException(sql, "the query has " + markers.parameterCount() + " parameter(s) but " + values.size()
+                    + " value(s) were bound");
+        }
+        List<ColumnType> types = describe(sql, markers, declaredTypes).parameterTypes();
+        List<Object> converted = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            converted.add(ParameterValues.convert(types.get(i), values.get(i), i + 1, sql));
+        }
+        return planning(sql, planner -> {
+            SqlNode parsed = planner.parse(markers.sql());
+            return lower(sql, cacheKey, planner, parsed, ParameterSubstitution.bind(parsed, markers, types, converted), allocator);
+        });
+    }
+
+    /** The parameter types and result schema of {@code sql} with parameter markers, planned without values. */
+    public QueryDescription describe(String sql, List<ColumnType> declaredTypes) {
+        refuseUnsupported(sql);
+        return describe(sql, ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes)), declaredTypes);
+    }
+
+    private QueryDescription describe(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes) {
+        try {
+            return planning(sql, planner -> describe(sql, markers, declaredTypes, planner));
+        } catch (QueryException e) {
+            if (!String.valueOf(e.getMessage()).contains("Illegal use of dynamic parameter")) {
+                throw e;
+            }
+            // a marker nothing around it types (SELECT $1): PostgreSQL's unknown resolves to text
+            List<ColumnType> asText = new ArrayList<>();
+            for (int i = 0; i < markers.parameterCount(); i++) {
+                asText.add(i < declaredTypes.size() && declaredTypes.get(i) != null ? declaredTypes.get(i) : ColumnType.TEXT);
+            }
+            ParameterMarkers typed = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(asText));
+            return planning(sql, planner -> describe(sql, typed, asText, planner));
+        }
+    }
+
+    private QueryDescription describe(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes, Planner planner)
+            throws SqlParseException, ValidationException {
+        SqlNode original = planner.parse(markers.sql());
+        List<SqlNode> namingItems = PostgresColumnNames.namingItems(original);
+        SqlNode parsed = PostgresDialect.rewriteParsed(original);
+        requireQuery(sql, parsed);
+        var validated = planner.validateAndGetType(parsed);
+        List<RelDataTypeField> markerTypes = planner.getParameterRowType().getFieldList();
+        ColumnType[] types = new ColumnType[markers.parameterCount()];
+        for (int m = markers.parameterOf().length - 1; m >= 0; m--) {
+            types[markers.parameterOf()[m]] = ParameterTypes.of(markerTypes.get(m).getType()); // the first marker's type wins
+        }
+        for (int p = 0; p < types.length; p++) {
+            if (p < declaredTypes.size() && declaredTypes.get(p) != null) {
+                types[p] = declaredTypes.get(p);
+            } else if (types[p] == null) {
+                types[p] = ColumnType.TEXT; // declared by no one and used nowhere
+            }
+        }
+        RelDataType row = validated.right;
+        List<String> names = PostgresColumnNames.of(namingItems, validated.left, row.getFieldNames());
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < row.getFieldCount(); i++) {
+            fields.add(new Field(names.get(i), FieldType.nullable(CometTypes.arrow(row.getFieldList().get(i).getType())), null));
+        }
+        return new QueryDescription(java.util.Arrays.asList(types), new Schema(fields));
+    }
+
+    private static List<String> castTargets(List<ColumnType> declared) {
+        List<String> targets = new ArrayList<>(declared.size());
+        for (ColumnType t : declared) {
+            targets.add(ParameterTypes.castTarget(t));
+        }
+        return targets;
+    }
+
+    private static String valuesKey(List<?> values) {
+        StringBuilder key = new StringBuilder();
+        for (Object v : values) {
+            key.append(v == null ? "\u0001null" : v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v.getClass().getSimpleName() + ':' + v)
+                    .append('\u0000');
+        }
+        return key.toString();
+    }
+
+    private static void refuseUnsupported(String sql) {
+        String refused = PostgresSqlText.refusedConstruct(sql);
+        if (refused != null) {
+            throw new io.rhei.olap.UnsupportedSqlException(sql, refused);
+        }
+    }
+
+    private static void requireQuery(String sql, SqlNode parsed) {
+        if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
+            throw new QueryException(sql, "only queries are accepted (" + parsed.getKind() + " refused): Rhei's tables are a read-only copy");
+        }
+    }
+
+    /** {@code original} names the result's columns; {@code toPlan} is what is planned (parameters bound). */
+    private LoweredPlan lower(String sql, String cacheKey, Planner planner, SqlNode original, SqlNode toPlan,
+                              org.apache.arrow.memory.BufferAllocator allocator) throws ValidationException, RelConversionException {
+        List<SqlNode> namingItems = PostgresColumnNames.namingItems(original);
+        SqlNode parsed = PostgresDialect.rewriteParsed(toPlan);
+        requireQuery(sql, parsed);
+        SqlNode validated = planner.validate(parsed);
+        RelRoot relRoot = planner.rel(validated);
+        RelNode rel = relRoot.project();
+        Cardinality cardinality = new Cardinality(statistics, allocator);
+        rel = Optimizer.optimize(rel, cardinality);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
+        }
+        PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), cardinality, parallelism, parallelMinRows);
+        var op = lowering.lower(rel);
+        List<String> names = PostgresColumnNames.of(namingItems, validated, relRoot.validatedRowType.getFieldNames());
+        List<Field> fields = new ArrayList<>();
+        List<RelDataTypeField> out = rel.getRowType().getFieldList();
+        for (int i = 0; i < out.size(); i++) {
+            String name = names.get(i);
+            fields.add(new Field(name, FieldType.nullable(CometTypes.arrow(out.get(i).getType())), null));
+        }
+        LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields),
+                org.apache.calcite.plan.RelOptUtil.toString(rel));
+        if (allocator != null && !lowering.usesClock()) {
+            // only plans made with the tables' statistics are worth reusing
+            cache.put(cacheKey, lowered, tablesRead(rel));
+        }
+        return lowered;
+    }
+
+    /** One planning step with a fresh Calcite planner; Calcite's exceptions become one-line query errors. */
+    private interface PlanningStep<T> {
+        T run(Planner planner) throws SqlParseException, ValidationException, RelConversionException;
+    }
+
+    private <T> T planning(String sql, PlanningStep<T> step) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
         PostgresDialect.registerTypeNames(root);
@@ -98,42 +252,9 @@ public final class SqlPlanner {
                 .sqlToRelConverterConfig(SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
                         .withInSubQueryThreshold(Integer.MAX_VALUE))
                 .build();
-        String refused = PostgresSqlText.refusedConstruct(sql);
-        if (refused != null) {
-            throw new io.rhei.olap.UnsupportedSqlException(sql, refused);
-        }
         Planner planner = Frameworks.getPlanner(config);
         try {
-            SqlNode original = planner.parse(PostgresSqlText.rewrite(sql));
-            List<SqlNode> namingItems = PostgresColumnNames.namingItems(original);
-            SqlNode parsed = PostgresDialect.rewriteParsed(original);
-            if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
-                throw new QueryException(sql, "only queries are accepted (" + parsed.getKind() + " refused): Rhei's tables are a read-only copy");
-            }
-            SqlNode validated = planner.validate(parsed);
-            RelRoot relRoot = planner.rel(validated);
-            RelNode rel = relRoot.project();
-            Cardinality cardinality = new Cardinality(statistics, allocator);
-            rel = Optimizer.optimize(rel, cardinality);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
-            }
-            PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), cardinality, parallelism, parallelMinRows);
-            var op = lowering.lower(rel);
-            List<String> names = PostgresColumnNames.of(namingItems, validated, relRoot.validatedRowType.getFieldNames());
-            List<Field> fields = new ArrayList<>();
-            List<RelDataTypeField> out = rel.getRowType().getFieldList();
-            for (int i = 0; i < out.size(); i++) {
-                String name = names.get(i);
-                fields.add(new Field(name, FieldType.nullable(CometTypes.arrow(out.get(i).getType())), null));
-            }
-            LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields),
-                    org.apache.calcite.plan.RelOptUtil.toString(rel));
-            if (allocator != null && !lowering.usesClock()) {
-                // only plans made with the tables' statistics are worth reusing
-                cache.put(sql, lowered, tablesRead(rel));
-            }
-            return lowered;
+            return step.run(planner);
         } catch (AssertionError e) {
             // Calcite's own consistency checks (its SQL-to-plan conversion simplifies coalesce(NULL, x) and then
             // disagrees with itself on the nullability of an aggregate over it)
