@@ -17,6 +17,8 @@ final class PgFrameDecoder extends ByteToMessageDecoder {
     }
 
     private static final int MAX_MESSAGE = 64 << 20;
+    /** PostgreSQL's own limit for a startup packet. */
+    private static final int MAX_STARTUP = 10_000;
     private boolean startup = true;
 
     /** After an SSL request answered with 'N', the client sends its startup message: still without a type byte. */
@@ -33,8 +35,12 @@ final class PgFrameDecoder extends ByteToMessageDecoder {
         int start = in.readerIndex();
         char type = startup ? 0 : (char) in.getByte(start);
         int length = in.getInt(start + (startup ? 0 : 1));
+        if (startup && (length < 8 || length > MAX_STARTUP)) {
+            throw new CorruptedFrameException("invalid length of startup packet (" + length + " bytes; at most " + MAX_STARTUP + ")");
+        }
         if (length < 4 || length > MAX_MESSAGE) {
-            throw new CorruptedFrameException("invalid message length " + length);
+            throw new CorruptedFrameException("invalid message length " + length + " for message type '" + type + "' (at most "
+                    + (MAX_MESSAGE >> 20) + " MiB)");
         }
         if (in.readableBytes() < length + (startup ? 0 : 1)) {
             return;

@@ -27,6 +27,17 @@ final class PgMessages {
         return b;
     }
 
+    /** Reads a NUL-terminated UTF-8 string; a missing terminator is a malformed message. */
+    static String readCString(ByteBuf b) {
+        int end = b.indexOf(b.readerIndex(), b.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new IndexOutOfBoundsException("a string without its terminating NUL byte");
+        }
+        String s = b.toString(b.readerIndex(), end - b.readerIndex(), StandardCharsets.UTF_8);
+        b.readerIndex(end + 1);
+        return s;
+    }
+
     static void cstring(ByteBuf b, String s) {
         b.writeBytes(s.getBytes(StandardCharsets.UTF_8));
         b.writeByte(0);
@@ -65,16 +76,22 @@ final class PgMessages {
     }
 
     static ByteBuf rowDescription(ByteBufAllocator a, List<Column> columns) {
+        return rowDescription(a, columns, new short[columns.size()]);
+    }
+
+    /** RowDescription with each column's format code (0 text, 1 binary). */
+    static ByteBuf rowDescription(ByteBufAllocator a, List<Column> columns, short[] formats) {
         ByteBuf b = begin(a, 'T');
         b.writeShort(columns.size());
-        for (Column c : columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
             cstring(b, c.name());
             b.writeInt(0); // table OID
             b.writeShort(0); // column number
             b.writeInt(c.typeOid());
             b.writeShort(c.typeSize());
             b.writeInt(-1); // type modifier
-            b.writeShort(0); // text format
+            b.writeShort(formats[i]);
         }
         return end(b);
     }
@@ -99,6 +116,35 @@ final class PgMessages {
     static ByteBuf commandComplete(ByteBufAllocator a, String tag) {
         ByteBuf b = begin(a, 'C');
         cstring(b, tag);
+        return end(b);
+    }
+
+    static ByteBuf parseComplete(ByteBufAllocator a) {
+        return end(begin(a, '1'));
+    }
+
+    static ByteBuf bindComplete(ByteBufAllocator a) {
+        return end(begin(a, '2'));
+    }
+
+    static ByteBuf closeComplete(ByteBufAllocator a) {
+        return end(begin(a, '3'));
+    }
+
+    static ByteBuf noData(ByteBufAllocator a) {
+        return end(begin(a, 'n'));
+    }
+
+    static ByteBuf portalSuspended(ByteBufAllocator a) {
+        return end(begin(a, 's'));
+    }
+
+    static ByteBuf parameterDescription(ByteBufAllocator a, int[] oids) {
+        ByteBuf b = begin(a, 't');
+        b.writeShort(oids.length);
+        for (int oid : oids) {
+            b.writeInt(oid);
+        }
         return end(b);
     }
 

@@ -5,28 +5,22 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.rhei.core.query.QueryEngine;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One client connection: the startup handshake, then the simple query protocol. Messages are handled one at a time,
- * in order, on the server's query executor (never on Netty's event loop); results stream batch by batch, waiting
- * while the socket cannot take more (backpressure).
+ * One client connection: the startup handshake and authentication, then the simple and the extended query
+ * protocols. Messages are handled one at a time, in order, on the server's query executor (never on Netty's event
+ * loop); a CancelRequest arrives on another connection and stops the running query at its next batch.
  */
 final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> {
     private static final Logger LOG = LoggerFactory.getLogger(PgSession.class);
@@ -35,23 +29,38 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
     private static final int CANCEL_REQUEST = 80877102;
     private static final int PROTOCOL_3 = 196608;
 
+    /** Reports a failed statement to the client as an ErrorResponse. */
+    interface Errors {
+        void report(Channel ch, Throwable e);
+    }
+
     private final QueryEngine engine;
     private final BufferAllocator allocator;
     private final PgWireServer.Auth auth;
     private final Executor executor;
     private final PgFrameDecoder decoder;
-    private final int pid = ThreadLocalRandom.current().nextInt(1 << 20, Integer.MAX_VALUE);
-    private final int secret = ThreadLocalRandom.current().nextInt();
+    private final SessionRegistry registry;
+    private final SessionRegistry.Key key;
+    private final Transaction transaction = new Transaction();
+    private final ExtendedQueryProtocol extended;
+    private final Errors errors = PgSession::reportError;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private Authentication authentication;
     private boolean authenticated;
     private String user = "";
+    private volatile boolean running;
+    private volatile boolean cancelRequested;
 
-    PgSession(QueryEngine engine, BufferAllocator allocator, PgWireServer.Auth auth, Executor executor, PgFrameDecoder decoder) {
+    PgSession(QueryEngine engine, BufferAllocator allocator, PgWireServer.Auth auth, Executor executor, PgFrameDecoder decoder,
+              SessionRegistry registry) {
         this.engine = engine;
         this.allocator = allocator;
         this.auth = auth;
         this.executor = executor;
         this.decoder = decoder;
+        this.registry = registry;
+        this.key = registry.newKey();
+        this.extended = new ExtendedQueryProtocol(engine, allocator, transaction, () -> cancelRequested);
     }
 
     @Override
@@ -61,14 +70,28 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
         tail = tail.thenRunAsync(() -> {
             try {
                 handle(ch, frame.type(), body);
+            } catch (ResultStream.ClientGone e) {
+                LOG.debug("PostgreSQL protocol session {}: the client left mid-result", key.pid());
+                ch.close();
+            } catch (IndexOutOfBoundsException e) {
+                ch.writeAndFlush(PgMessages.errorResponse(ch.alloc(), SqlStates.PROTOCOL_VIOLATION, "invalid message format ("
+                        + (frame.type() == 0 ? "startup" : "'" + frame.type() + "'") + " message shorter than its fields)"));
+                ch.close();
             } catch (RuntimeException e) {
-                LOG.warn("PostgreSQL protocol session {}: {}", pid, e.getMessage(), e);
+                LOG.warn("PostgreSQL protocol session {}: {}", key.pid(), e.getMessage(), e);
                 ch.writeAndFlush(PgMessages.errorResponse(ch.alloc(), SqlStates.INTERNAL_ERROR, String.valueOf(e.getMessage())));
                 ch.close();
             } finally {
                 body.release();
             }
         }, executor);
+    }
+
+    /** Asks the running query, if any, to stop (a CancelRequest with this session's key). */
+    void cancel() {
+        if (running) {
+            cancelRequested = true;
+        }
     }
 
     private void handle(Channel ch, char type, ByteBuf body) {
@@ -78,29 +101,37 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
             return;
         }
         if (!authenticated) {
-            if (type == 'p' && auth.password() != null) {
-                String given = cstring(body);
-                if (!auth.password().equals(given) || !auth.user().equals(user)) {
-                    ch.writeAndFlush(PgMessages.errorResponse(a, SqlStates.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\""));
+            if (type == 'p' && authentication != null) {
+                Authentication.Step step = authentication.next(body);
+                step.messages().forEach(ch::write);
+                ch.flush();
+                if (step.failure() != null) {
+                    ch.writeAndFlush(PgMessages.errorResponse(a, SqlStates.INVALID_PASSWORD, step.failure()));
                     ch.close();
-                    return;
+                } else if (step.done()) {
+                    authenticated = true;
+                    welcome(ch);
                 }
-                authenticated = true;
-                welcome(ch);
                 return;
             }
-            ch.writeAndFlush(PgMessages.errorResponse(a, SqlStates.PROTOCOL_VIOLATION, "expected a password message"));
+            ch.writeAndFlush(PgMessages.errorResponse(a, SqlStates.PROTOCOL_VIOLATION, "expected a password message, got '" + type + "'"));
             ch.close();
             return;
         }
-        switch (type) {
-            case 'Q' -> simpleQuery(ch, cstring(body));
-            case 'X' -> ch.close();
-            default -> {
-                ch.write(PgMessages.errorResponse(a, SqlStates.FEATURE_NOT_SUPPORTED, "not supported yet: protocol message '" + type
-                        + "' (the extended query protocol; use the simple protocol, e.g. preferQueryMode=simple in pgjdbc)"));
-                ch.writeAndFlush(PgMessages.readyForQuery(a, 'I'));
+        running = true;
+        cancelRequested = false;
+        try {
+            if (type == 'Q') {
+                extended.forgetUnnamed();
+                simpleQuery(ch, PgMessages.readCString(body));
+            } else if (type == 'X') {
+                ch.close();
+            } else if (!extended.handle(ch, type, body, errors)) {
+                ch.writeAndFlush(PgMessages.errorResponse(a, SqlStates.PROTOCOL_VIOLATION, "invalid frontend message type '" + type + "'"));
+                ch.close();
             }
+        } finally {
+            running = false;
         }
     }
 
@@ -112,30 +143,33 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
             return;
         }
         if (code == CANCEL_REQUEST) {
+            registry.cancel(body.readInt(), body.readInt());
             ch.close();
             return;
         }
         if (code != PROTOCOL_3) {
             ch.writeAndFlush(PgMessages.errorResponse(ch.alloc(), SqlStates.PROTOCOL_VIOLATION, "unsupported frontend protocol "
-                    + (code >> 16) + "." + (code & 0xFFFF) + ": Rhei speaks 3.0"));
+                    + (code >> 16) + "." + (code & 0xFFFF) + ": server supports 3.0"));
             ch.close();
             return;
         }
         Map<String, String> params = new HashMap<>();
         while (body.isReadable()) {
-            String k = cstring(body);
+            String k = PgMessages.readCString(body);
             if (k.isEmpty()) {
                 break;
             }
-            params.put(k, cstring(body));
+            params.put(k, PgMessages.readCString(body));
         }
         user = params.getOrDefault("user", "");
         if (auth.password() == null) {
             authenticated = true;
             welcome(ch);
-        } else {
-            ch.writeAndFlush(PgMessages.authenticationCleartextPassword(ch.alloc()));
+            return;
         }
+        authentication = Authentication.start(auth, user);
+        authentication.first().forEach(ch::write);
+        ch.flush();
     }
 
     private void welcome(Channel ch) {
@@ -144,8 +178,9 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
         for (Map.Entry<String, String> p : PgWireServer.PARAMETERS.entrySet()) {
             ch.write(PgMessages.parameterStatus(a, p.getKey(), p.getValue()));
         }
-        ch.write(PgMessages.backendKeyData(a, pid, secret));
-        ch.writeAndFlush(PgMessages.readyForQuery(a, 'I'));
+        registry.register(key, this);
+        ch.write(PgMessages.backendKeyData(a, key.pid(), key.secret()));
+        ch.writeAndFlush(PgMessages.readyForQuery(a, transaction.status()));
     }
 
     private void simpleQuery(Channel ch, String sql) {
@@ -156,62 +191,37 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
         }
         for (String statement : statements) {
             String tag = Statements.sessionTag(statement);
-            if (tag != null) {
-                ch.write(PgMessages.commandComplete(a, tag));
-                continue;
-            }
             try {
-                long rows = run(ch, statement);
-                ch.write(PgMessages.commandComplete(a, "SELECT " + rows));
+                if (!transaction.allows(tag)) {
+                    throw new ExtendedQueryProtocol.ProtocolError(SqlStates.IN_FAILED_TRANSACTION,
+                            "current transaction is aborted, commands ignored until end of transaction block");
+                }
+                if (tag != null) {
+                    ch.write(PgMessages.commandComplete(a, transaction.apply(tag)));
+                    continue;
+                }
+                try (ResultStream stream = new ResultStream(engine.query(statement, allocator))) {
+                    ch.write(PgMessages.rowDescription(a, stream.columns()));
+                    long rows = stream.write(ch, new short[stream.columns().size()], 0, () -> cancelRequested);
+                    ch.write(PgMessages.commandComplete(a, "SELECT " + rows));
+                }
             } catch (RuntimeException e) {
-                ch.write(PgMessages.errorResponse(a, SqlStates.of(e), oneLine(e)));
+                reportError(ch, e);
+                transaction.fail();
                 break; // the rest of a simple-query message is skipped after an error
             }
         }
-        ch.writeAndFlush(PgMessages.readyForQuery(a, 'I'));
+        ch.writeAndFlush(PgMessages.readyForQuery(a, transaction.status()));
     }
 
-    /** Runs one query and streams its rows; returns how many. */
-    private long run(Channel ch, String sql) {
-        long rows = 0;
-        try (ArrowReader reader = engine.query(sql, allocator)) {
-            VectorSchemaRoot root = reader.getVectorSchemaRoot();
-            List<PgMessages.Column> columns = new ArrayList<>();
-            for (Field f : root.getSchema().getFields()) {
-                columns.add(PgTypes.column(f));
-            }
-            ch.write(PgMessages.rowDescription(ch.alloc(), columns));
-            while (reader.loadNextBatch()) {
-                int n = root.getRowCount();
-                List<FieldVector> vectors = root.getFieldVectors();
-                ByteBuf out = ch.alloc().buffer();
-                byte[][] values = new byte[vectors.size()][];
-                for (int r = 0; r < n; r++) {
-                    for (int c = 0; c < values.length; c++) {
-                        values[c] = PgTypes.text(vectors.get(c), r);
-                    }
-                    PgMessages.dataRow(out, values);
-                }
-                rows += n;
-                ch.writeAndFlush(out);
-                awaitWritable(ch);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    private static void reportError(Channel ch, Throwable e) {
+        if (e instanceof ResultStream.ClientGone) {
+            throw (ResultStream.ClientGone) e;
         }
-        return rows;
-    }
-
-    /** Backpressure: a result never piles up in memory faster than the client reads it. */
-    private static void awaitWritable(Channel ch) {
-        while (ch.isActive() && !ch.isWritable()) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (e instanceof IndexOutOfBoundsException oob) {
+            throw oob; // a malformed message: the connection ends
         }
+        ch.write(PgMessages.errorResponse(ch.alloc(), SqlStates.of(e), oneLine(e)));
     }
 
     private static String oneLine(Throwable e) {
@@ -220,18 +230,19 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
         return (q > 0 ? m.substring(0, q) : m).replaceAll("\\s+", " ").strip();
     }
 
-    private static String cstring(ByteBuf b) {
-        int end = b.indexOf(b.readerIndex(), b.writerIndex(), (byte) 0);
-        if (end < 0) {
-            end = b.writerIndex();
-        }
-        String s = b.toString(b.readerIndex(), end - b.readerIndex(), StandardCharsets.UTF_8);
-        b.readerIndex(Math.min(b.writerIndex(), end + 1));
-        return s;
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        registry.remove(key);
+        cancelRequested = true; // a result still streaming stops at its next batch
+        tail = tail.thenRunAsync(extended::close, executor);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException && ctx.channel().isActive()) {
+            Throwable why = cause.getCause() != null ? cause.getCause() : cause;
+            ctx.writeAndFlush(PgMessages.errorResponse(ctx.alloc(), SqlStates.PROTOCOL_VIOLATION, String.valueOf(why.getMessage())));
+        }
         LOG.debug("PostgreSQL protocol connection closed: {}", cause.getMessage());
         ctx.close();
     }

@@ -1,5 +1,6 @@
 package io.rhei.server.pg;
 
+import io.rhei.core.schema.ColumnType;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -42,12 +43,71 @@ final class PgTypes {
     static final int TIMESTAMP = 1114;
     static final int TIMESTAMPTZ = 1184;
     static final int NUMERIC = 1700;
+    static final int NAME = 19;
+    static final int JSON = 114;
+    static final int UNKNOWN = 705;
+    static final int BPCHAR = 1042;
+    static final int VARCHAR = 1043;
+    static final int TIME = 1083;
+    static final int UUID = 2950;
+    static final int JSONB = 3802;
 
     /** PostgreSQL's text form of timestamps: fractional seconds only as far as they go (ISO DateStyle). */
     private static final DateTimeFormatter TIMESTAMP_TEXT = new DateTimeFormatterBuilder().appendPattern("yyyy-MM-dd HH:mm:ss")
             .optionalStart().appendFraction(ChronoField.MICRO_OF_SECOND, 0, 6, true).optionalEnd().toFormatter();
 
+    private static final DateTimeFormatter TIME_TEXT = new DateTimeFormatterBuilder().appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.MICRO_OF_SECOND, 0, 6, true).optionalEnd().toFormatter();
+
     private PgTypes() {
+    }
+
+    /** The type a client declared for a parameter (Parse), or null when it left it to the server (0, unknown). */
+    static ColumnType declaredType(int oid) {
+        return switch (oid) {
+            case 0, UNKNOWN -> null;
+            case BOOL -> ColumnType.BOOLEAN;
+            case INT2 -> ColumnType.INT16;
+            case INT4 -> ColumnType.INT32;
+            case INT8 -> ColumnType.INT64;
+            case FLOAT4 -> ColumnType.FLOAT32;
+            case FLOAT8 -> ColumnType.FLOAT64;
+            case NUMERIC -> ColumnType.decimal(ColumnType.MAX_DECIMAL_PRECISION, 0); // numeric without a typmod: its value's scale
+            case TEXT, VARCHAR, NAME -> ColumnType.TEXT;
+            case BPCHAR -> ColumnType.bpchar(0);
+            case BYTEA -> ColumnType.BYTES;
+            case DATE -> ColumnType.DATE;
+            case TIME -> ColumnType.TIME;
+            case TIMESTAMP -> ColumnType.TIMESTAMP;
+            case TIMESTAMPTZ -> ColumnType.TIMESTAMPTZ;
+            case UUID -> ColumnType.UUID;
+            case JSON, JSONB -> ColumnType.JSON;
+            default -> throw new IllegalArgumentException("parameter type OID " + oid + " is not supported; send the value as text "
+                    + "(type 0) or as one of boolean, smallint, integer, bigint, real, double precision, numeric, text, bytea, date, "
+                    + "time, timestamp, timestamptz, uuid, json");
+        };
+    }
+
+    /** The OID PostgreSQL reports for a parameter of {@code type} (ParameterDescription). */
+    static int oidOf(ColumnType type) {
+        return switch (type.kind()) {
+            case BOOLEAN -> BOOL;
+            case INT16 -> INT2;
+            case INT32 -> INT4;
+            case INT64 -> INT8;
+            case FLOAT32 -> FLOAT4;
+            case FLOAT64 -> FLOAT8;
+            case DECIMAL -> NUMERIC;
+            case TEXT -> TEXT;
+            case CHAR -> BPCHAR;
+            case BYTES -> BYTEA;
+            case DATE -> DATE;
+            case TIME -> TIME;
+            case TIMESTAMP -> TIMESTAMP;
+            case TIMESTAMPTZ -> TIMESTAMPTZ;
+            case UUID -> UUID;
+            case JSON -> JSON;
+        };
     }
 
     static PgMessages.Column column(Field f) {
@@ -63,6 +123,7 @@ final class PgTypes {
             case Decimal -> NUMERIC;
             case Date -> DATE;
             case Timestamp -> ((ArrowType.Timestamp) t).getTimezone() == null ? TIMESTAMP : TIMESTAMPTZ;
+            case Time -> TIME;
             case Binary, LargeBinary -> BYTEA;
             default -> TEXT;
         };
@@ -70,7 +131,7 @@ final class PgTypes {
             case BOOL -> 1;
             case INT2 -> 2;
             case INT4, FLOAT4, DATE -> 4;
-            case INT8, FLOAT8, TIMESTAMP, TIMESTAMPTZ -> 8;
+            case INT8, FLOAT8, TIMESTAMP, TIMESTAMPTZ, TIME -> 8;
             default -> -1;
         };
         return new PgMessages.Column(f.getName(), oid, size);
@@ -108,6 +169,8 @@ final class PgTypes {
             s = TIMESTAMP_TEXT.format(utc) + "+00";
         } else if (v instanceof TimeStampMicroVector t) {
             s = TIMESTAMP_TEXT.format(LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(Math.multiplyExact(t.get(row), 1000L)), ZoneOffset.UTC));
+        } else if (v instanceof org.apache.arrow.vector.TimeMicroVector t) {
+            s = TIME_TEXT.format(java.time.LocalTime.ofNanoOfDay(t.get(row) * 1000));
         } else if (v instanceof VarCharVector c) {
             return c.get(row);
         } else if (v instanceof VarBinaryVector b) {

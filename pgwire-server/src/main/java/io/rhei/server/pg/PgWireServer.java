@@ -24,9 +24,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The PostgreSQL frontend/backend protocol (version 3) in front of a {@link QueryEngine}, on Netty, so psql and
- * PostgreSQL drivers query Rhei. This first step speaks the startup handshake (SSL requests answered 'N'), no
- * authentication or a cleartext password, and the simple query protocol with several statements per message, text
- * results with PostgreSQL's type OIDs, SQLSTATEs in errors, and the session statements clients send on connect.
+ * PostgreSQL drivers query Rhei: the startup handshake (SSL requests answered 'N'), no authentication or
+ * SCRAM-SHA-256, the simple query protocol (several statements per message) and the extended one (Parse, Bind,
+ * Describe, Execute with a row limit, Close, Sync, Flush), results in text or binary with PostgreSQL's type OIDs,
+ * parameters, CancelRequest, SQLSTATEs in errors, and the session and transaction statements clients send.
+ *
+ * <p>Threads: Netty's event loops only move bytes; each session's messages run in order on a cached pool of
+ * {@code rhei-pg-query} threads, one at a time per session.
  */
 public final class PgWireServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgWireServer.class);
@@ -47,6 +51,7 @@ public final class PgWireServer implements AutoCloseable {
         return t;
     });
     private final BufferAllocator allocator;
+    private final SessionRegistry sessions = new SessionRegistry();
     private final Channel channel;
 
     private PgWireServer(QueryEngine engine, BufferAllocator parent, String host, int port, Auth auth) {
@@ -57,7 +62,7 @@ public final class PgWireServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         PgFrameDecoder decoder = new PgFrameDecoder();
-                        ch.pipeline().addLast(decoder, new PgSession(engine, allocator, auth, queries, decoder));
+                        ch.pipeline().addLast(decoder, new PgSession(engine, allocator, auth, queries, decoder, sessions));
                     }
                 });
         try {
@@ -67,12 +72,17 @@ public final class PgWireServer implements AutoCloseable {
             throw new RheiException("cannot start the PostgreSQL protocol server on " + host + ":" + port + ": " + e.getMessage()
                     + " (is the port in use? choose another with server.pg-port)", e);
         }
-        LOG.info("PostgreSQL protocol server listening on {}:{} ({})", host, port(), auth.password() == null ? "no authentication" : "password");
+        LOG.info("PostgreSQL protocol server listening on {}:{} ({})", host, port(), auth.password() == null ? "no authentication" : "SCRAM-SHA-256 password");
     }
 
     /** Serves {@code engine} on {@code host:port} (0: a free port), with buffers from a child of {@code parent}. */
     public static PgWireServer start(QueryEngine engine, BufferAllocator parent, String host, int port, Auth auth) {
         return new PgWireServer(engine, parent, host, port, auth);
+    }
+
+    /** Sessions connected and authenticated now. */
+    public int sessions() {
+        return sessions.size();
     }
 
     public int port() {

@@ -11,12 +11,37 @@ final class SqlStates {
     static final String PROTOCOL_VIOLATION = "08P01";
     static final String INVALID_PASSWORD = "28P01";
     static final String INTERNAL_ERROR = "XX000";
+    static final String INVALID_TEXT_REPRESENTATION = "22P02";
+    static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+    static final String INVALID_BINARY_REPRESENTATION = "22P03";
+    static final String IN_FAILED_TRANSACTION = "25P02";
+    static final String INVALID_STATEMENT_NAME = "26000";
+    static final String INVALID_CURSOR_NAME = "34000";
+    static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
+    static final String DUPLICATE_CURSOR = "42P03";
+    static final String QUERY_CANCELED = "57014";
+    static final String OUT_OF_MEMORY = "53200";
 
     private SqlStates() {
     }
 
     static String of(Throwable e) {
+        if (e instanceof ExtendedQueryProtocol.ProtocolError p) {
+            return p.sqlState;
+        }
+        if (e instanceof ResultStream.Cancelled) {
+            return QUERY_CANCELED;
+        }
         String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (m.startsWith("invalid input syntax for type")) {
+            return INVALID_TEXT_REPRESENTATION;
+        }
+        if (m.contains("is out of range for type")) {
+            return NUMERIC_VALUE_OUT_OF_RANGE;
+        }
+        if (m.contains("memory limit") || m.contains("out of memory") || m.contains("resources exhausted")) {
+            return OUT_OF_MEMORY;
+        }
         if (e.getClass().getSimpleName().equals("UnsupportedSqlException") || m.startsWith("not supported yet")) {
             return FEATURE_NOT_SUPPORTED;
         }

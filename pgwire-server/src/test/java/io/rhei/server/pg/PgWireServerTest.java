@@ -8,7 +8,8 @@ import io.rhei.testing.OrdersTable;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** pgjdbc, PostgreSQL's own JDBC driver, against the protocol server (simple query protocol). */
+/** pgjdbc, PostgreSQL's own JDBC driver, against the protocol server: each case over the simple and the extended protocol. */
 class PgWireServerTest {
     private RootAllocator root;
     private DataFusionOlapEngine engine;
@@ -45,18 +46,19 @@ class PgWireServerTest {
         root.close();
     }
 
-    private Connection connect(PgWireServer s, String user, String password) throws SQLException {
+    static Connection connect(PgWireServer s, String user, String password, String mode) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password);
-        p.setProperty("preferQueryMode", "simple");
+        p.setProperty("preferQueryMode", mode);
         p.setProperty("sslmode", "disable");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + s.port() + "/rhei", p);
     }
 
-    @Test
-    void queriesAnswerWithPostgresTypesAndValues() throws SQLException {
-        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement();
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void queriesAnswerWithPostgresTypesAndValues(String mode) throws SQLException {
+        try (Connection c = connect(server, "rhei", "", mode); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT status, count(*) AS n, sum(total) AS s FROM orders GROUP BY status ORDER BY status")) {
             assertEquals("text", rs.getMetaData().getColumnTypeName(1));
             assertEquals("int8", rs.getMetaData().getColumnTypeName(2));
@@ -72,9 +74,10 @@ class PgWireServerTest {
         }
     }
 
-    @Test
-    void nullsDatesBooleansAndFloatsInTextFormat() throws SQLException {
-        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement();
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void nullsDatesBooleansAndFloatsInTextFormat(String mode) throws SQLException {
+        try (Connection c = connect(server, "rhei", "", mode); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT NULL::int4 AS a, DATE '2024-02-29' AS d, true AS b, 1.5::float8 AS f, "
                      + "1e16::float8 AS big, 'x'::text AS t")) {
             assertTrue(rs.next());
@@ -87,9 +90,10 @@ class PgWireServerTest {
         }
     }
 
-    @Test
-    void largeResultsStreamAndSessionStatementsAreAnswered() throws SQLException {
-        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void largeResultsStreamAndSessionStatementsAreAnswered(String mode) throws SQLException {
+        try (Connection c = connect(server, "rhei", "", mode); Statement st = c.createStatement()) {
             st.execute("SET application_name = 'bi'; BEGIN; SELECT count(*) FROM orders; COMMIT; DISCARD ALL");
             long rows = 0;
             try (ResultSet rs = st.executeQuery("SELECT id, status, total FROM orders")) {
@@ -101,9 +105,10 @@ class PgWireServerTest {
         }
     }
 
-    @Test
-    void errorsCarryTheirSqlState() throws SQLException {
-        try (Connection c = connect(server, "rhei", ""); Statement st = c.createStatement()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void errorsCarryTheirSqlState(String mode) throws SQLException {
+        try (Connection c = connect(server, "rhei", "", mode); Statement st = c.createStatement()) {
             assertEquals("42601", assertThrows(SQLException.class, () -> st.executeQuery("SELEC 1")).getSQLState());
             assertEquals("42P01", assertThrows(SQLException.class, () -> st.executeQuery("SELECT * FROM nope")).getSQLState());
             SQLException write = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM orders"));
@@ -117,14 +122,15 @@ class PgWireServerTest {
         }
     }
 
-    @Test
-    void aPasswordIsCheckedWhenConfigured() throws SQLException {
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void aPasswordIsCheckedWhenConfigured(String mode) throws SQLException {
         try (PgWireServer guarded = PgWireServer.start(engine, root, "127.0.0.1", 0, new PgWireServer.Auth("analyst", "s3cret"))) {
-            try (Connection c = connect(guarded, "analyst", "s3cret"); Statement st = c.createStatement();
+            try (Connection c = connect(guarded, "analyst", "s3cret", mode); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
                 assertTrue(rs.next());
             }
-            SQLException wrong = assertThrows(SQLException.class, () -> connect(guarded, "analyst", "nope"));
+            SQLException wrong = assertThrows(SQLException.class, () -> connect(guarded, "analyst", "nope", mode));
             assertEquals("28P01", wrong.getSQLState(), wrong.getMessage());
         }
     }

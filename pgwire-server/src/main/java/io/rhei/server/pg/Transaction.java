@@ -1,0 +1,58 @@
+package io.rhei.server.pg;
+
+/**
+ * The session's transaction status as ReadyForQuery reports it: idle, in a transaction block (BEGIN), or in a
+ * failed one, where PostgreSQL refuses every command until COMMIT or ROLLBACK ends the block. Rhei's copy is
+ * read-only, so a block holds nothing but this status; clients such as pgjdbc rely on it.
+ */
+final class Transaction {
+    static final char IDLE = 'I';
+    static final char IN_BLOCK = 'T';
+    static final char FAILED = 'E';
+
+    private char status = IDLE;
+
+    char status() {
+        return status;
+    }
+
+    boolean inBlock() {
+        return status != IDLE;
+    }
+
+    boolean failed() {
+        return status == FAILED;
+    }
+
+    /** Applies a session statement's effect; returns the tag to answer with (COMMIT of a failed block is a ROLLBACK). */
+    String apply(String tag) {
+        switch (tag) {
+            case "BEGIN" -> {
+                if (status == IDLE) {
+                    status = IN_BLOCK;
+                }
+            }
+            case "COMMIT" -> {
+                boolean wasFailed = status == FAILED;
+                status = IDLE;
+                return wasFailed ? "ROLLBACK" : tag;
+            }
+            case "ROLLBACK" -> status = IDLE;
+            default -> {
+            }
+        }
+        return tag;
+    }
+
+    /** A statement failed: inside a block, the block is now failed. */
+    void fail() {
+        if (status == IN_BLOCK) {
+            status = FAILED;
+        }
+    }
+
+    /** Whether a statement with {@code tag} (null: a query) may run now. */
+    boolean allows(String tag) {
+        return status != FAILED || "COMMIT".equals(tag) || "ROLLBACK".equals(tag);
+    }
+}
