@@ -651,6 +651,11 @@ public final class RexLowering {
                 return cast(roundHalfEven(castIfNeeded(operand, doubleType())), to);
             }
         }
+        SqlTypeName fromName = operand.getType().getSqlTypeName();
+        if (fromName == to.getSqlTypeName() && (fromName == SqlTypeName.TIMESTAMP || fromName == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE
+                || fromName == SqlTypeName.DATE || fromName == SqlTypeName.BOOLEAN || isIntegral(to))) {
+            return lower(operand); // the same native type (timestamps are all microseconds): the native cast has no such path
+        }
         return cast(lower(operand), to);
     }
 

@@ -43,9 +43,14 @@ final class ResultStream implements AutoCloseable {
     ResultStream(ArrowReader reader) {
         this.reader = reader;
         try {
-            this.root = reader.getVectorSchemaRoot();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            this.root = reader.getVectorSchemaRoot(); // may run the query's first batch, and fail
+        } catch (IOException | RuntimeException e) {
+            try {
+                reader.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
         for (Field f : root.getSchema().getFields()) {
             columns.add(PgTypes.column(f));

@@ -33,7 +33,7 @@ final class SqlStates {
             return QUERY_CANCELED;
         }
         String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        if (m.startsWith("invalid input syntax for type")) {
+        if (m.startsWith("invalid input syntax for type") || m.contains("invalid input syntax:")) {
             return INVALID_TEXT_REPRESENTATION;
         }
         if (m.contains("is out of range for type")) {
