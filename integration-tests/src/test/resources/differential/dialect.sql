@@ -27,7 +27,6 @@ SELECT count(*), count(DISTINCT customer_id), sum(total) FROM orders
 SELECT status, count(*), count(DISTINCT customer_id), max(qty) FROM orders GROUP BY status
 SELECT status, count(*) FILTER (WHERE qty > 3), sum(total) FILTER (WHERE weight IS NULL) FROM orders GROUP BY status
 SELECT corr(qty, weight), covar_pop(qty, weight), covar_samp(qty, weight) FROM orders
-SELECT stddev(total), stddev_samp(qty), stddev_pop(weight), variance(qty), var_samp(total), var_pop(qty) FROM orders
 -- windows
 SELECT id, ntile(4) OVER (ORDER BY id), percent_rank() OVER (ORDER BY qty), cume_dist() OVER (ORDER BY qty) FROM orders WHERE id < 40
 SELECT id, first_value(qty) OVER (PARTITION BY status ORDER BY id), last_value(qty) OVER (PARTITION BY status ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM orders WHERE id < 50

@@ -48,7 +48,6 @@ SELECT sum(qty), sum(total), min(total), max(total) FROM orders
 SELECT avg(qty), avg(weight) FROM orders
 SELECT avg(total) FROM orders
 SELECT stddev(weight), variance(weight) FROM orders
-SELECT stddev_pop(qty), var_pop(qty) FROM orders
 SELECT status, count(*) FROM orders GROUP BY status
 SELECT status, count(*), sum(total), avg(total) FROM orders GROUP BY status ORDER BY status
 SELECT customer_id, count(*) FROM orders GROUP BY customer_id

@@ -42,21 +42,32 @@ final class Results {
     }
 
     static Table postgresTable(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return table(rs);
+        }
+    }
+
+    /** The result of {@code sql} as a prepared statement (with prepareThreshold=-1, in binary format). */
+    static Table preparedTable(Connection c, String sql) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            return table(rs);
+        }
+    }
+
+    private static Table table(ResultSet rs) throws SQLException {
         List<List<String>> out = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
+        ResultSetMetaData md = rs.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            names.add(md.getColumnLabel(i));
+        }
+        while (rs.next()) {
+            List<String> row = new ArrayList<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                names.add(md.getColumnLabel(i));
+                row.add(canonical("timestamptz".equals(md.getColumnTypeName(i))
+                        ? rs.getObject(i, java.time.OffsetDateTime.class) : rs.getObject(i)));
             }
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.add(canonical("timestamptz".equals(md.getColumnTypeName(i))
-                            ? rs.getObject(i, java.time.OffsetDateTime.class) : rs.getObject(i)));
-                }
-                out.add(row);
-            }
+            out.add(row);
         }
         return new Table(names, out);
     }
@@ -84,6 +95,11 @@ final class Results {
 
     /** Equal rows; in order when the query orders its result, as multisets otherwise. */
     static void assertSame(String sql, List<List<String>> expected, List<List<String>> got) {
+        assertSame(sql, expected, got, 16);
+    }
+
+    /** As {@link #assertSame(String, List, List)}, exact numbers equal to {@code digits} significant digits at least. */
+    static void assertSame(String sql, List<List<String>> expected, List<List<String>> got, int digits) {
         String outer = sql.toUpperCase();
         for (String prev = ""; !prev.equals(outer); ) { // drop parenthesised parts: ORDER BY inside OVER (...) or subqueries
             prev = outer;
@@ -99,7 +115,7 @@ final class Results {
             List<String> g = got.get(i);
             boolean same = e.size() == g.size();
             for (int c = 0; same && c < e.size(); c++) {
-                same = sameValue(e.get(c), g.get(c));
+                same = sameValue(e.get(c), g.get(c), digits);
             }
             if (!same) {
                 assertEquals(expected, got, "row " + i + " differs: PostgreSQL " + e + ", Rhei " + g);
@@ -113,6 +129,10 @@ final class Results {
      * floating point compares to 12 significant digits.
      */
     static boolean sameValue(String a, String b) {
+        return sameValue(a, b, 16);
+    }
+
+    static boolean sameValue(String a, String b, int digits) {
         if (a.equals(b)) {
             return true;
         }
@@ -136,7 +156,7 @@ final class Results {
             // (PostgreSQL's guarantee) is the same answer
             BigDecimal diff = x.subtract(y).abs();
             BigDecimal magnitude = x.abs().max(y.abs());
-            return diff.compareTo(magnitude.movePointLeft(16)) <= 0 || diff.compareTo(BigDecimal.ONE.movePointLeft(scale)) <= 0;
+            return diff.compareTo(magnitude.movePointLeft(digits)) <= 0 || diff.compareTo(BigDecimal.ONE.movePointLeft(scale)) <= 0;
         }
         if ((a.startsWith(EXACT) || a.startsWith(FLOAT)) && (b.startsWith(EXACT) || b.startsWith(FLOAT))) {
             return toFloat(a).equals(toFloat(b));

@@ -37,6 +37,7 @@ class SqlDifferentialTest {
     private static EmbeddedPostgresServer pg;
     private static RootAllocator root;
     private static DataFusionOlapEngine rhei;
+    private static io.rhei.server.pg.PgWireServer pgwire;
 
     static Stream<String> queries() {
         return FILES.stream().flatMap(f -> read(f).stream());
@@ -73,10 +74,22 @@ class SqlDifferentialTest {
         try (Connection conn = pg.connect()) {
             DifferentialData.loadAll(conn, rhei);
         }
+        pgwire = io.rhei.server.pg.PgWireServer.start(rhei, root, "127.0.0.1", 0, io.rhei.server.pg.PgWireServer.Auth.NONE);
+    }
+
+    /** pgjdbc against Rhei's PostgreSQL protocol; prepareThreshold -1 asks for every result in binary format. */
+    private static Connection rheiOverPgwire(String prepareThreshold) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "rhei");
+        p.setProperty("prepareThreshold", prepareThreshold);
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgwire.port() + "/rhei", p);
     }
 
     @AfterAll
     static void close() {
+        if (pgwire != null) {
+            pgwire.close();
+        }
         if (engines != null) {
             engines.close();
         }
@@ -98,6 +111,42 @@ class SqlDifferentialTest {
         }
         assertEquals(expected.columns(), got.columns(), "column names");
         Results.assertSame(sql, expected.rows(), got.rows());
+    }
+
+    /** The same corpus through the PostgreSQL protocol, read by the same driver as PostgreSQL's answer: text, then binary. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queries")
+    void sameAnswerOverThePostgresProtocolInTextAndBinary(String sql) throws SQLException {
+        Results.Table expected;
+        try (Connection c = pg.connect()) {
+            expected = Results.postgresTable(c, sql);
+        }
+        try (Connection text = rheiOverPgwire("5"); Connection binary = rheiOverPgwire("-1")) {
+            Results.Table got = Results.postgresTable(text, sql);
+            assertEquals(expected.columns(), got.columns(), "column names (text)");
+            Results.assertSame(sql + " [text]", expected.rows(), got.rows());
+            got = Results.preparedTable(binary, sql);
+            assertEquals(expected.columns(), got.columns(), "column names (binary)");
+            Results.assertSame(sql + " [binary]", expected.rows(), got.rows());
+        }
+    }
+
+    static Stream<String> statistics() {
+        return read("statistics.sql").stream();
+    }
+
+    /** Statistics aggregates computed in double precision: the same answer to 14 significant digits, over both paths. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("statistics")
+    void statisticsEqualPostgresToDoublePrecision(String sql) throws SQLException {
+        Results.Table expected;
+        try (Connection c = pg.connect()) {
+            expected = Results.postgresTable(c, sql);
+        }
+        Results.assertSame(sql, expected.rows(), Results.rheiTable(rhei, root, sql).rows(), 14);
+        try (Connection binary = rheiOverPgwire("-1")) {
+            Results.assertSame(sql + " [binary]", expected.rows(), Results.preparedTable(binary, sql).rows(), 14);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -145,6 +145,13 @@ final class AggregateLowering {
                     // $SUM0 (a COUNT split by distinct aggregates) is 0 where SUM is NULL
                     results.add(PlanLowering.zeroIfNull(PlanLowering.bound(slot, call.getType()), call.getType()));
                     needsProjection = true;
+                } else if (computedInDouble(call) && call.getType().getSqlTypeName() != SqlTypeName.DOUBLE) {
+                    // the native statistics aggregates compute in double; the plan's type (numeric for integer and
+                    // numeric arguments, as in PostgreSQL) is what clients were told
+                    RelDataType dbl = plan.rexBuilder.getTypeFactory().createTypeWithNullability(
+                            plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), true);
+                    results.add(PlanLowering.castExpr(PlanLowering.bound(slot, dbl), CometTypes.of(call.getType())));
+                    needsProjection = true;
                 } else {
                     results.add(PlanLowering.bound(slot, call.getType()));
                 }
@@ -157,7 +164,8 @@ final class AggregateLowering {
                 };
                 mergeable &= merge != null;
                 merges.add(merge);
-                partTypes.add(call.getType());
+                partTypes.add(computedInDouble(call) ? plan.rexBuilder.getTypeFactory().createTypeWithNullability(
+                        plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), true) : call.getType());
             }
             i++;
         }
@@ -339,6 +347,14 @@ final class AggregateLowering {
         };
     }
 
+
+    /** STDDEV, VARIANCE, covariance and correlation: the native aggregates return double whatever the argument. */
+    private static boolean computedInDouble(AggregateCall call) {
+        return switch (call.getAggregation().getKind()) {
+            case STDDEV_SAMP, STDDEV_POP, VAR_SAMP, VAR_POP, COVAR_POP, COVAR_SAMP -> true;
+            default -> call.getAggregation().getName().equalsIgnoreCase("CORR");
+        };
+    }
 
     private AggExpr aggExpr(AggregateCall call, Expr arg, RelDataType argType, AggregateFacts facts) {
         DataType result = CometTypes.of(call.getType());

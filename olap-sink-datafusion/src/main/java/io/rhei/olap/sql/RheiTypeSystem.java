@@ -52,6 +52,12 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
         return f.createTypeWithNullability(t, argumentType.isNullable());
     }
 
+    /** covar_pop and covar_samp are double precision whatever their arguments, as in PostgreSQL. */
+    @Override
+    public RelDataType deriveCovarType(RelDataTypeFactory f, RelDataType arg0Type, RelDataType arg1Type) {
+        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DOUBLE), true);
+    }
+
     /** AVG of numeric and of integers is numeric, as in PostgreSQL (16 decimals or the argument's scale + 4); of floats double. */
     @Override
     public RelDataType deriveAvgAggType(RelDataTypeFactory f, RelDataType argumentType) {

@@ -124,7 +124,16 @@ public final class SqlPlanner {
     /** The parameter types and result schema of {@code sql} with parameter markers, planned without values. */
     public QueryDescription describe(String sql, List<ColumnType> declaredTypes) {
         refuseUnsupported(sql);
-        return describe(sql, ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes)), declaredTypes);
+        ParameterMarkers markers = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes));
+        if (markers.parameterCount() == 0) {
+            return new QueryDescription(List.of(), plan(sql, null).plannedSchema());
+        }
+        List<ColumnType> types = describe(sql, markers, declaredTypes).parameterTypes();
+        // The result's types are those of the plan made with each parameter a NULL of its type: the validator's
+        // row type can differ from the plan's (an aggregate Calcite types by its argument and the plan computes in
+        // double), and a client decoding binary results relies on the types described.
+        List<Object> nulls = java.util.Collections.nCopies(types.size(), null);
+        return new QueryDescription(types, plan(sql, declaredTypes, nulls, null).plannedSchema());
     }
 
     private QueryDescription describe(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes) {

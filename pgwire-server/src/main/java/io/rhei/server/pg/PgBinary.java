@@ -148,8 +148,8 @@ final class PgBinary {
             case PgTypes.NUMERIC -> readNumeric(b);
             case PgTypes.DATE -> LocalDate.ofEpochDay(b.getInt() + (long) EPOCH_DAYS);
             case PgTypes.TIME -> LocalTime.ofNanoOfDay(b.getLong() * 1000);
-            case PgTypes.TIMESTAMP -> LocalDateTime.ofEpochSecond(0, 0, ZoneOffset.UTC).plusNanos(Math.multiplyExact(b.getLong() + EPOCH_MICROS, 1000L));
-            case PgTypes.TIMESTAMPTZ -> Instant.EPOCH.plusNanos(Math.multiplyExact(b.getLong() + EPOCH_MICROS, 1000L));
+            case PgTypes.TIMESTAMP -> PgTypes.timestamp(b.getLong() + EPOCH_MICROS);
+            case PgTypes.TIMESTAMPTZ -> Instant.EPOCH.plus(b.getLong() + EPOCH_MICROS, java.time.temporal.ChronoUnit.MICROS);
             case PgTypes.UUID -> new UUID(b.getLong(), b.getLong()).toString();
             case PgTypes.BYTEA -> bytes;
             case PgTypes.JSONB -> new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8); // version byte 1, then text

@@ -164,11 +164,9 @@ final class PgTypes {
         } else if (v instanceof DateDayVector d) {
             s = LocalDate.ofEpochDay(d.get(row)).toString();
         } else if (v instanceof TimeStampMicroTZVector t) {
-            long micros = t.get(row);
-            LocalDateTime utc = LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(Math.multiplyExact(micros, 1000L)), ZoneOffset.UTC);
-            s = TIMESTAMP_TEXT.format(utc) + "+00";
+            s = TIMESTAMP_TEXT.format(timestamp(t.get(row))) + "+00";
         } else if (v instanceof TimeStampMicroVector t) {
-            s = TIMESTAMP_TEXT.format(LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(Math.multiplyExact(t.get(row), 1000L)), ZoneOffset.UTC));
+            s = TIMESTAMP_TEXT.format(timestamp(t.get(row)));
         } else if (v instanceof org.apache.arrow.vector.TimeMicroVector t) {
             s = TIME_TEXT.format(java.time.LocalTime.ofNanoOfDay(t.get(row) * 1000));
         } else if (v instanceof VarCharVector c) {
@@ -179,6 +177,11 @@ final class PgTypes {
             s = String.valueOf(v.getObject(row));
         }
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Microseconds since 1970 as a date-time in UTC, for every year PostgreSQL has (nanoseconds would overflow past 2262). */
+    static LocalDateTime timestamp(long micros) {
+        return LocalDateTime.ofInstant(Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
     /**
