@@ -20,6 +20,7 @@ import org.apache.arrow.flight.auth2.BasicCallHeaderAuthenticator;
 import org.apache.arrow.flight.auth2.CallHeaderAuthenticator;
 import org.apache.arrow.flight.auth2.GeneratedBearerTokenAuthenticator;
 import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
+import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -159,13 +160,20 @@ public final class FlightSqlQueryServer implements AutoCloseable {
         private final QueryEngine engine;
         private final Freshness freshness;
         private final BufferAllocator allocator;
+        /** A prepared statement: its SQL, parameter types, and the values last bound (DoPut of a parameter batch). */
+        private record Prepared(String sql, List<io.rhei.core.schema.ColumnType> parameterTypes, List<Object> values) {
+        }
+
         private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+        private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
         private final QueryStats stats = new QueryStats();
+        private final FlightSqlCatalog catalog;
 
         Producer(QueryEngine engine, Freshness freshness, BufferAllocator allocator) {
             this.engine = engine;
             this.freshness = freshness;
             this.allocator = allocator;
+            this.catalog = new FlightSqlCatalog(engine.catalog(), allocator);
         }
 
         @Override
@@ -176,16 +184,29 @@ public final class FlightSqlQueryServer implements AutoCloseable {
         @Override
         public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context,
                                                          FlightDescriptor descriptor) {
-            return start(command.getPreparedStatementHandle().toString(StandardCharsets.UTF_8), context, descriptor);
+            Prepared p = prepared.get(command.getPreparedStatementHandle().toString(StandardCharsets.UTF_8));
+            if (p == null) {
+                throw CallStatus.NOT_FOUND.withDescription("no such prepared statement (closed, or the server restarted): prepare it again")
+                        .toRuntimeException();
+            }
+            if (p.values().size() != p.parameterTypes().size()) {
+                throw CallStatus.INVALID_ARGUMENT.withDescription("the statement has " + p.parameterTypes().size()
+                        + " parameter(s); bind a value to each before executing").toRuntimeException();
+            }
+            return start(p.sql(), p.values(), context, descriptor);
         }
 
         private FlightInfo start(String sql, CallContext context, FlightDescriptor descriptor) {
+            return start(sql, List.of(), context, descriptor);
+        }
+
+        private FlightInfo start(String sql, List<Object> values, CallContext context, FlightDescriptor descriptor) {
             ArrowReader reader;
             VectorSchemaRoot root;
             long started = System.nanoTime();
             awaitFreshness(context);
             try {
-                reader = engine.query(sql, allocator);
+                reader = values.isEmpty() ? engine.query(sql, allocator) : engine.query(sql, List.of(), values, allocator);
                 root = reader.getVectorSchemaRoot(); // runs the plan up to its first batch: the exact schema
             } catch (RuntimeException | IOException e) {
                 stats.failed.increment();
@@ -254,33 +275,138 @@ public final class FlightSqlQueryServer implements AutoCloseable {
         public void createPreparedStatement(FlightSql.ActionCreatePreparedStatementRequest request, CallContext context,
                                             StreamListener<Result> listener) {
             String sql = request.getQuery();
-            org.apache.arrow.vector.types.pojo.Schema schema;
+            io.rhei.core.query.QueryDescription d;
             try {
-                schema = engine.resultSchema(sql);
+                d = engine.describe(sql, List.of());
             } catch (RuntimeException e) {
                 listener.onError(CallStatus.INVALID_ARGUMENT.withDescription(e.getMessage()).toRuntimeException());
                 return;
             }
-            // Stateless: the handle is the SQL itself. The dataset schema marks it a query (clients treat a
-            // statement without one as an update).
-            java.io.ByteArrayOutputStream ipc = new java.io.ByteArrayOutputStream();
-            try {
-                org.apache.arrow.vector.ipc.message.MessageSerializer.serialize(
-                        new org.apache.arrow.vector.ipc.WriteChannel(java.nio.channels.Channels.newChannel(ipc)), schema);
-            } catch (IOException e) {
-                listener.onError(CallStatus.INTERNAL.withDescription("serialising the result schema: " + e.getMessage()).toRuntimeException());
-                return;
+            List<org.apache.arrow.vector.types.pojo.Field> params = new java.util.ArrayList<>();
+            for (int i = 0; i < d.parameterTypes().size(); i++) {
+                params.add(new org.apache.arrow.vector.types.pojo.Field("$" + (i + 1), org.apache.arrow.vector.types.pojo.FieldType.nullable(
+                        io.rhei.core.schema.ArrowSchemas.arrowType(d.parameterTypes().get(i))), null));
             }
+            String handle = UUID.randomUUID().toString();
+            prepared.put(handle, new Prepared(sql, d.parameterTypes(), List.of()));
+            // The dataset schema marks it a query (clients treat a statement without one as an update).
             FlightSql.ActionCreatePreparedStatementResult result = FlightSql.ActionCreatePreparedStatementResult.newBuilder()
-                    .setPreparedStatementHandle(ByteString.copyFromUtf8(sql)).setDatasetSchema(ByteString.copyFrom(ipc.toByteArray())).build();
+                    .setPreparedStatementHandle(ByteString.copyFromUtf8(handle))
+                    .setDatasetSchema(ByteString.copyFrom(FlightSqlCatalog.ipc(d.resultSchema())))
+                    .setParameterSchema(ByteString.copyFrom(FlightSqlCatalog.ipc(new org.apache.arrow.vector.types.pojo.Schema(params)))).build();
             listener.onNext(new Result(Any.pack(result).toByteArray()));
             listener.onCompleted();
+        }
+
+        /** Binds the parameters of a prepared query: the last row of the batches the client puts. */
+        @Override
+        public Runnable acceptPutPreparedStatementQuery(FlightSql.CommandPreparedStatementQuery command, CallContext context,
+                                                        FlightStream flightStream, StreamListener<PutResult> ackStream) {
+            String handle = command.getPreparedStatementHandle().toString(StandardCharsets.UTF_8);
+            return () -> {
+                Prepared p = prepared.get(handle);
+                if (p == null) {
+                    ackStream.onError(CallStatus.NOT_FOUND.withDescription("no such prepared statement: prepare it again").toRuntimeException());
+                    return;
+                }
+                List<Object> values = List.of();
+                while (flightStream.next()) {
+                    VectorSchemaRoot root = flightStream.getRoot();
+                    if (root.getRowCount() > 0) {
+                        values = ArrowParameters.row(root, root.getRowCount() - 1);
+                    }
+                }
+                prepared.put(handle, new Prepared(p.sql(), p.parameterTypes(), values));
+                FlightSql.DoPutPreparedStatementResult result = FlightSql.DoPutPreparedStatementResult.newBuilder()
+                        .setPreparedStatementHandle(command.getPreparedStatementHandle()).build();
+                try (org.apache.arrow.memory.ArrowBuf meta = allocator.buffer(result.getSerializedSize())) {
+                    meta.writeBytes(result.toByteArray());
+                    ackStream.onNext(PutResult.metadata(meta));
+                }
+                ackStream.onCompleted();
+            };
         }
 
         @Override
         public void closePreparedStatement(FlightSql.ActionClosePreparedStatementRequest request, CallContext context,
                                            StreamListener<Result> listener) {
+            prepared.remove(request.getPreparedStatementHandle().toString(StandardCharsets.UTF_8));
             listener.onCompleted();
+        }
+
+        /** Runs a catalog listing; a failure reaches the client with its reason rather than as an internal error. */
+        private static void answer(ServerStreamListener listener, Runnable listing) {
+            try {
+                listing.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a catalog listing failed: {}", e.toString(), e);
+                listener.error(CallStatus.INTERNAL.withDescription("catalog listing failed: " + e).withCause(e).toRuntimeException());
+            }
+        }
+
+        private static FlightInfo catalogInfo(com.google.protobuf.Message command, org.apache.arrow.vector.types.pojo.Schema schema,
+                                              FlightDescriptor descriptor) {
+            return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(command).toByteArray()))), -1, -1);
+        }
+
+        @Override
+        public FlightInfo getFlightInfoCatalogs(FlightSql.CommandGetCatalogs request, CallContext context, FlightDescriptor descriptor) {
+            return catalogInfo(request, Schemas.GET_CATALOGS_SCHEMA, descriptor);
+        }
+
+        @Override
+        public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
+            answer(listener, () -> catalog.catalogs(listener));
+        }
+
+        @Override
+        public FlightInfo getFlightInfoSchemas(FlightSql.CommandGetDbSchemas request, CallContext context, FlightDescriptor descriptor) {
+            return catalogInfo(request, Schemas.GET_SCHEMAS_SCHEMA, descriptor);
+        }
+
+        @Override
+        public void getStreamSchemas(FlightSql.CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
+            answer(listener, () -> catalog.schemas(command, listener));
+        }
+
+        @Override
+        public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
+            return catalogInfo(request, request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, descriptor);
+        }
+
+        @Override
+        public void getStreamTables(FlightSql.CommandGetTables command, CallContext context, ServerStreamListener listener) {
+            answer(listener, () -> catalog.tables(command, listener));
+        }
+
+        @Override
+        public FlightInfo getFlightInfoPrimaryKeys(FlightSql.CommandGetPrimaryKeys request, CallContext context, FlightDescriptor descriptor) {
+            return catalogInfo(request, Schemas.GET_PRIMARY_KEYS_SCHEMA, descriptor);
+        }
+
+        @Override
+        public void getStreamPrimaryKeys(FlightSql.CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
+            answer(listener, () -> catalog.primaryKeys(command, listener));
+        }
+
+        @Override
+        public FlightInfo getFlightInfoTableTypes(FlightSql.CommandGetTableTypes request, CallContext context, FlightDescriptor descriptor) {
+            return catalogInfo(request, Schemas.GET_TABLE_TYPES_SCHEMA, descriptor);
+        }
+
+        @Override
+        public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
+            answer(listener, () -> catalog.tableTypes(listener));
+        }
+
+        @Override
+        public FlightInfo getFlightInfoSqlInfo(FlightSql.CommandGetSqlInfo request, CallContext context, FlightDescriptor descriptor) {
+            return catalogInfo(request, Schemas.GET_SQL_INFO_SCHEMA, descriptor);
+        }
+
+        @Override
+        public void getStreamSqlInfo(FlightSql.CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
+            answer(listener, () -> catalog.sqlInfo(command, listener));
         }
 
         @Override

@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,64 @@ class FlightSqlQueryServerTest {
             assertEquals(50_000L * 50_001 / 2, sum);
             assertEquals(2, server.stats().completed(), "both queries counted");
             assertTrue(server.stats().latency().percentile(99) > 0);
+        }
+    }
+
+    @Test
+    void databaseMetaDataListsCatalogsSchemasTablesAndPrimaryKeys() throws SQLException {
+        try (Connection c = connect("s3cret")) {
+            java.sql.DatabaseMetaData md = c.getMetaData();
+            try (java.sql.ResultSet rs = md.getCatalogs()) {
+                assertTrue(rs.next());
+                assertEquals("rhei", rs.getString(1));
+            }
+            try (java.sql.ResultSet rs = md.getSchemas()) {
+                assertTrue(rs.next());
+                assertEquals("public", rs.getString("TABLE_SCHEM"));
+            }
+            try (java.sql.ResultSet rs = md.getTables(null, "pub%", "ord_rs", null)) {
+                assertTrue(rs.next(), "LIKE patterns match");
+                assertEquals("orders", rs.getString("TABLE_NAME"));
+                assertEquals("TABLE", rs.getString("TABLE_TYPE"));
+                assertFalse(rs.next());
+            }
+            try (java.sql.ResultSet rs = md.getTables(null, null, "nothing%", null)) {
+                assertFalse(rs.next());
+            }
+            try (java.sql.ResultSet rs = md.getColumns(null, "public", "orders", null)) {
+                java.util.List<String> columns = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    columns.add(rs.getString("COLUMN_NAME"));
+                }
+                assertEquals(java.util.List.of("id", "status", "total"), columns);
+            }
+            try (java.sql.ResultSet rs = md.getPrimaryKeys(null, "public", "orders")) {
+                assertTrue(rs.next());
+                assertEquals("id", rs.getString("COLUMN_NAME"));
+                assertEquals(1, rs.getInt("KEY_SEQ"));
+            }
+            try (java.sql.ResultSet rs = md.getTableTypes()) {
+                assertTrue(rs.next());
+                assertEquals("TABLE", rs.getString(1));
+            }
+            assertEquals("Rhei", md.getDatabaseProductName());
+        }
+    }
+
+    @Test
+    void preparedStatementsBindParametersOfSeveralTypes() throws SQLException {
+        try (Connection c = connect("s3cret"); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*), min(id) FROM orders WHERE id > ? AND status = ? AND total >= ?")) {
+            for (long from : new long[]{0, 25_000, 49_990}) {
+                ps.setLong(1, from);
+                ps.setString(2, "new");
+                ps.setBigDecimal(3, new java.math.BigDecimal("0.00"));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    long expected = java.util.stream.LongStream.rangeClosed(from + 1, 50_000).filter(i -> i % 2 == 1).count();
+                    assertEquals(expected, rs.getLong(1), "ids above " + from);
+                }
+            }
         }
     }
 

@@ -87,6 +87,11 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
     }
 
     @Override
+    public io.rhei.core.schema.TableCatalog catalog() {
+        return this;
+    }
+
+    @Override
     public io.rhei.core.query.QueryDescription describe(String sql, List<io.rhei.core.schema.ColumnType> declaredTypes) {
         return planner.describe(sql, declaredTypes);
     }

@@ -38,6 +38,9 @@ public interface QueryEngine {
     /** Plans {@code sql} without running it: the errors a query would raise before execution, and its result schema. */
     Schema resultSchema(String sql);
 
+    /** The tables queries can read, with their schemas: what catalog listings show. */
+    io.rhei.core.schema.TableCatalog catalog();
+
     /** The plan of {@code sql} as text: the optimised logical plan, then the physical plan the executor runs. */
     String explain(String sql);
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  * crash neither loses nor duplicates rows. There is no atomicity across tables: a query may see table A newer
  * than table B by up to one batch.
  */
-public interface TableSink extends AutoCloseable {
+public interface TableSink extends io.rhei.core.schema.TableCatalog, AutoCloseable {
 
     /**
      * Creates the table, or evolves it to {@code schema} (by the rules of
