@@ -30,6 +30,8 @@ import java.util.Set;
  */
 public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query.QueryEngine {
     private final TableStorage storage;
+    /** The synced tables and the pg_catalog and information_schema generated from them: what queries read. */
+    private final io.rhei.olap.catalog.CatalogStorage readable;
     private final SqlPlanner planner;
     private final NativeExecutor executor;
     private final NativeQueryOptions options;
@@ -42,8 +44,9 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
 
     public DataFusionOlapEngine(TableStorage storage, NativeQueryOptions options) {
         this.storage = storage;
+        this.readable = new io.rhei.olap.catalog.CatalogStorage(storage);
         this.options = options;
-        this.planner = new SqlPlanner(storage, options.parallelism(), options.parallelMinRows(), options.planCacheSize());
+        this.planner = new SqlPlanner(readable, options.parallelism(), options.parallelMinRows(), options.planCacheSize());
         this.executor = new NativeExecutor(options);
     }
 
@@ -124,7 +127,7 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         try {
             for (ScanInput scan : plan.scans()) {
                 if (scan instanceof ScanInput.Table t) {
-                    inputs.add(new SnapshotScan(storage.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows(), true));
+                    inputs.add(new SnapshotScan(readable.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows(), true));
                 } else if (scan instanceof ScanInput.Values v) {
                     BatchList constants = new BatchList();
                     constants.add(io.rhei.olap.exec.ValuesBatch.build(v.schema(), v.rows(), allocator));
@@ -200,7 +203,7 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         BatchList out = new BatchList();
         try {
             for (ScanInput s : stage.scans()) {
-                snapshots.add(storage.snapshot(((ScanInput.Table) s).table()));
+                snapshots.add(readable.snapshot(((ScanInput.Table) s).table()));
             }
             ScanInput.Table split = (ScanInput.Table) stage.scans().get(p.splitScan());
             SharedSlices feed = new SharedSlices(new SnapshotScan(snapshots.get(p.splitScan()), split.columns(), split.filter(), allocator,
@@ -393,7 +396,7 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
     @Override
     public void close() {
         shares.shutdownNow();
-        storage.close();
+        readable.close(); // the catalog, then the synced tables
     }
 
     /**

@@ -125,6 +125,11 @@ abstract class MergeOnReadStorage implements TableStorage {
     }
 
     @Override
+    public org.apache.arrow.memory.BufferAllocator allocator() {
+        return allocator;
+    }
+
+    @Override
     public TableSnapshot snapshot(TableId table) {
         MergeOnReadTable t = tables.get(table);
         if (t == null) {

@@ -12,4 +12,7 @@ public interface TableStorage extends TableSink {
 
     /** The table as of its last commit; the caller closes it. */
     TableSnapshot snapshot(TableId table);
+
+    /** The allocator table data lives in: what a storage kept beside this one allocates from (a child of it). */
+    org.apache.arrow.memory.BufferAllocator allocator();
 }

@@ -145,7 +145,10 @@ public final class PlanLowering {
 
     private Operator scan(TableScan ts, List<Integer> columns) {
         List<String> qualified = ts.getTable().getQualifiedName();
-        TableId table = TableId.of(qualified.get(qualified.size() - 2), qualified.get(qualified.size() - 1));
+        io.rhei.olap.sql.StorageCatalog.StorageTable stored = ts.getTable().unwrap(io.rhei.olap.sql.StorageCatalog.StorageTable.class);
+        // the table itself, not the name it was reached by (pg_class unqualified is pg_catalog.pg_class)
+        TableId table = stored != null ? stored.tableSchema().table()
+                : TableId.of(qualified.get(qualified.size() - 2), qualified.get(qualified.size() - 1));
         List<RelDataTypeField> fields = ts.getRowType().getFieldList();
         Scan.Builder s = Scan.newBuilder().setSource(table.toString()).setArrowFfiSafe(true);
         List<String> names = new ArrayList<>();

@@ -38,6 +38,11 @@ public final class SessionInfo {
             Map.entry("application_name", ""),
             Map.entry("is_superuser", "off"));
 
+    /** Every setting by lower-case name, for pg_settings. */
+    public static Map<String, String> settings() {
+        return new java.util.TreeMap<>(SETTINGS);
+    }
+
     private SessionInfo() {
     }
 

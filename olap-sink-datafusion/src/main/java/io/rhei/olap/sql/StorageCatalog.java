@@ -28,13 +28,19 @@ public final class StorageCatalog {
         for (TableId id : storage.tables()) {
             storage.schema(id).ifPresent(s -> {
                 long rows;
-                try (var snap = storage.snapshot(id)) {
-                    rows = snap.rowCount();
+                if (io.rhei.olap.catalog.CatalogStorage.isSystem(id)) {
+                    rows = 100; // an estimate: catalog tables are generated when a query reads them
+                } else {
+                    try (var snap = storage.snapshot(id)) {
+                        rows = snap.rowCount();
+                    }
                 }
                 bySchema.computeIfAbsent(id.schema(), k -> new HashMap<>()).put(id.table(), new StorageTable(s, rows));
             });
         }
         bySchema.putIfAbsent("public", new HashMap<>());
+        // PostgreSQL searches pg_catalog before the search path: pg_class means pg_catalog.pg_class unqualified too
+        bySchema.getOrDefault("pg_catalog", Map.of()).forEach(bySchema.get("public")::putIfAbsent);
         bySchema.forEach((name, tables) -> root.add(name, new AbstractSchema() {
             @Override
             protected Map<String, Table> getTableMap() {

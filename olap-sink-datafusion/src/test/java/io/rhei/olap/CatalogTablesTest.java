@@ -1,0 +1,73 @@
+package io.rhei.olap;
+
+import io.rhei.core.model.TableId;
+import io.rhei.core.schema.ColumnType;
+import io.rhei.core.schema.TableSchema;
+import io.rhei.olap.exec.NativeQueryOptions;
+import io.rhei.storage.InMemoryStorage;
+import io.rhei.storage.StorageConfig;
+import io.rhei.testing.OrdersTable;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** pg_catalog and information_schema: tables generated from the synced tables' schemas, read by ordinary queries. */
+class CatalogTablesTest {
+    private RootAllocator root;
+    private DataFusionOlapEngine engine;
+
+    @BeforeEach
+    void open() {
+        root = new RootAllocator();
+        engine = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
+        OrdersTable.load(engine, 10);
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+        assertEquals(0, root.getAllocatedMemory(), "every Arrow buffer released");
+        root.close();
+    }
+
+    private List<List<Object>> q(String sql) {
+        return QueryResults.read(engine.query(sql, root)).rows();
+    }
+
+    @Test
+    void informationSchemaDescribesTablesColumnsAndKeys() {
+        assertEquals(List.of(List.of("public", "orders", "BASE TABLE")),
+                q("SELECT table_schema, table_name, table_type FROM information_schema.tables ORDER BY table_name"));
+        assertEquals(List.of(List.of("id", 1, "bigint", "NO"), List.of("status", 2, "text", "YES"), List.of("total", 3, "numeric", "YES")),
+                q("SELECT column_name, ordinal_position, data_type, is_nullable FROM information_schema.columns "
+                        + "WHERE table_schema = 'public' AND table_name = 'orders' ORDER BY ordinal_position"));
+        assertEquals(List.of(List.of("orders_pkey", "id", 1)), q("SELECT k.constraint_name, k.column_name, k.ordinal_position "
+                + "FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name "
+                + "WHERE c.constraint_type = 'PRIMARY KEY' AND c.table_name = 'orders'"));
+    }
+
+    @Test
+    void pgCatalogJoinsAsPostgresClientsJoinIt() {
+        assertEquals(List.of(List.of("orders", "public")), q("SELECT c.relname, n.nspname FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'"));
+        assertEquals(List.of(List.of("id", "int8", -1, true), List.of("status", "text", -1, false), List.of("total", "numeric", 786_438, false)),
+                q("SELECT a.attname, t.typname, a.atttypmod, a.attnotnull FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid "
+                        + "JOIN pg_type t ON t.oid = a.atttypid WHERE c.relname = 'orders' ORDER BY a.attnum"));
+        assertEquals(List.of(List.of("orders_pkey", "{1}")), q("SELECT conname, conkey FROM pg_constraint WHERE contype = 'p'"));
+        assertEquals(List.of(List.of("rhei")), q("SELECT datname FROM pg_database"));
+    }
+
+    @Test
+    void theCatalogFollowsANewTable() {
+        assertEquals(List.of(List.of(1L)), q("SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 2200"));
+        engine.ensureTable(TableSchema.builder(TableId.parse("sales.items")).key("sku", ColumnType.TEXT).column("qty", ColumnType.INT32).build(), 1);
+        assertEquals(List.of(List.of("sales", "items")), q("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = 'sales'"));
+        assertEquals(List.of(List.of(2L)), q("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.relkind = 'r' AND n.nspname <> 'pg_catalog'"));
+    }
+}
