@@ -55,3 +55,8 @@ SELECT id, percent_rank() OVER (PARTITION BY country ORDER BY created), cume_dis
 SELECT id, avg(total) OVER (PARTITION BY status), avg(qty) OVER (PARTITION BY status ORDER BY id) FROM orders WHERE id < 100
 SELECT country, segment, count(*), sum(credit), grouping(country, segment) FROM customers GROUP BY ROLLUP (country, segment)
 SELECT status, qty, count(*) FROM orders WHERE id < 500 GROUP BY GROUPING SETS ((status, qty), (qty), ())
+-- regular expression matches (~, ~*, !~, !~*), as catalog queries and users write them
+SELECT status, count(*) FROM orders WHERE status ~ '^(open|paid)$' GROUP BY status
+SELECT count(*) FROM customers WHERE name ~* 'A' AND country !~ '^[DE]'
+SELECT count(*) FROM customers WHERE name !~* '[0-9]$' OR name IS NULL
+SELECT id, name ~ '\d' AS digit FROM customers WHERE id < 20 ORDER BY id

@@ -70,7 +70,7 @@ public final class CatalogStorage implements TableStorage {
             system.ensureTable(schema, schemaSeq);
             List<RowChange> rows = new ArrayList<>(t.rows().size());
             for (var row : t.rows()) {
-                rows.add(RowChange.insert(row, seq));
+                rows.add(schema.hasPrimaryKey() ? RowChange.upsert(schema.keyOf(row), row, seq) : RowChange.insert(row, seq));
             }
             system.apply(new TableChangeBatch(schema, true, rows, seq, seq, rows.size()));
         }

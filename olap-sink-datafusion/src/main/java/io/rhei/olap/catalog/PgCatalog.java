@@ -24,24 +24,24 @@ import static io.rhei.core.schema.ColumnType.INT64;
  * name. Columns of PostgreSQL types Rhei lacks are text ({@code name}, {@code "char"}, {@code int2vector} as
  * PostgreSQL prints them) or int8 ({@code oid}).
  */
-final class PgCatalog {
+public final class PgCatalog {
     static final long PG_CATALOG_OID = 11;
     static final long PUBLIC_OID = 2200;
     static final long INFORMATION_SCHEMA_OID = 13_183;
     static final long OWNER_OID = 10;
     static final long DATABASE_OID = 16_384;
     /** PostgreSQL's OIDs of the catalog tables, for {@code 'pg_class'::regclass}. */
-    static final Map<String, Long> SYSTEM_TABLE_OIDS = Map.ofEntries(Map.entry("pg_class", 1259L), Map.entry("pg_namespace", 2615L),
+    public static final Map<String, Long> SYSTEM_TABLE_OIDS = Map.ofEntries(Map.entry("pg_class", 1259L), Map.entry("pg_namespace", 2615L),
             Map.entry("pg_attribute", 1249L), Map.entry("pg_type", 1247L), Map.entry("pg_index", 2610L), Map.entry("pg_constraint", 2606L),
             Map.entry("pg_description", 2609L), Map.entry("pg_database", 1262L), Map.entry("pg_roles", 1260L), Map.entry("pg_proc", 1255L),
             Map.entry("pg_settings", 12_000L), Map.entry("pg_am", 2601L), Map.entry("pg_enum", 3501L), Map.entry("pg_attrdef", 2604L),
             Map.entry("pg_stat_activity", 12_001L));
 
     /** A PostgreSQL type Rhei's columns are reported as: OID, name, length, category. */
-    record PgType(long oid, String name, int length, String category) {
+    public record PgType(long oid, String name, int length, String category) {
     }
 
-    static final List<PgType> TYPES = List.of(new PgType(16, "bool", 1, "B"), new PgType(17, "bytea", -1, "U"),
+    public static final List<PgType> TYPES = List.of(new PgType(16, "bool", 1, "B"), new PgType(17, "bytea", -1, "U"),
             new PgType(18, "char", 1, "Z"), new PgType(19, "name", 64, "S"), new PgType(20, "int8", 8, "N"),
             new PgType(21, "int2", 2, "N"), new PgType(23, "int4", 4, "N"), new PgType(25, "text", -1, "S"),
             new PgType(26, "oid", 4, "N"), new PgType(114, "json", -1, "U"), new PgType(700, "float4", 4, "N"),
@@ -62,7 +62,7 @@ final class PgCatalog {
         };
     }
 
-    static long tableOid(TableId id) {
+    public static long tableOid(TableId id) {
         if (id.schema().equals("pg_catalog") && SYSTEM_TABLE_OIDS.containsKey(id.table())) {
             return SYSTEM_TABLE_OIDS.get(id.table());
         }
@@ -128,23 +128,23 @@ final class PgCatalog {
         TreeSet<String> schemas = new TreeSet<>(List.of("public"));
         tables.forEach(t -> schemas.add(t.table().schema()));
 
-        SystemTable namespace = table(out, "pg_namespace").col("oid", INT64).text("nspname").col("nspowner", INT64).text("nspacl");
+        SystemTable namespace = table(out, "pg_namespace").key("oid", INT64).text("nspname").col("nspowner", INT64).text("nspacl");
         namespace.row(PG_CATALOG_OID, "pg_catalog", OWNER_OID, null).row(INFORMATION_SCHEMA_OID, "information_schema", OWNER_OID, null);
         for (String s : schemas) {
             namespace.row(namespaceOid(s), s, OWNER_OID, null);
         }
 
-        SystemTable cls = table(out, "pg_class").col("oid", INT64).text("relname").col("relnamespace", INT64).col("reltype", INT64)
+        SystemTable cls = table(out, "pg_class").key("oid", INT64).text("relname").col("relnamespace", INT64).col("reltype", INT64)
                 .col("relowner", INT64).col("relam", INT64).col("reltuples", FLOAT32).col("relhasindex", BOOLEAN)
                 .text("relpersistence", "relkind").col("relnatts", INT16).col("relchecks", INT16).col("relhasrules", BOOLEAN)
                 .col("relhastriggers", BOOLEAN).col("relrowsecurity", BOOLEAN).col("relforcerowsecurity", BOOLEAN)
                 .col("relispartition", BOOLEAN).text("reloptions", "relacl");
-        SystemTable attribute = table(out, "pg_attribute").col("attrelid", INT64).text("attname").col("atttypid", INT64)
-                .col("attlen", INT16).col("attnum", INT16).col("atttypmod", INT32).col("attnotnull", BOOLEAN).col("atthasdef", BOOLEAN)
+        SystemTable attribute = table(out, "pg_attribute").key("attrelid", INT64).text("attname").col("atttypid", INT64)
+                .col("attlen", INT16).key("attnum", INT16).col("atttypmod", INT32).col("attnotnull", BOOLEAN).col("atthasdef", BOOLEAN)
                 .text("attidentity", "attgenerated").col("attisdropped", BOOLEAN).col("attcollation", INT64);
-        SystemTable index = table(out, "pg_index").col("indexrelid", INT64).col("indrelid", INT64).col("indnatts", INT16)
+        SystemTable index = table(out, "pg_index").key("indexrelid", INT64).col("indrelid", INT64).col("indnatts", INT16)
                 .col("indnkeyatts", INT16).col("indisunique", BOOLEAN).col("indisprimary", BOOLEAN).col("indisvalid", BOOLEAN).text("indkey");
-        SystemTable constraint = table(out, "pg_constraint").col("oid", INT64).text("conname").col("connamespace", INT64)
+        SystemTable constraint = table(out, "pg_constraint").key("oid", INT64).text("conname").col("connamespace", INT64)
                 .text("contype").col("conrelid", INT64).col("conindid", INT64).text("conkey");
         SystemTable infoTables = info(out, "tables").text("table_catalog", "table_schema", "table_name", "table_type", "is_insertable_into");
         SystemTable infoColumns = info(out, "columns").text("table_catalog", "table_schema", "table_name", "column_name")
@@ -203,7 +203,7 @@ final class PgCatalog {
             }
         }
 
-        SystemTable type = table(out, "pg_type").col("oid", INT64).text("typname").col("typnamespace", INT64).col("typowner", INT64)
+        SystemTable type = table(out, "pg_type").key("oid", INT64).text("typname").col("typnamespace", INT64).col("typowner", INT64)
                 .col("typlen", INT16).col("typbyval", BOOLEAN).text("typtype", "typcategory").col("typrelid", INT64).col("typelem", INT64)
                 .col("typarray", INT64).col("typbasetype", INT64).col("typtypmod", INT32).col("typnotnull", BOOLEAN).text("typdelim");
         for (PgType t : TYPES) {
@@ -212,7 +212,7 @@ final class PgCatalog {
         }
         table(out, "pg_description").col("objoid", INT64).col("classoid", INT64).col("objsubid", INT32).text("description");
         table(out, "pg_attrdef").col("oid", INT64).col("adrelid", INT64).col("adnum", INT16).text("adbin");
-        table(out, "pg_database").col("oid", INT64).text("datname").col("datdba", INT64).col("encoding", INT32)
+        table(out, "pg_database").key("oid", INT64).text("datname").col("datdba", INT64).col("encoding", INT32)
                 .text("datcollate", "datctype").col("datistemplate", BOOLEAN).col("datallowconn", BOOLEAN).col("datconnlimit", INT32)
                 .text("datacl").row(DATABASE_OID, db, OWNER_OID, 6, "C.UTF-8", "C.UTF-8", false, true, -1, null);
         table(out, "pg_roles").text("rolname").col("oid", INT64).col("rolsuper", BOOLEAN).col("rolinherit", BOOLEAN)
@@ -220,8 +220,8 @@ final class PgCatalog {
                 .col("rolconnlimit", INT32).row(SessionInfo.USER, OWNER_OID, false, true, false, false, true, false, -1);
         SystemTable settings = table(out, "pg_settings").text("name", "setting", "unit", "category", "short_desc", "context", "vartype", "source");
         SessionInfo.settings().forEach((k, v) -> settings.row(k, v, null, "Rhei", null, "user", "string", "default"));
-        table(out, "pg_am").col("oid", INT64).text("amname", "amtype").row(2L, "heap", "t").row(403L, "btree", "i");
-        table(out, "pg_proc").col("oid", INT64).text("proname").col("pronamespace", INT64).col("prorettype", INT64).text("prokind");
+        table(out, "pg_am").key("oid", INT64).text("amname", "amtype").row(2L, "heap", "t").row(403L, "btree", "i");
+        table(out, "pg_proc").key("oid", INT64).text("proname").col("pronamespace", INT64).col("prorettype", INT64).text("prokind");
         table(out, "pg_enum").col("oid", INT64).col("enumtypid", INT64).col("enumsortorder", FLOAT32).text("enumlabel");
         table(out, "pg_stat_activity").col("datid", INT64).text("datname").col("pid", INT32).text("usename", "application_name",
                 "client_addr", "state", "query");

@@ -8,7 +8,7 @@ import io.rhei.core.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One generated catalog table: its schema (no primary key) and its rows. */
+/** One generated catalog table: its schema (keyed by oid where PostgreSQL's is unique) and its rows. */
 final class SystemTable {
     private final TableSchema.Builder schema;
     private final List<Row> rows = new ArrayList<>();
@@ -24,6 +24,13 @@ final class SystemTable {
 
     SystemTable col(String name, ColumnType type) {
         schema.column(name, type);
+        columns++;
+        return this;
+    }
+
+    /** A primary-key column: the planner then knows a lookup by it returns one row (a scalar subquery's proof). */
+    SystemTable key(String name, ColumnType type) {
+        schema.key(name, type);
         columns++;
         return this;
     }

@@ -273,6 +273,22 @@ public final class RexLowering {
             }
             case COALESCE:
                 return function("coalesce", call);
+            case POSIX_REGEX_CASE_SENSITIVE:
+            case POSIX_REGEX_CASE_INSENSITIVE: {
+                // ~ and ~*, !~ and !~*: the native regular expressions (Rust's syntax: PostgreSQL's for the
+                // anchors, classes and alternations catalog queries use); the pattern must be a constant
+                if (!(ops.get(1) instanceof RexLiteral patternLit) || patternLit.isNull()) {
+                    throw unsupported("a regular expression match (~) whose pattern is not a constant");
+                }
+                String pattern = Bpchar.stripTrailingBlanks(patternLit.getValueAs(String.class));
+                if (kind == SqlKind.POSIX_REGEX_CASE_INSENSITIVE) {
+                    pattern = "(?i)" + pattern;
+                }
+                Expr match = Expr.newBuilder().setRlike(BinaryExpr.newBuilder().setLeft(textArg(ops.get(0)))
+                        .setRight(stringLiteral(pattern))).build();
+                return call.getOperator().getName().toUpperCase(java.util.Locale.ROOT).contains("NEGATED")
+                        ? Expr.newBuilder().setNot(UnaryExpr.newBuilder().setChild(match)).build() : match;
+            }
             default:
                 break;
         }

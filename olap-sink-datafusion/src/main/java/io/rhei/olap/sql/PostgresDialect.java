@@ -67,7 +67,14 @@ final class PostgresDialect {
             Map.entry("timestamptz", SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE),
             Map.entry("uuid", SqlTypeName.VARCHAR),
             Map.entry("json", SqlTypeName.VARCHAR),
-            Map.entry("jsonb", SqlTypeName.VARCHAR));
+            Map.entry("jsonb", SqlTypeName.VARCHAR),
+            // object identifiers are int8 columns in Rhei's pg_catalog; a literal cast to regclass/regtype is resolved
+            // to the OID before validation (CatalogFunctions)
+            Map.entry("oid", SqlTypeName.BIGINT),
+            Map.entry("regclass", SqlTypeName.BIGINT),
+            Map.entry("regtype", SqlTypeName.BIGINT),
+            Map.entry("regproc", SqlTypeName.BIGINT),
+            Map.entry("regnamespace", SqlTypeName.BIGINT));
 
     private PostgresDialect() {
     }
@@ -81,7 +88,8 @@ final class PostgresDialect {
      * {@code date_part} of second, epoch, milliseconds and microseconds keep their fractions (numeric, as in
      * PostgreSQL, rather than Calcite's bigint).
      */
-    static org.apache.calcite.sql.SqlNode rewriteParsed(org.apache.calcite.sql.SqlNode parsed) {
+    static org.apache.calcite.sql.SqlNode rewriteParsed(org.apache.calcite.sql.SqlNode original) {
+        org.apache.calcite.sql.SqlNode parsed = CatalogFunctions.rewrite(original);
         orderByOutputNames(parsed);
         return parsed.accept(new org.apache.calcite.sql.util.SqlShuttle() {
             @Override

@@ -71,7 +71,12 @@ final class PostgresSqlText {
         return out.toString();
     }
 
-    static String rewrite(String sql) {
+    /** {@code (current_schemas(true))[1]}, as pgjdbc writes it: the first schema searched, pg_catalog. */
+    private static final Pattern FIRST_CURRENT_SCHEMA = Pattern.compile(
+            "(?i)\\(\\s*(pg_catalog\\s*\\.\\s*)?current_schemas\\s*\\(\\s*(true|false)\\s*\\)\\s*\\)\\s*\\[\\s*1\\s*\\]");
+
+    static String rewrite(String original) {
+        String sql = FIRST_CURRENT_SCHEMA.matcher(original).replaceAll(m -> m.group(2).equalsIgnoreCase("true") ? "'pg_catalog'" : "'public'");
         Matcher show = SHOW.matcher(sql);
         if (show.matches()) {
             String name = show.group(1).replace("\"", "");

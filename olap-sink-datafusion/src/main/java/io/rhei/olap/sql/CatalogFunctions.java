@@ -1,0 +1,152 @@
+package io.rhei.olap.sql;
+
+import io.rhei.core.model.TableId;
+import io.rhei.olap.catalog.PgCatalog;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The functions catalog queries call (psql, pgjdbc's DatabaseMetaData, BI tools), rewritten in the parsed query to
+ * what they mean on Rhei's read-only copy: privileges are all granted and every table visible, the owner is
+ * {@code rhei}, there are no comments or defaults, {@code format_type} names a type and typmod as PostgreSQL does,
+ * and a literal cast to {@code regclass} or {@code regtype} is the OID of that table or type.
+ */
+final class CatalogFunctions {
+    private static final SqlParserPos POS = SqlParserPos.ZERO;
+    private static final Set<String> ALWAYS_TRUE = Set.of("pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible",
+            "has_table_privilege", "has_schema_privilege", "has_database_privilege", "has_column_privilege",
+            "has_any_column_privilege", "has_sequence_privilege", "has_function_privilege");
+    private static final Set<String> ALWAYS_NULL_TEXT = Set.of("obj_description", "col_description", "shobj_description",
+            "pg_get_expr", "pg_get_constraintdef", "pg_get_indexdef", "pg_get_viewdef", "pg_get_triggerdef");
+    /** format_type(type oid, typmod), with {@code __t} and {@code __m} for the arguments. */
+    private static final String FORMAT_TYPE = "CASE __t WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 18 THEN '\"char\"' "
+            + "WHEN 19 THEN 'name' WHEN 20 THEN 'bigint' WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text' "
+            + "WHEN 26 THEN 'oid' WHEN 114 THEN 'json' WHEN 700 THEN 'real' WHEN 701 THEN 'double precision' "
+            + "WHEN 1042 THEN (CASE WHEN __m > 4 THEN 'character(' || CAST(__m - 4 AS VARCHAR) || ')' ELSE 'bpchar' END) "
+            + "WHEN 1043 THEN (CASE WHEN __m > 4 THEN 'character varying(' || CAST(__m - 4 AS VARCHAR) || ')' ELSE 'character varying' END) "
+            + "WHEN 1082 THEN 'date' WHEN 1083 THEN 'time without time zone' WHEN 1114 THEN 'timestamp without time zone' "
+            + "WHEN 1184 THEN 'timestamp with time zone' "
+            + "WHEN 1700 THEN (CASE WHEN __m >= 4 THEN 'numeric(' || CAST((__m - 4) / 65536 AS VARCHAR) || ',' "
+            + "|| CAST(MOD(__m - 4, 65536) AS VARCHAR) || ')' ELSE 'numeric' END) "
+            + "WHEN 2950 THEN 'uuid' WHEN 3802 THEN 'jsonb' ELSE '???' END";
+
+    private CatalogFunctions() {
+    }
+
+    static SqlNode rewrite(SqlNode parsed) {
+        return parsed.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlCall call) {
+                SqlNode visited = super.visit(call);
+                if (!(visited instanceof SqlCall c)) {
+                    return visited;
+                }
+                if (c.getKind() == SqlKind.CAST && c.operand(0) instanceof SqlCharStringLiteral lit
+                        && c.operand(1) instanceof SqlDataTypeSpec spec) {
+                    String type = spec.getTypeName().names.get(spec.getTypeName().names.size() - 1).toLowerCase(Locale.ROOT);
+                    String value = lit.getValueAs(String.class);
+                    if (type.equals("regclass")) {
+                        return SqlLiteral.createExactNumeric(Long.toString(regclass(value)), POS);
+                    }
+                    if (type.equals("regtype")) {
+                        return SqlLiteral.createExactNumeric(Long.toString(regtype(value)), POS);
+                    }
+                }
+                String name = functionName(c);
+                if (name == null) {
+                    return visited;
+                }
+                if (ALWAYS_TRUE.contains(name)) {
+                    return SqlLiteral.createBoolean(true, POS);
+                }
+                if (ALWAYS_NULL_TEXT.contains(name)) {
+                    return nullText();
+                }
+                return switch (name) {
+                    case "pg_get_userbyid" -> SqlLiteral.createCharString(SessionInfo.USER, POS);
+                    case "pg_encoding_to_char" -> SqlLiteral.createCharString("UTF8", POS);
+                    case "format_type" -> c.operandCount() == 2 ? template(FORMAT_TYPE, c.getOperandList()) : visited;
+                    default -> visited;
+                };
+            }
+        });
+    }
+
+    private static String functionName(SqlCall c) {
+        if (c.getKind() != SqlKind.OTHER_FUNCTION || c.getOperator().getNameAsId() == null) {
+            return null;
+        }
+        List<String> names = c.getOperator().getNameAsId().names;
+        return names.get(names.size() - 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static SqlNode nullText() {
+        return SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createNull(POS),
+                new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS));
+    }
+
+    /** {@code 'orders'::regclass}: the OID of the table, unqualified names as PostgreSQL's search path finds them. */
+    static long regclass(String name) {
+        String n = name.strip();
+        String[] parts = n.split("\\.", 2);
+        TableId id;
+        if (parts.length == 2) {
+            id = TableId.of(unquote(parts[0]), unquote(parts[1]));
+        } else {
+            String t = unquote(parts[0]);
+            id = PgCatalog.SYSTEM_TABLE_OIDS.containsKey(t) ? TableId.of("pg_catalog", t) : TableId.of("public", t);
+        }
+        return PgCatalog.tableOid(id);
+    }
+
+    static long regtype(String name) {
+        String t = unquote(name.strip());
+        for (PgCatalog.PgType p : PgCatalog.TYPES) {
+            if (p.name().equals(t)) {
+                return p.oid();
+            }
+        }
+        throw new IllegalArgumentException("type \"" + name + "\" does not exist");
+    }
+
+    private static String unquote(String s) {
+        return s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s.toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code sql} (an expression over {@code __t}, {@code __m}) and puts the call's arguments in their place. */
+    private static SqlNode template(String sql, List<SqlNode> args) {
+        SqlNode expr;
+        try {
+            expr = SqlParser.create(sql, PostgresDialect.parserConfig()).parseExpression();
+        } catch (SqlParseException e) {
+            throw new IllegalStateException("catalog function template does not parse: " + e.getMessage(), e);
+        }
+        return expr.accept(new SqlShuttle() {
+            @Override
+            public SqlNode visit(SqlIdentifier id) {
+                if (id.isSimple() && id.getSimple().equals("__t")) {
+                    return args.get(0);
+                }
+                if (id.isSimple() && id.getSimple().equals("__m")) {
+                    return args.get(1);
+                }
+                return id;
+            }
+        });
+    }
+}
