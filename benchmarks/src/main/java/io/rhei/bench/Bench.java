@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [storage] [olap] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [storage] [protocol] [olap] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -18,7 +18,8 @@ public final class Bench {
         if (i >= 0 && i + 1 < a.size()) {
             events = Integer.parseInt(a.get(i + 1));
         }
-        boolean all = a.stream().noneMatch(s -> s.equals("core") || s.equals("cdc") || s.equals("olap") || s.equals("storage"));
+        boolean all = a.stream().noneMatch(s -> s.equals("core") || s.equals("cdc") || s.equals("olap") || s.equals("storage")
+                || s.equals("protocol"));
         Report report = new Report(System.out);
         report.line("Rhei benchmarks: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
@@ -37,6 +38,10 @@ public final class Bench {
             int r = a.indexOf("--rows");
             long large = r >= 0 && r + 1 < a.size() ? Long.parseLong(a.get(r + 1)) : 10_000_000L;
             new StorageBenchmark(report, large / 10, large, 30).run();
+        }
+        if (all || a.contains("protocol")) {
+            int r = a.indexOf("--rows");
+            new ProtocolBenchmark(report, r >= 0 && r + 1 < a.size() ? Integer.parseInt(a.get(r + 1)) : 10_000_000).run();
         }
         if (all || a.contains("olap")) {
             int sf = a.indexOf("--sf");

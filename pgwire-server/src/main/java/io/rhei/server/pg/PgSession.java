@@ -65,7 +65,7 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, PgFrameDecoder.Frame frame) {
-        ByteBuf body = frame.body().retain();
+        ByteBuf body = frame.body(); // a retained slice (PgFrameDecoder): released once handled
         Channel ch = ctx.channel();
         tail = tail.thenRunAsync(() -> {
             try {
