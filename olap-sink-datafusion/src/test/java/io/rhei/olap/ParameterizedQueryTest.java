@@ -38,20 +38,7 @@ class ParameterizedQueryTest {
     void open() {
         root = new RootAllocator();
         engine = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
-        TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT64).column("i2", ColumnType.INT16).column("i4", ColumnType.INT32)
-                .column("f4", ColumnType.FLOAT32).column("f8", ColumnType.FLOAT64).column("d", ColumnType.decimal(12, 2))
-                .column("txt", ColumnType.TEXT).column("c", ColumnType.bpchar(3)).column("b", ColumnType.BYTES)
-                .column("dt", ColumnType.DATE).column("ts", ColumnType.TIMESTAMP).column("tz", ColumnType.TIMESTAMPTZ)
-                .column("flag", ColumnType.BOOLEAN).build();
-        engine.ensureTable(schema, 1);
-        List<RowChange> rows = new ArrayList<>();
-        for (long i = 1; i <= 20; i++) {
-            rows.add(RowChange.upsert(RowKey.of(i), Row.of(i, (short) i, (int) (i * 10), i / 2f, i / 4.0, BigDecimal.valueOf(i * 125, 2),
-                    i % 5 == 0 ? null : "name " + i, String.format("%-3s", "c" + (i % 3)), new byte[]{(byte) i, 7},
-                    LocalDate.of(2024, 1, (int) i), LocalDateTime.of(2024, 1, 1, 0, 0).plusHours(i).plusNanos(123_456_000),
-                    Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i * 3600), i % 2 == 0), i + 1));
-        }
-        engine.apply(new TableChangeBatch(schema, false, rows, 2, 21, 20));
+        io.rhei.testing.AllTypesTable.load(engine);
     }
 
     @AfterEach

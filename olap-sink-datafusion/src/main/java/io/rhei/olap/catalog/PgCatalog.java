@@ -101,7 +101,7 @@ public final class PgCatalog {
     }
 
     /** {@code format_type}'s text: the SQL name PostgreSQL shows for a column type. */
-    static String formatType(ColumnType t) {
+    public static String formatType(ColumnType t) {
         return switch (t.kind()) {
             case BOOLEAN -> "boolean";
             case INT16 -> "smallint";

@@ -30,7 +30,7 @@ record ParameterMarkers(String sql, int[] parameterOf, int parameterCount) {
         while (i < n) {
             char c = originalSql.charAt(i);
             if (c == '\'' || c == '"') {
-                int end = endOfQuoted(originalSql, i, c);
+                int end = PostgresSqlText.endOfQuoted(originalSql, i, c);
                 out.append(originalSql, i, end);
                 i = end;
             } else if (c == '-' && i + 1 < n && originalSql.charAt(i + 1) == '-') {
@@ -86,20 +86,5 @@ record ParameterMarkers(String sql, int[] parameterOf, int parameterCount) {
     /** Whether {@code $} at {@code i + 1} continues an identifier ({@code a$1} is a name in PostgreSQL). */
     private static boolean partOfWord(String sql, int i) {
         return i >= 0 && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$');
-    }
-
-    private static int endOfQuoted(String sql, int start, char quote) {
-        int j = start + 1;
-        while (j < sql.length()) {
-            if (sql.charAt(j) == quote) {
-                if (j + 1 < sql.length() && sql.charAt(j + 1) == quote) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j++;
-        }
-        return sql.length();
     }
 }

@@ -163,22 +163,9 @@ final class ParameterValues {
 
     static String pgName(ColumnType type) {
         return switch (type.kind()) {
-            case BOOLEAN -> "boolean";
-            case INT16 -> "smallint";
-            case INT32 -> "integer";
-            case INT64 -> "bigint";
-            case FLOAT32 -> "real";
-            case FLOAT64 -> "double precision";
             case DECIMAL -> "numeric";
-            case TEXT -> "text";
             case CHAR -> "character";
-            case BYTES -> "bytea";
-            case DATE -> "date";
-            case TIME -> "time without time zone";
-            case TIMESTAMP -> "timestamp without time zone";
-            case TIMESTAMPTZ -> "timestamp with time zone";
-            case UUID -> "uuid";
-            case JSON -> "json";
+            default -> io.rhei.olap.catalog.PgCatalog.formatType(type);
         };
     }
 }

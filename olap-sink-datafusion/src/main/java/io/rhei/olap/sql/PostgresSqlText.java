@@ -240,7 +240,8 @@ final class PostgresSqlText {
         return false;
     }
 
-    private static int endOfQuoted(String sql, int start, char quote) {
+    /** The index just past the quoted string or identifier starting at {@code start} (doubled quotes stay inside). */
+    static int endOfQuoted(String sql, int start, char quote) {
         int j = start + 1;
         while (j < sql.length()) {
             if (sql.charAt(j) == quote) {
