@@ -1,13 +1,8 @@
 package io.rhei.olap;
 
-import io.rhei.core.model.Row;
-import io.rhei.core.model.RowKey;
 import io.rhei.core.model.TableId;
 import io.rhei.core.query.QueryDescription;
 import io.rhei.core.schema.ColumnType;
-import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.RowChange;
-import io.rhei.core.sink.TableChangeBatch;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.storage.InMemoryStorage;
 import io.rhei.storage.StorageConfig;
@@ -20,7 +15,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 

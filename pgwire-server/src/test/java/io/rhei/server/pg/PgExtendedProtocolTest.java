@@ -1,12 +1,5 @@
 package io.rhei.server.pg;
 
-import io.rhei.core.model.Row;
-import io.rhei.core.model.RowKey;
-import io.rhei.core.model.TableId;
-import io.rhei.core.schema.ColumnType;
-import io.rhei.core.schema.TableSchema;
-import io.rhei.core.sink.RowChange;
-import io.rhei.core.sink.TableChangeBatch;
 import io.rhei.olap.DataFusionOlapEngine;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.storage.InMemoryStorage;
