@@ -221,7 +221,7 @@ public final class Rhei implements AutoCloseable {
         if (servers != null) {
             flight = FlightSqlQueryServer.start(olap, freshness, allocator, servers.host(), servers.port(), servers.credentials());
             if (servers.pgPort() > 0) {
-                pgServer = io.rhei.server.pg.PgWireServer.start(olap, allocator, servers.host(), servers.pgPort(), servers.credentials() == null
+                pgServer = io.rhei.server.pg.PgWireServer.start(olap, freshness, allocator, servers.host(), servers.pgPort(), servers.credentials() == null
                         ? io.rhei.server.pg.PgWireServer.Auth.NONE
                         : new io.rhei.server.pg.PgWireServer.Auth(servers.credentials().user(), servers.credentials().password()));
             }

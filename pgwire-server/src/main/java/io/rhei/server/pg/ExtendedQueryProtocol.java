@@ -34,14 +34,17 @@ final class ExtendedQueryProtocol implements AutoCloseable {
     private final BufferAllocator allocator;
     private final Transaction transaction;
     private final ResultStream.CancelCheck cancel;
+    private final SessionFreshness freshness;
     private final Map<String, PreparedQuery> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private boolean skipUntilSync;
 
-    ExtendedQueryProtocol(QueryEngine engine, BufferAllocator allocator, Transaction transaction, ResultStream.CancelCheck cancel) {
+    ExtendedQueryProtocol(QueryEngine engine, BufferAllocator allocator, Transaction transaction, SessionFreshness freshness,
+                          ResultStream.CancelCheck cancel) {
         this.engine = engine;
         this.allocator = allocator;
         this.transaction = transaction;
+        this.freshness = freshness;
         this.cancel = cancel;
     }
 
@@ -177,6 +180,7 @@ final class ExtendedQueryProtocol implements AutoCloseable {
             return;
         }
         // the portal's own result decides the columns' types: its values are bound
+        freshness.awaitBeforeQuery();
         ResultStream stream = p.stream(engine, allocator);
         ch.write(PgMessages.rowDescription(a, stream.columns(), p.formats(stream.columns().size())));
     }
@@ -195,6 +199,7 @@ final class ExtendedQueryProtocol implements AutoCloseable {
             return;
         }
         if (q.sessionTag() != null) {
+            freshness.apply(q.sql());
             String tag = transaction.apply(q.sessionTag());
             if (!transaction.inBlock()) {
                 closePortalsExcept(name);
@@ -205,6 +210,9 @@ final class ExtendedQueryProtocol implements AutoCloseable {
         if (p.done()) {
             ch.write(PgMessages.commandComplete(a, "SELECT 0"));
             return;
+        }
+        if (!p.started()) {
+            freshness.awaitBeforeQuery();
         }
         ResultStream stream = p.stream(engine, allocator);
         long rows;

@@ -43,6 +43,7 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
     private final SessionRegistry.Key key;
     private final Transaction transaction = new Transaction();
     private final ExtendedQueryProtocol extended;
+    private final SessionFreshness freshness;
     private final Errors errors = PgSession::reportError;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private Authentication authentication;
@@ -51,8 +52,8 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
     private volatile boolean running;
     private volatile boolean cancelRequested;
 
-    PgSession(QueryEngine engine, BufferAllocator allocator, PgWireServer.Auth auth, Executor executor, PgFrameDecoder decoder,
-              SessionRegistry registry) {
+    PgSession(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator allocator, PgWireServer.Auth auth,
+              Executor executor, PgFrameDecoder decoder, SessionRegistry registry) {
         this.engine = engine;
         this.allocator = allocator;
         this.auth = auth;
@@ -60,7 +61,8 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
         this.decoder = decoder;
         this.registry = registry;
         this.key = registry.newKey();
-        this.extended = new ExtendedQueryProtocol(engine, allocator, transaction, () -> cancelRequested);
+        this.freshness = new SessionFreshness(freshness);
+        this.extended = new ExtendedQueryProtocol(engine, allocator, transaction, this.freshness, () -> cancelRequested);
     }
 
     @Override
@@ -197,9 +199,11 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
                             "current transaction is aborted, commands ignored until end of transaction block");
                 }
                 if (tag != null) {
+                    freshness.apply(statement);
                     ch.write(PgMessages.commandComplete(a, transaction.apply(tag)));
                     continue;
                 }
+                freshness.awaitBeforeQuery();
                 try (ResultStream stream = new ResultStream(engine.query(statement, allocator))) {
                     ch.write(PgMessages.rowDescription(a, stream.columns()));
                     long rows = stream.write(ch, new short[stream.columns().size()], 0, () -> cancelRequested);

@@ -54,7 +54,7 @@ public final class PgWireServer implements AutoCloseable {
     private final SessionRegistry sessions = new SessionRegistry();
     private final Channel channel;
 
-    private PgWireServer(QueryEngine engine, BufferAllocator parent, String host, int port, Auth auth) {
+    private PgWireServer(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator parent, String host, int port, Auth auth) {
         this.allocator = parent.newChildAllocator("rhei-pgwire", 0, Long.MAX_VALUE);
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
@@ -62,7 +62,7 @@ public final class PgWireServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         PgFrameDecoder decoder = new PgFrameDecoder();
-                        ch.pipeline().addLast(decoder, new PgSession(engine, allocator, auth, queries, decoder, sessions));
+                        ch.pipeline().addLast(decoder, new PgSession(engine, freshness, allocator, auth, queries, decoder, sessions));
                     }
                 });
         try {
@@ -77,7 +77,13 @@ public final class PgWireServer implements AutoCloseable {
 
     /** Serves {@code engine} on {@code host:port} (0: a free port), with buffers from a child of {@code parent}. */
     public static PgWireServer start(QueryEngine engine, BufferAllocator parent, String host, int port, Auth auth) {
-        return new PgWireServer(engine, parent, host, port, auth);
+        return start(engine, io.rhei.core.query.Freshness.NONE, parent, host, port, auth);
+    }
+
+    /** As above, with read-your-writes: {@code SET rhei.min_lsn = '...'} waits on {@code freshness} before queries. */
+    public static PgWireServer start(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator parent, String host,
+                                     int port, Auth auth) {
+        return new PgWireServer(engine, freshness, parent, host, port, auth);
     }
 
     /** Sessions connected and authenticated now. */

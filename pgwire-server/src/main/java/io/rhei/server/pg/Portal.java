@@ -34,6 +34,11 @@ final class Portal implements AutoCloseable {
         return stream;
     }
 
+    /** Whether the query runs already (a Describe of the portal started it, or an earlier Execute). */
+    boolean started() {
+        return stream != null || done;
+    }
+
     short[] formats(int columnCount) {
         return ResultStream.formats(requestedFormats, columnCount);
     }

@@ -21,6 +21,7 @@ final class SqlStates {
     static final String DUPLICATE_CURSOR = "42P03";
     static final String QUERY_CANCELED = "57014";
     static final String OUT_OF_MEMORY = "53200";
+    static final String INVALID_PARAMETER_VALUE = "22023";
 
     private SqlStates() {
     }

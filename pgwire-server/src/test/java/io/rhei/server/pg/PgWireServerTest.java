@@ -134,4 +134,42 @@ class PgWireServerTest {
             assertEquals("28P01", wrong.getSQLState(), wrong.getMessage());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void aSessionMinLsnMakesQueriesWaitForItAndBadValuesAreClearErrors(String mode) throws SQLException {
+        java.util.List<Long> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.rhei.core.query.Freshness fake = (lsn, timeout) -> {
+            asked.add(lsn);
+            if (lsn > 0xFFFF_FFFFL) {
+                throw new io.rhei.core.RheiException("changes up to LSN " + io.rhei.core.model.Lsn.format(lsn) + " were not applied within "
+                        + timeout.toMillis() + " ms");
+            }
+        };
+        try (PgWireServer s = PgWireServer.start(engine, fake, root, "127.0.0.1", 0, PgWireServer.Auth.NONE);
+             Connection c = connect(s, "rhei", "", mode); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+                assertTrue(rs.next());
+            }
+            assertEquals(java.util.List.of(), asked, "no LSN set: no wait");
+            st.execute("SET rhei.min_lsn = '0/FF00'");
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+                assertTrue(rs.next());
+            }
+            assertEquals(java.util.List.of(0xFF00L), asked);
+            st.execute("SET rhei.min_lsn_timeout TO '50ms'");
+            st.execute("SET rhei.min_lsn = '1/0'");
+            SQLException late = assertThrows(SQLException.class, () -> st.executeQuery("SELECT count(*) FROM orders"));
+            assertEquals("57014", late.getSQLState(), late.getMessage());
+            assertTrue(late.getMessage().contains("were not applied within 50 ms"), late.getMessage());
+            SQLException bad = assertThrows(SQLException.class, () -> st.execute("SET rhei.min_lsn = 'yesterday'"));
+            assertEquals("22023", bad.getSQLState(), bad.getMessage());
+            st.execute("RESET rhei.min_lsn");
+            asked.clear();
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+                assertTrue(rs.next());
+            }
+            assertEquals(java.util.List.of(), asked, "reset: no wait");
+        }
+    }
 }
