@@ -70,4 +70,11 @@ class CatalogTablesTest {
         assertEquals(List.of(List.of(2L)), q("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE c.relkind = 'r' AND n.nspname <> 'pg_catalog'"));
     }
+
+    @Test
+    void probesGrafanaSends() {
+        assertEquals(List.of(List.of(1700)), q("SELECT current_setting('server_version_num')::int/100"));
+        List<List<Object>> bucket = q("SELECT floor(extract(epoch from '2024-01-01 00:07:00+00'::timestamptz)/300)*300");
+        assertEquals(0, new java.math.BigDecimal("1704067500").compareTo(new java.math.BigDecimal(bucket.get(0).get(0).toString())), bucket.toString());
+    }
 }

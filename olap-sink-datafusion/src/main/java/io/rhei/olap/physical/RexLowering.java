@@ -652,6 +652,16 @@ public final class RexLowering {
             return Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("rpad").addArgs(text).addArgs(length)
                     .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))).build();
         }
+        if (operand instanceof RexLiteral text && !text.isNull() && isString(text.getType())
+                && (to.getSqlTypeName() == SqlTypeName.TIMESTAMP || to.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
+            // a constant read in Java with PostgreSQL's rules ('... +02' included): the native cast gives NULL for offsets
+            boolean zoned = to.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
+            Object v = io.rhei.olap.sql.ParameterValues.parseConstant(zoned ? io.rhei.core.schema.ColumnType.TIMESTAMPTZ
+                    : io.rhei.core.schema.ColumnType.TIMESTAMP, Bpchar.stripTrailingBlanks(text.getValueAs(String.class)), sql);
+            java.time.Instant at = zoned ? (java.time.Instant) v : ((java.time.LocalDateTime) v).toInstant(java.time.ZoneOffset.UTC);
+            long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
+            return Expr.newBuilder().setLiteral(Literal.newBuilder().setDatatype(type(to)).setLongVal(micros)).build();
+        }
         if (operand.getType().getSqlTypeName() == SqlTypeName.DATE && (to.getSqlTypeName() == SqlTypeName.TIMESTAMP
                 || to.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
             return dateToTimestamp(lower(operand), to);

@@ -24,7 +24,7 @@ import java.util.Locale;
  * bytea, an ISO date-time with or without a zone offset). A value that does not fit raises PostgreSQL's message
  * ({@code invalid input syntax for type integer: "abc"}) with the parameter's number.
  */
-final class ParameterValues {
+public final class ParameterValues {
     private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder().parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE).optionalStart().appendLiteral('T').optionalEnd()
             .optionalStart().appendLiteral(' ').optionalEnd()
@@ -49,6 +49,18 @@ final class ParameterValues {
         } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException | ClassCastException e) {
             String shown = value instanceof byte[] b ? "\\x" + HexFormat.of().formatHex(b) : String.valueOf(value);
             throw new QueryException(sql, "invalid input syntax for type " + pgName(type) + ": \"" + shown + "\" (parameter $" + parameter + ")");
+        }
+    }
+
+    /**
+     * A string constant cast to {@code type} ({@code '2024-01-01 10:00+02'::timestamptz}), read with PostgreSQL's
+     * input rules; a text PostgreSQL would refuse raises its message (the native cast would give NULL instead).
+     */
+    public static Object parseConstant(ColumnType type, String text, String sql) {
+        try {
+            return parse(type, text);
+        } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException e) {
+            throw new QueryException(sql, "invalid input syntax for type " + pgName(type) + ": \"" + text + "\"");
         }
     }
 

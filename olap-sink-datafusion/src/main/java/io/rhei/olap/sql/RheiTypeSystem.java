@@ -34,6 +34,15 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
         };
     }
 
+    /** {@code timestamp} and {@code time} without a precision keep microseconds, as in PostgreSQL (Calcite's default: 0). */
+    @Override
+    public int getDefaultPrecision(SqlTypeName typeName) {
+        return switch (typeName) {
+            case TIME, TIME_WITH_LOCAL_TIME_ZONE, TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> 6;
+            default -> super.getDefaultPrecision(typeName);
+        };
+    }
+
     @Override
     public int getMaxScale(SqlTypeName typeName) {
         return typeName == SqlTypeName.DECIMAL ? 38 : super.getMaxScale(typeName);
