@@ -19,3 +19,4 @@ SELECT id, substring(status FROM qty) FROM orders WHERE id < 3
 SELECT id, name LIKE 'a!%' ESCAPE '!' FROM customers
 SELECT (SELECT qty FROM orders o WHERE o.customer_id = c.id) FROM customers c
 SELECT status, min(placed) FILTER (WHERE qty = 6) FROM orders GROUP BY status
+SELECT CAST(status AS timestamptz) FROM orders

@@ -662,6 +662,12 @@ public final class RexLowering {
             long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
             return Expr.newBuilder().setLiteral(Literal.newBuilder().setDatatype(type(to)).setLongVal(micros)).build();
         }
+        if (isString(operand.getType()) && !(operand instanceof RexLiteral)
+                && (to.getSqlTypeName() == SqlTypeName.TIMESTAMP || to.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
+            // the native cast gives NULL for text with a zone offset or text PostgreSQL refuses: a wrong answer
+            throw unsupported("a cast of text that is not a constant to " + (to.getSqlTypeName() == SqlTypeName.TIMESTAMP
+                    ? "timestamp" : "timestamptz") + " (cast constants, or store the column as a timestamp)");
+        }
         if (operand.getType().getSqlTypeName() == SqlTypeName.DATE && (to.getSqlTypeName() == SqlTypeName.TIMESTAMP
                 || to.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
             return dateToTimestamp(lower(operand), to);
