@@ -108,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 rhei.start();
                 out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + rhei.flightSqlPort() + "?useEncryption=false");
                 if (rhei.pgPort() > 0) {
-                    out.println("or with psql (the simple query protocol): psql \"host=127.0.0.1 port=" + rhei.pgPort()
+                    out.println("or with psql: psql \"host=127.0.0.1 port=" + rhei.pgPort()
                             + " user=rhei dbname=rhei sslmode=disable\"");
                 }
                 out.println("metrics: http://127.0.0.1:" + rhei.metricsPort() + "/metrics  health: http://127.0.0.1:" + rhei.metricsPort() + "/health");

@@ -35,7 +35,7 @@ public final class PgCatalog {
             Map.entry("pg_attribute", 1249L), Map.entry("pg_type", 1247L), Map.entry("pg_index", 2610L), Map.entry("pg_constraint", 2606L),
             Map.entry("pg_description", 2609L), Map.entry("pg_database", 1262L), Map.entry("pg_roles", 1260L), Map.entry("pg_proc", 1255L),
             Map.entry("pg_settings", 12_000L), Map.entry("pg_am", 2601L), Map.entry("pg_enum", 3501L), Map.entry("pg_attrdef", 2604L),
-            Map.entry("pg_stat_activity", 12_001L));
+            Map.entry("pg_stat_activity", 12_001L), Map.entry("pg_collation", 3456L));
 
     /** A PostgreSQL type Rhei's columns are reported as: OID, name, length, category. */
     public record PgType(long oid, String name, int length, String category) {
@@ -138,7 +138,8 @@ public final class PgCatalog {
                 .col("relowner", INT64).col("relam", INT64).col("reltuples", FLOAT32).col("relhasindex", BOOLEAN)
                 .text("relpersistence", "relkind").col("relnatts", INT16).col("relchecks", INT16).col("relhasrules", BOOLEAN)
                 .col("relhastriggers", BOOLEAN).col("relrowsecurity", BOOLEAN).col("relforcerowsecurity", BOOLEAN)
-                .col("relispartition", BOOLEAN).text("reloptions", "relacl");
+                .col("relispartition", BOOLEAN).text("reloptions", "relacl").col("reltoastrelid", INT64).col("reloftype", INT64)
+                .col("reltablespace", INT64).text("relreplident", "relpartbound");
         SystemTable attribute = table(out, "pg_attribute").key("attrelid", INT64).text("attname").col("atttypid", INT64)
                 .col("attlen", INT16).key("attnum", INT16).col("atttypmod", INT32).col("attnotnull", BOOLEAN).col("atthasdef", BOOLEAN)
                 .text("attidentity", "attgenerated").col("attisdropped", BOOLEAN).col("attcollation", INT64);
@@ -162,7 +163,7 @@ public final class PgCatalog {
         }
         for (TableId id : systemIds) {
             cls.row(tableOid(id), id.table(), PG_CATALOG_OID, 0L, OWNER_OID, 2L, -1f, false, "p", "r", (short) 0, (short) 0, false, false,
-                    false, false, false, null, null);
+                    false, false, false, null, null, 0L, 0L, 0L, "n", null);
         }
         for (TableSchema t : tables) {
             TableId id = t.table();
@@ -170,7 +171,7 @@ public final class PgCatalog {
             long ns = namespaceOid(id.schema());
             boolean keyed = t.hasPrimaryKey();
             cls.row(oid, id.table(), ns, 0L, OWNER_OID, 2L, -1f, keyed, "p", "r", (short) t.columns().size(), (short) 0, false, false,
-                    false, false, false, null, null);
+                    false, false, false, null, null, 0L, 0L, 0L, "d", null);
             infoTables.row(db, id.schema(), id.table(), "BASE TABLE", "NO");
             int num = 0;
             for (Column c : t.columns()) {
@@ -192,7 +193,7 @@ public final class PgCatalog {
                     conkey.append(conkey.length() > 1 ? "," : "").append(p + 1);
                 }
                 cls.row(indexOid, key, ns, 0L, OWNER_OID, 403L, -1f, false, "p", "i", (short) t.primaryKey().size(), (short) 0, false,
-                        false, false, false, false, null, null);
+                        false, false, false, false, null, null, 0L, 0L, 0L, "n", null);
                 index.row(indexOid, oid, (short) t.primaryKey().size(), (short) t.primaryKey().size(), true, true, true, indkey.toString());
                 constraint.row(oid + 1_000_000_000L, key, ns, "p", oid, indexOid, conkey.append('}').toString());
                 infoConstraints.row(db, id.schema(), key, db, id.schema(), id.table(), "PRIMARY KEY");
@@ -205,16 +206,20 @@ public final class PgCatalog {
 
         SystemTable type = table(out, "pg_type").key("oid", INT64).text("typname").col("typnamespace", INT64).col("typowner", INT64)
                 .col("typlen", INT16).col("typbyval", BOOLEAN).text("typtype", "typcategory").col("typrelid", INT64).col("typelem", INT64)
-                .col("typarray", INT64).col("typbasetype", INT64).col("typtypmod", INT32).col("typnotnull", BOOLEAN).text("typdelim");
+                .col("typarray", INT64).col("typbasetype", INT64).col("typtypmod", INT32).col("typnotnull", BOOLEAN).text("typdelim")
+                .col("typcollation", INT64);
         for (PgType t : TYPES) {
             type.row(t.oid(), t.name(), PG_CATALOG_OID, OWNER_OID, (short) t.length(), t.length() > 0 && t.length() <= 8, "b", t.category(),
-                    0L, 0L, 0L, 0L, -1, false, ",");
+                    0L, 0L, 0L, 0L, -1, false, ",", t.category().equals("S") ? 100L : 0L);
         }
         table(out, "pg_description").col("objoid", INT64).col("classoid", INT64).col("objsubid", INT32).text("description");
-        table(out, "pg_attrdef").col("oid", INT64).col("adrelid", INT64).col("adnum", INT16).text("adbin");
+        table(out, "pg_attrdef").col("oid", INT64).key("adrelid", INT64).key("adnum", INT16).text("adbin");
+        table(out, "pg_collation").key("oid", INT64).text("collname").col("collnamespace", INT64).text("collprovider")
+                .row(100L, "default", PG_CATALOG_OID, "d").row(950L, "C", PG_CATALOG_OID, "c");
         table(out, "pg_database").key("oid", INT64).text("datname").col("datdba", INT64).col("encoding", INT32)
                 .text("datcollate", "datctype").col("datistemplate", BOOLEAN).col("datallowconn", BOOLEAN).col("datconnlimit", INT32)
-                .text("datacl").row(DATABASE_OID, db, OWNER_OID, 6, "C.UTF-8", "C.UTF-8", false, true, -1, null);
+                .text("datacl", "datlocprovider", "daticulocale", "daticurules", "datlocale")
+                .row(DATABASE_OID, db, OWNER_OID, 6, "C.UTF-8", "C.UTF-8", false, true, -1, null, "c", null, null, null);
         table(out, "pg_roles").text("rolname").col("oid", INT64).col("rolsuper", BOOLEAN).col("rolinherit", BOOLEAN)
                 .col("rolcreaterole", BOOLEAN).col("rolcreatedb", BOOLEAN).col("rolcanlogin", BOOLEAN).col("rolreplication", BOOLEAN)
                 .col("rolconnlimit", INT32).row(SessionInfo.USER, OWNER_OID, false, true, false, false, true, false, -1);

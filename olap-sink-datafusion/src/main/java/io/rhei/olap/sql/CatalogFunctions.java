@@ -80,6 +80,9 @@ final class CatalogFunctions {
                 return switch (name) {
                     case "pg_get_userbyid" -> SqlLiteral.createCharString(SessionInfo.USER, POS);
                     case "pg_encoding_to_char" -> SqlLiteral.createCharString("UTF8", POS);
+                    // catalog arrays are text in Rhei's pg_catalog (NULL ACLs, "{1,2}" keys): already their string
+                    case "array_to_string" -> c.operandCount() >= 2 ? SqlStdOperatorTable.CAST.createCall(POS, c.operand(0),
+                            new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS)) : visited;
                     case "format_type" -> c.operandCount() == 2 ? template(FORMAT_TYPE, c.getOperandList()) : visited;
                     default -> visited;
                 };

@@ -190,6 +190,11 @@ final class PostgresDialect {
     /** Adds PostgreSQL's type names to {@code schema}, so that {@code CAST(x AS text)} and {@code x::int8} resolve. */
     static void registerTypeNames(SchemaPlus schema) {
         TYPE_NAMES.forEach((name, type) -> schema.add(name, (RelProtoDataType) f -> typeOf(f, type)));
+        SchemaPlus catalog = schema.getSubSchema("pg_catalog");
+        if (catalog != null) {
+            // psql writes pg_catalog.text, pg_catalog.regtype
+            TYPE_NAMES.forEach((name, type) -> catalog.add(name, (RelProtoDataType) f -> typeOf(f, type)));
+        }
     }
 
     private static org.apache.calcite.rel.type.RelDataType typeOf(RelDataTypeFactory f, SqlTypeName type) {

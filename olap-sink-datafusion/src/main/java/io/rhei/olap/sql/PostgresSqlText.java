@@ -48,6 +48,24 @@ final class PostgresSqlText {
         return null;
     }
 
+    /** {@code pattern}'s matches in code (never inside string literals, quoted identifiers or comments) replaced. */
+    private static String replaceOutsideQuotes(String sql, Pattern pattern, java.util.function.Function<java.util.regex.MatchResult, String> with) {
+        Matcher m = pattern.matcher(withoutQuoted(sql));
+        StringBuilder out = new StringBuilder(sql.length());
+        int at = 0;
+        while (m.find()) {
+            // the blanked text has the same length, so its match positions are the original's; its groups hold
+            // code only (a quoted part inside a match is blanks there), so the replacement reads the original's
+            Matcher original = pattern.matcher(sql);
+            if (!original.region(m.start(), m.end()).lookingAt() || original.end() != m.end()) {
+                continue;
+            }
+            out.append(sql, at, m.start()).append(with.apply(original.toMatchResult()));
+            at = m.end();
+        }
+        return at == 0 ? sql : out.append(sql, at, sql.length()).toString();
+    }
+
     /** The SQL with string literals, quoted identifiers and comments blanked out. */
     private static String withoutQuoted(String sql) {
         StringBuilder out = new StringBuilder(sql.length());
@@ -75,8 +93,15 @@ final class PostgresSqlText {
     private static final Pattern FIRST_CURRENT_SCHEMA = Pattern.compile(
             "(?i)\\(\\s*(pg_catalog\\s*\\.\\s*)?current_schemas\\s*\\(\\s*(true|false)\\s*\\)\\s*\\)\\s*\\[\\s*1\\s*\\]");
 
+    /** psql's schema-qualified operators, {@code OPERATOR(pg_catalog.~)}: the operator itself. */
+    private static final Pattern QUALIFIED_OPERATOR = Pattern.compile("(?i)\\bOPERATOR\\s*\\(\\s*(?:pg_catalog\\s*\\.\\s*)?([~!=<>*+/%-]+)\\s*\\)");
+    /** psql's {@code COLLATE pg_catalog.default}: the default collation, which is what Rhei compares with anyway. */
+    private static final Pattern DEFAULT_COLLATION = Pattern.compile("(?i)\\bCOLLATE\\s+(?:pg_catalog\\s*\\.\\s*)?\"?default\"?");
+
     static String rewrite(String original) {
-        String sql = FIRST_CURRENT_SCHEMA.matcher(original).replaceAll(m -> m.group(2).equalsIgnoreCase("true") ? "'pg_catalog'" : "'public'");
+        String sql = replaceOutsideQuotes(original, FIRST_CURRENT_SCHEMA, m -> m.group(2).equalsIgnoreCase("true") ? "'pg_catalog'" : "'public'");
+        sql = replaceOutsideQuotes(sql, QUALIFIED_OPERATOR, m -> " " + m.group(1) + " ");
+        sql = replaceOutsideQuotes(sql, DEFAULT_COLLATION, m -> " ");
         Matcher show = SHOW.matcher(sql);
         if (show.matches()) {
             String name = show.group(1).replace("\"", "");
