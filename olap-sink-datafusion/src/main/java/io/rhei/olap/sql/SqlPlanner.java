@@ -15,7 +15,6 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
@@ -92,7 +91,7 @@ public final class SqlPlanner {
      * {@link io.rhei.core.query.QueryEngine#query(String, List, List, org.apache.arrow.memory.BufferAllocator)}).
      */
     public LoweredPlan plan(String sql, List<ColumnType> declaredTypes, List<?> values, org.apache.arrow.memory.BufferAllocator allocator) {
-        String cacheKey = values.isEmpty() && declaredTypes.isEmpty() ? sql : sql + '\u0000' + declaredTypes + '\u0000' + valuesKey(values);
+        String cacheKey = cacheKey(sql, declaredTypes, values);
         var cached = cache.get(cacheKey, storage);
         if (cached.isPresent()) {
             LOG.debug("plan of {} reused", sql);
@@ -110,7 +109,31 @@ public final class SqlPlanner {
             throw new QueryException(sql, "the query has " + markers.parameterCount() + " parameter(s) but " + values.size()
                     + " value(s) were bound");
         }
-        List<ColumnType> types = describe(sql, markers, declaredTypes).parameterTypes();
+        return planBound(sql, cacheKey, markers, parameterTypes(sql, markers, declaredTypes), values, allocator);
+    }
+
+    /** The parameter types and result schema of {@code sql} with parameter markers, planned without values. */
+    public QueryDescription describe(String sql, List<ColumnType> declaredTypes) {
+        refuseUnsupported(sql);
+        ParameterMarkers markers = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes));
+        if (markers.parameterCount() == 0) {
+            return new QueryDescription(List.of(), plan(sql, null).plannedSchema());
+        }
+        List<ColumnType> types = parameterTypes(sql, markers, declaredTypes);
+        // The result's types are those of the plan made with each parameter a NULL of its type: the validator's
+        // row type can differ from the plan's (an aggregate Calcite types by its argument and the plan computes in
+        // double), and a client decoding binary results relies on the types described.
+        List<Object> nulls = java.util.Collections.nCopies(types.size(), null);
+        return new QueryDescription(types, planBound(sql, cacheKey(sql, declaredTypes, nulls), markers, types, nulls, null).plannedSchema());
+    }
+
+    private static String cacheKey(String sql, List<ColumnType> declaredTypes, List<?> values) {
+        return values.isEmpty() && declaredTypes.isEmpty() ? sql : sql + '\u0000' + declaredTypes + '\u0000' + valuesKey(values);
+    }
+
+    /** Plans {@code sql} with each value written into the parsed query as a literal of its parameter's type. */
+    private LoweredPlan planBound(String sql, String cacheKey, ParameterMarkers markers, List<ColumnType> types, List<?> values,
+                                  org.apache.arrow.memory.BufferAllocator allocator) {
         List<Object> converted = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             converted.add(ParameterValues.convert(types.get(i), values.get(i), i + 1, sql));
@@ -121,24 +144,10 @@ public final class SqlPlanner {
         });
     }
 
-    /** The parameter types and result schema of {@code sql} with parameter markers, planned without values. */
-    public QueryDescription describe(String sql, List<ColumnType> declaredTypes) {
-        refuseUnsupported(sql);
-        ParameterMarkers markers = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes));
-        if (markers.parameterCount() == 0) {
-            return new QueryDescription(List.of(), plan(sql, null).plannedSchema());
-        }
-        List<ColumnType> types = describe(sql, markers, declaredTypes).parameterTypes();
-        // The result's types are those of the plan made with each parameter a NULL of its type: the validator's
-        // row type can differ from the plan's (an aggregate Calcite types by its argument and the plan computes in
-        // double), and a client decoding binary results relies on the types described.
-        List<Object> nulls = java.util.Collections.nCopies(types.size(), null);
-        return new QueryDescription(types, plan(sql, declaredTypes, nulls, null).plannedSchema());
-    }
-
-    private QueryDescription describe(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes) {
+    /** Each parameter's type ({@code $1} first): declared, or as Calcite's validator infers it where it stands. */
+    private List<ColumnType> parameterTypes(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes) {
         try {
-            return planning(sql, planner -> describe(sql, markers, declaredTypes, planner));
+            return planning(sql, planner -> inferParameterTypes(sql, markers, declaredTypes, planner));
         } catch (QueryException e) {
             if (!String.valueOf(e.getMessage()).contains("Illegal use of dynamic parameter")) {
                 throw e;
@@ -149,17 +158,15 @@ public final class SqlPlanner {
                 asText.add(i < declaredTypes.size() && declaredTypes.get(i) != null ? declaredTypes.get(i) : ColumnType.TEXT);
             }
             ParameterMarkers typed = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(asText));
-            return planning(sql, planner -> describe(sql, typed, asText, planner));
+            return planning(sql, planner -> inferParameterTypes(sql, typed, asText, planner));
         }
     }
 
-    private QueryDescription describe(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes, Planner planner)
+    private static List<ColumnType> inferParameterTypes(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes, Planner planner)
             throws SqlParseException, ValidationException {
-        SqlNode original = planner.parse(markers.sql());
-        List<SqlNode> namingItems = PostgresColumnNames.namingItems(original);
-        SqlNode parsed = PostgresDialect.rewriteParsed(original);
+        SqlNode parsed = PostgresDialect.rewriteParsed(planner.parse(markers.sql()));
         requireQuery(sql, parsed);
-        var validated = planner.validateAndGetType(parsed);
+        planner.validate(parsed);
         List<RelDataTypeField> markerTypes = planner.getParameterRowType().getFieldList();
         ColumnType[] types = new ColumnType[markers.parameterCount()];
         for (int m = markers.parameterOf().length - 1; m >= 0; m--) {
@@ -172,13 +179,7 @@ public final class SqlPlanner {
                 types[p] = ColumnType.TEXT; // declared by no one and used nowhere
             }
         }
-        RelDataType row = validated.right;
-        List<String> names = PostgresColumnNames.of(namingItems, validated.left, row.getFieldNames());
-        List<Field> fields = new ArrayList<>();
-        for (int i = 0; i < row.getFieldCount(); i++) {
-            fields.add(new Field(names.get(i), FieldType.nullable(CometTypes.arrow(row.getFieldList().get(i).getType())), null));
-        }
-        return new QueryDescription(java.util.Arrays.asList(types), new Schema(fields));
+        return java.util.Arrays.asList(types);
     }
 
     private static List<String> castTargets(List<ColumnType> declared) {

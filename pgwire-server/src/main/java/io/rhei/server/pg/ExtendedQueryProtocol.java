@@ -191,9 +191,7 @@ final class ExtendedQueryProtocol implements AutoCloseable {
         Portal p = portal(name);
         PreparedQuery q = p.query();
         ByteBufAllocator a = ch.alloc();
-        if (!transaction.allows(q.sessionTag())) {
-            throw new ProtocolError(SqlStates.IN_FAILED_TRANSACTION, "current transaction is aborted, commands ignored until end of transaction block");
-        }
+        transaction.requireRunnable(q.sessionTag());
         if (q.isEmpty()) {
             ch.write(PgMessages.emptyQueryResponse(a));
             return;

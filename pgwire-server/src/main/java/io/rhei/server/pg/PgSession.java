@@ -194,10 +194,7 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
         for (String statement : statements) {
             String tag = Statements.sessionTag(statement);
             try {
-                if (!transaction.allows(tag)) {
-                    throw new ExtendedQueryProtocol.ProtocolError(SqlStates.IN_FAILED_TRANSACTION,
-                            "current transaction is aborted, commands ignored until end of transaction block");
-                }
+                transaction.requireRunnable(tag);
                 if (tag != null) {
                     freshness.apply(statement);
                     ch.write(PgMessages.commandComplete(a, transaction.apply(tag)));

@@ -51,8 +51,11 @@ final class Transaction {
         }
     }
 
-    /** Whether a statement with {@code tag} (null: a query) may run now. */
-    boolean allows(String tag) {
-        return status != FAILED || "COMMIT".equals(tag) || "ROLLBACK".equals(tag);
+    /** Refuses a statement with {@code tag} (null: a query) in a failed block, as PostgreSQL does (25P02). */
+    void requireRunnable(String tag) {
+        if (status == FAILED && !"COMMIT".equals(tag) && !"ROLLBACK".equals(tag)) {
+            throw new ExtendedQueryProtocol.ProtocolError(SqlStates.IN_FAILED_TRANSACTION,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+        }
     }
 }
