@@ -219,11 +219,11 @@ public final class Rhei implements AutoCloseable {
         supervisor.setDaemon(true);
         supervisor.start();
         if (servers != null) {
-            flight = FlightSqlQueryServer.start(olap, freshness, allocator, servers.host(), servers.port(), servers.credentials());
+            flight = FlightSqlQueryServer.start(olap, freshness, allocator, servers.host(), servers.port(), servers.credentials(), servers.tls());
             if (servers.pgPort() > 0) {
                 pgServer = io.rhei.server.pg.PgWireServer.start(olap, freshness, allocator, servers.host(), servers.pgPort(), servers.credentials() == null
                         ? io.rhei.server.pg.PgWireServer.Auth.NONE
-                        : new io.rhei.server.pg.PgWireServer.Auth(servers.credentials().user(), servers.credentials().password()));
+                        : new io.rhei.server.pg.PgWireServer.Auth(servers.credentials().user(), servers.credentials().password()), servers.tls());
             }
             metricsServer = MetricsHttpServer.start(servers.metricsHost(), servers.metricsPort(), new RheiMetrics(this, flight)::samples,
                     () -> {

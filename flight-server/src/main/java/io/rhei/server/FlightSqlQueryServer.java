@@ -3,6 +3,7 @@ package io.rhei.server;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.rhei.core.RheiException;
+import io.rhei.core.config.TlsFiles;
 import io.rhei.core.model.Lsn;
 import io.rhei.core.query.Freshness;
 import io.rhei.core.query.QueryEngine;
@@ -88,9 +89,16 @@ public final class FlightSqlQueryServer implements AutoCloseable {
      */
     public static FlightSqlQueryServer start(QueryEngine engine, Freshness freshness, BufferAllocator parent, String host, int port,
                                              Credentials credentials) {
+        return start(engine, freshness, parent, host, port, credentials, null);
+    }
+
+    /** As above, over TLS with {@code tls}'s certificate when it is not null. */
+    public static FlightSqlQueryServer start(QueryEngine engine, Freshness freshness, BufferAllocator parent, String host, int port,
+                                             Credentials credentials, TlsFiles tls) {
         BufferAllocator allocator = parent.newChildAllocator("rhei-flight-sql", 0, Long.MAX_VALUE);
         Producer producer = new Producer(engine, freshness, allocator);
-        FlightServer.Builder b = FlightServer.builder(allocator, Location.forGrpcInsecure(host, port), producer)
+        Location location = tls == null ? Location.forGrpcInsecure(host, port) : Location.forGrpcTls(host, port);
+        FlightServer.Builder b = FlightServer.builder(allocator, location, producer)
                 .middleware(RequestHeaders.KEY, new RequestHeaders.Factory());
         if (credentials != null) {
             CallHeaderAuthenticator basic = new BasicCallHeaderAuthenticator((user, password) -> {
@@ -102,11 +110,19 @@ public final class FlightSqlQueryServer implements AutoCloseable {
             b.headerAuthenticator(new GeneratedBearerTokenAuthenticator(basic));
         }
         try {
+            if (tls != null) {
+                b.useTls(tls.certificateChain().toFile(), tls.privateKey().toFile());
+            }
             FlightServer server = b.build().start();
-            LOG.info("Flight SQL server listening on {}:{} ({})", host, server.getPort(), credentials == null ? "no authentication" : "user/password");
+            LOG.info("Flight SQL server listening on {}:{} ({}, {})", host, server.getPort(), credentials == null ? "no authentication" : "user/password",
+                    tls == null ? "plain TCP" : "TLS");
             return new FlightSqlQueryServer(server, producer);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             allocator.close();
+            if (tls != null && !(e instanceof IOException)) {
+                throw new RheiException("cannot start the Flight SQL server with TLS from " + tls.certificateChain() + " and " + tls.privateKey()
+                        + ": " + e.getMessage() + " (server.tls.cert must be a PEM certificate chain, server.tls.key a PEM PKCS#8 key)", e);
+            }
             throw new RheiException("cannot start the Flight SQL server on " + host + ":" + port + ": " + e.getMessage()
                     + " (is the port in use? choose another with server.port)", e);
         }

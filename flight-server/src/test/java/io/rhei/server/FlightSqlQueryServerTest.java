@@ -52,6 +52,26 @@ class FlightSqlQueryServerTest {
     }
 
     @Test
+    void tlsWithTheConfiguredCertificate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        io.rhei.core.config.TlsFiles tls = io.rhei.testing.TestCertificates.selfSigned(dir);
+        try (FlightSqlQueryServer secure = FlightSqlQueryServer.start(engine, io.rhei.core.query.Freshness.NONE, root, "127.0.0.1", 0,
+                new FlightSqlQueryServer.Credentials("rhei", "s3cret"), tls)) {
+            Properties p = new Properties();
+            p.setProperty("user", "rhei");
+            p.setProperty("password", "s3cret");
+            String url = "jdbc:arrow-flight-sql://localhost:" + secure.port() + "?useEncryption=true&disableCertificateVerification=true";
+            try (Connection c = DriverManager.getConnection(url, p); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+                assertTrue(rs.next());
+                assertEquals(50_000, rs.getLong(1));
+            }
+            String plain = "jdbc:arrow-flight-sql://localhost:" + secure.port() + "?useEncryption=false";
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(plain, p).createStatement().executeQuery("SELECT 1"),
+                    "a plain-text client is not served by a TLS server");
+        }
+    }
+
+    @Test
     void jdbcQueriesReturnTheSameAnswersAndLargeResultsStream() throws SQLException {
         try (Connection c = connect("s3cret"); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT status, count(*) AS n, sum(total) AS s FROM orders GROUP BY status ORDER BY status")) {

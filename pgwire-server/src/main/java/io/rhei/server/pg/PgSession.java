@@ -6,6 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.rhei.core.query.QueryEngine;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
     private final QueryEngine engine;
     private final BufferAllocator allocator;
     private final PgWireServer.Auth auth;
+    private final SslContext tls;
     private final Executor executor;
     private final PgFrameDecoder decoder;
     private final SessionRegistry registry;
@@ -53,10 +56,11 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
     private volatile boolean cancelRequested;
 
     PgSession(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator allocator, PgWireServer.Auth auth,
-              Executor executor, PgFrameDecoder decoder, SessionRegistry registry) {
+              SslContext tls, Executor executor, PgFrameDecoder decoder, SessionRegistry registry) {
         this.engine = engine;
         this.allocator = allocator;
         this.auth = auth;
+        this.tls = tls;
         this.executor = executor;
         this.decoder = decoder;
         this.registry = registry;
@@ -139,6 +143,13 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
 
     private void startup(Channel ch, ByteBuf body) {
         int code = body.readInt();
+        if (code == SSL_REQUEST && tls != null && ch.pipeline().get(SslHandler.class) == null) {
+            decoder.expectStartup();
+            // startTls: the 'S' itself leaves unencrypted; the client's TLS handshake follows it
+            ch.pipeline().addFirst("tls", new SslHandler(tls.newEngine(ch.alloc()), true));
+            ch.writeAndFlush(ch.alloc().buffer(1).writeByte('S'));
+            return;
+        }
         if (code == SSL_REQUEST || code == GSS_REQUEST) {
             decoder.expectStartup();
             ch.writeAndFlush(ch.alloc().buffer(1).writeByte('N'));
@@ -240,7 +251,7 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException && ctx.channel().isActive()) {
+        if (cause instanceof DecoderException && !(cause.getCause() instanceof javax.net.ssl.SSLException) && ctx.channel().isActive()) {
             Throwable why = cause.getCause() != null ? cause.getCause() : cause;
             ctx.writeAndFlush(PgMessages.errorResponse(ctx.alloc(), SqlStates.PROTOCOL_VIOLATION, String.valueOf(why.getMessage())));
         }

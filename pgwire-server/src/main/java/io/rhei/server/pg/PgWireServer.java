@@ -9,7 +9,10 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.rhei.core.RheiException;
+import io.rhei.core.config.TlsFiles;
 import io.rhei.core.query.QueryEngine;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
@@ -24,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The PostgreSQL frontend/backend protocol (version 3) in front of a {@link QueryEngine}, on Netty, so psql and
- * PostgreSQL drivers query Rhei: the startup handshake (SSL requests answered 'N'), no authentication or
+ * PostgreSQL drivers query Rhei: the startup handshake (TLS when a certificate is configured), no authentication or
  * SCRAM-SHA-256, the simple query protocol (several statements per message) and the extended one (Parse, Bind,
  * Describe, Execute with a row limit, Close, Sync, Flush), results in text or binary with PostgreSQL's type OIDs,
  * parameters, CancelRequest, SQLSTATEs in errors, and the session and transaction statements clients send.
@@ -54,7 +57,9 @@ public final class PgWireServer implements AutoCloseable {
     private final SessionRegistry sessions = new SessionRegistry();
     private final Channel channel;
 
-    private PgWireServer(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator parent, String host, int port, Auth auth) {
+    private PgWireServer(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator parent, String host, int port, Auth auth,
+                         TlsFiles tlsFiles) {
+        SslContext tls = tlsFiles == null ? null : sslContext(tlsFiles);
         this.allocator = parent.newChildAllocator("rhei-pgwire", 0, Long.MAX_VALUE);
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
@@ -62,7 +67,7 @@ public final class PgWireServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         PgFrameDecoder decoder = new PgFrameDecoder();
-                        ch.pipeline().addLast(decoder, new PgSession(engine, freshness, allocator, auth, queries, decoder, sessions));
+                        ch.pipeline().addLast(decoder, new PgSession(engine, freshness, allocator, auth, tls, queries, decoder, sessions));
                     }
                 });
         try {
@@ -72,7 +77,18 @@ public final class PgWireServer implements AutoCloseable {
             throw new RheiException("cannot start the PostgreSQL protocol server on " + host + ":" + port + ": " + e.getMessage()
                     + " (is the port in use? choose another with server.pg-port)", e);
         }
-        LOG.info("PostgreSQL protocol server listening on {}:{} ({})", host, port(), auth.password() == null ? "no authentication" : "SCRAM-SHA-256 password");
+        LOG.info("PostgreSQL protocol server listening on {}:{} ({}, {})", host, port(),
+                auth.password() == null ? "no authentication" : "SCRAM-SHA-256 password", tls == null ? "SSL requests refused" : "TLS on SSL request");
+    }
+
+    private static SslContext sslContext(TlsFiles files) {
+        try {
+            return SslContextBuilder.forServer(files.certificateChain().toFile(), files.privateKey().toFile()).build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new RheiException("cannot read the TLS certificate " + files.certificateChain() + " and key " + files.privateKey() + ": "
+                    + e.getMessage() + " (server.tls.cert must be a PEM certificate chain, server.tls.key a PEM PKCS#8 key: convert others with"
+                    + " `openssl pkcs8 -topk8 -nocrypt`)", e);
+        }
     }
 
     /** Serves {@code engine} on {@code host:port} (0: a free port), with buffers from a child of {@code parent}. */
@@ -83,7 +99,13 @@ public final class PgWireServer implements AutoCloseable {
     /** As above, with read-your-writes: {@code SET rhei.min_lsn = '...'} waits on {@code freshness} before queries. */
     public static PgWireServer start(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator parent, String host,
                                      int port, Auth auth) {
-        return new PgWireServer(engine, freshness, parent, host, port, auth);
+        return start(engine, freshness, parent, host, port, auth, null);
+    }
+
+    /** As above; an SSLRequest is answered 'S' and the connection goes on in TLS with {@code tls}'s certificate (null: 'N'). */
+    public static PgWireServer start(QueryEngine engine, io.rhei.core.query.Freshness freshness, BufferAllocator parent, String host,
+                                     int port, Auth auth, TlsFiles tls) {
+        return new PgWireServer(engine, freshness, parent, host, port, auth, tls);
     }
 
     /** Sessions connected and authenticated now. */
