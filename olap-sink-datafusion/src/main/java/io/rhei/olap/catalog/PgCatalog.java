@@ -37,6 +37,9 @@ public final class PgCatalog {
             Map.entry("pg_settings", 12_000L), Map.entry("pg_am", 2601L), Map.entry("pg_enum", 3501L), Map.entry("pg_attrdef", 2604L),
             Map.entry("pg_stat_activity", 12_001L), Map.entry("pg_collation", 3456L));
 
+    /** The rows of {@code information_schema._pg_expandarray(pg_index.indkey)}, a table of pg_catalog kept out of pg_class. */
+    public static final String INDEX_KEYS = "rhei_index_keys";
+
     /** A PostgreSQL type Rhei's columns are reported as: OID, name, length, category. */
     public record PgType(long oid, String name, int length, String category) {
     }
@@ -145,6 +148,8 @@ public final class PgCatalog {
                 .text("attidentity", "attgenerated").col("attisdropped", BOOLEAN).col("attcollation", INT64);
         SystemTable index = table(out, "pg_index").key("indexrelid", INT64).col("indrelid", INT64).col("indnatts", INT16)
                 .col("indnkeyatts", INT16).col("indisunique", BOOLEAN).col("indisprimary", BOOLEAN).col("indisvalid", BOOLEAN).text("indkey");
+        // information_schema._pg_expandarray(indkey) as rows (IndexKeyExpansion joins it): x the attnum, n its position
+        SystemTable indexKeys = table(out, INDEX_KEYS).key("indexrelid", INT64).col("x", INT16).key("n", INT32);
         SystemTable constraint = table(out, "pg_constraint").key("oid", INT64).text("conname").col("connamespace", INT64)
                 .text("contype").col("conrelid", INT64).col("conindid", INT64).text("conkey");
         SystemTable infoTables = info(out, "tables").text("table_catalog", "table_schema", "table_name", "table_type", "is_insertable_into");
@@ -188,7 +193,9 @@ public final class PgCatalog {
                 String key = id.table() + "_pkey";
                 StringBuilder indkey = new StringBuilder();
                 StringBuilder conkey = new StringBuilder("{");
+                int ordinal = 0;
                 for (int p : t.keyPositions()) {
+                    indexKeys.row(indexOid, (short) (p + 1), ++ordinal);
                     indkey.append(indkey.length() > 0 ? " " : "").append(p + 1);
                     conkey.append(conkey.length() > 1 ? "," : "").append(p + 1);
                 }
@@ -207,10 +214,20 @@ public final class PgCatalog {
         SystemTable type = table(out, "pg_type").key("oid", INT64).text("typname").col("typnamespace", INT64).col("typowner", INT64)
                 .col("typlen", INT16).col("typbyval", BOOLEAN).text("typtype", "typcategory").col("typrelid", INT64).col("typelem", INT64)
                 .col("typarray", INT64).col("typbasetype", INT64).col("typtypmod", INT32).col("typnotnull", BOOLEAN).text("typdelim")
-                .col("typcollation", INT64);
+                .col("typcollation", INT64).col("typinput", INT64);
         for (PgType t : TYPES) {
+            // typinput is a regproc, an OID here: no type is an array, so none is array_in's (750)
             type.row(t.oid(), t.name(), PG_CATALOG_OID, OWNER_OID, (short) t.length(), t.length() > 0 && t.length() <= 8, "b", t.category(),
-                    0L, 0L, 0L, 0L, -1, false, ",", t.category().equals("S") ? 100L : 0L);
+                    0L, 0L, 0L, 0L, -1, false, ",", t.category().equals("S") ? 100L : 0L, 0L);
+        }
+        SystemTable keywords = table(out, "pg_get_keywords").text("word", "catcode").col("barelabel", BOOLEAN).text("catdesc", "baredesc");
+        org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata parser = org.apache.calcite.sql.parser.SqlParser.create("").getMetadata();
+        for (String word : new TreeSet<>(parser.getTokens())) {
+            if (word.matches("[A-Z_]+")) {
+                boolean reserved = parser.isReservedWord(word);
+                keywords.row(word.toLowerCase(java.util.Locale.ROOT), reserved ? "R" : "U", !reserved, reserved ? "reserved" : "unreserved",
+                        reserved ? "requires AS" : "can be bare label");
+            }
         }
         table(out, "pg_description").col("objoid", INT64).col("classoid", INT64).col("objsubid", INT32).text("description");
         table(out, "pg_attrdef").col("oid", INT64).key("adrelid", INT64).key("adnum", INT16).text("adbin");

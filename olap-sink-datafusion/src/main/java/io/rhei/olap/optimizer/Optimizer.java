@@ -28,6 +28,7 @@ public final class Optimizer {
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
         rel = GroupingSetsToUnion.rewrite(rel, relBuilder);
         rel = PullCommonFactors.rewrite(rel);
+        rel = NotEqualsToNotIn.rewrite(rel);
         // Constant expressions (DATE '1998-12-01' - INTERVAL '90' DAY) fold to literals before lowering.
         rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.PROJECT_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS);
         // INTERSECT and EXCEPT (not ALL) become a UNION ALL of the branches, counted per branch by an aggregate

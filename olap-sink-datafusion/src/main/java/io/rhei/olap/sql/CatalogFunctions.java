@@ -66,6 +66,9 @@ final class CatalogFunctions {
                     if (type.equals("regtype")) {
                         return SqlLiteral.createExactNumeric(Long.toString(regtype(value)), POS);
                     }
+                    if (type.equals("regproc")) {
+                        return SqlLiteral.createExactNumeric(Long.toString(regproc(value)), POS);
+                    }
                 }
                 String name = functionName(c);
                 if (name == null) {
@@ -84,6 +87,9 @@ final class CatalogFunctions {
                     case "array_to_string" -> c.operandCount() >= 2 ? SqlStdOperatorTable.CAST.createCall(POS, c.operand(0),
                             new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS)) : visited;
                     case "format_type" -> c.operandCount() == 2 ? template(FORMAT_TYPE, c.getOperandList()) : visited;
+                    // set_config(name, value, is_local) gives the value; like SET, it changes nothing on the read-only copy
+                    case "set_config" -> c.operandCount() == 3 ? SqlStdOperatorTable.CAST.createCall(POS, c.operand(1),
+                            new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS)) : visited;
                     default -> visited;
                 };
             }
@@ -115,6 +121,20 @@ final class CatalogFunctions {
             id = PgCatalog.SYSTEM_TABLE_OIDS.containsKey(t) ? TableId.of("pg_catalog", t) : TableId.of("public", t);
         }
         return PgCatalog.tableOid(id);
+    }
+
+    /** PostgreSQL's OIDs of the input functions clients compare {@code pg_type.typinput} with. */
+    private static final java.util.Map<String, Long> INPUT_FUNCTIONS = java.util.Map.of("array_in", 750L, "record_in", 2290L,
+            "enum_in", 3504L, "domain_in", 2597L, "range_in", 3834L);
+
+    /** {@code 'array_in'::regproc}: the function's OID (Rhei knows the input functions clients test types with). */
+    static long regproc(String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        Long oid = INPUT_FUNCTIONS.get(n.startsWith("pg_catalog.") ? n.substring("pg_catalog.".length()) : n);
+        if (oid == null) {
+            throw new IllegalArgumentException("function \"" + name + "\" does not exist");
+        }
+        return oid;
     }
 
     static long regtype(String name) {

@@ -1,5 +1,6 @@
 package io.rhei.olap.sql;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,9 +90,137 @@ final class PostgresSqlText {
         return out.toString();
     }
 
-    /** {@code (current_schemas(true))[1]}, as pgjdbc writes it: the first schema searched, pg_catalog. */
-    private static final Pattern FIRST_CURRENT_SCHEMA = Pattern.compile(
-            "(?i)\\(\\s*(pg_catalog\\s*\\.\\s*)?current_schemas\\s*\\(\\s*(true|false)\\s*\\)\\s*\\)\\s*\\[\\s*1\\s*\\]");
+    /**
+     * An element of the search path, {@code (current_schemas(true))[i]} as pgjdbc writes it: with implicit schemas
+     * the path is pg_catalog then public, without them public alone.
+     */
+    private static final Pattern CURRENT_SCHEMA_ITEM = Pattern.compile("(?i)\\(\\s*(pg_catalog\\s*\\.\\s*)?current_schemas\\s*\\("
+            + "\\s*(true|false)\\s*\\)\\s*\\)\\s*\\[\\s*(\\d+|[a-z_][a-z0-9_]*(?:\\s*\\.\\s*[a-z_][a-z0-9_]*)?)\\s*\\]");
+    /** The positions of the search path, {@code generate_series(1, array_upper(current_schemas(b), 1))}: a VALUES list. */
+    private static final Pattern SEARCH_PATH_POSITIONS = Pattern.compile("(?i)\\b(?:pg_catalog\\s*\\.\\s*)?generate_series\\s*\\(\\s*1\\s*,"
+            + "\\s*(?:pg_catalog\\s*\\.\\s*)?array_upper\\s*\\(\\s*(?:pg_catalog\\s*\\.\\s*)?current_schemas\\s*\\(\\s*(true|false)\\s*\\)"
+            + "\\s*,\\s*1\\s*\\)\\s*\\)");
+    /** {@code pg_get_keywords()} in FROM: the keyword table Rhei's parser knows (pg_catalog.pg_get_keywords). */
+    private static final Pattern GET_KEYWORDS = Pattern.compile("(?i)\\b(?:pg_catalog\\s*\\.\\s*)?pg_get_keywords\\s*\\(\\s*\\)");
+
+    /** {@code x = ANY ('{a,b}'::text[])} and {@code x <> ALL (...)} over an array literal: IN and NOT IN its elements. */
+    private static final Pattern ARRAY_LITERAL_COMPARISON = Pattern.compile("(?i)(=|<>|!=)\\s*(ANY|SOME|ALL)\\s*\\(\\s*('[^']*+(?:''[^']*+)*+')?\\s*::"
+            + "\\s*(?:pg_catalog\\s*\\.\\s*)?(text|varchar|name|bpchar|int2|int4|int8|smallint|integer|bigint|int)\\s*\\[\\s*]\\s*\\)");
+
+    private static String arrayLiteralComparison(java.util.regex.MatchResult m) {
+        String op = m.group(1);
+        String quantifier = m.group(2).toUpperCase(Locale.ROOT);
+        String literal = m.group(3);
+        boolean in = op.equals("=") && !quantifier.equals("ALL");
+        boolean notIn = !op.equals("=") && quantifier.equals("ALL");
+        if (literal == null || !(in || notIn)) {
+            return m.group();
+        }
+        String body = literal.substring(1, literal.length() - 1).replace("''", "'").strip();
+        List<String> elements = arrayElements(body);
+        if (elements == null || elements.isEmpty()) {
+            return m.group(); // NULL elements, an empty or a malformed array: left for the parser to refuse
+        }
+        String type = m.group(4).toLowerCase(Locale.ROOT);
+        boolean numeric = type.startsWith("int") || List.of("smallint", "integer", "bigint").contains(type);
+        StringBuilder b = new StringBuilder(in ? " IN (" : " NOT IN (");
+        for (int i = 0; i < elements.size(); i++) {
+            String e = elements.get(i);
+            if (numeric && !e.matches("[+-]?\\d+")) {
+                return m.group();
+            }
+            b.append(i > 0 ? ", " : "").append(numeric ? e : "'" + e.replace("'", "''") + "'");
+        }
+        return b.append(')').toString();
+    }
+
+    /**
+     * The elements of a one-dimensional array literal ({@code {a,"b,c",d}}), in PostgreSQL's array syntax: double
+     * quotes and backslashes escape; null when an element is NULL or the text is not such an array.
+     */
+    static List<String> arrayElements(String text) {
+        if (!text.startsWith("{") || !text.endsWith("}")) {
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        String inner = text.substring(1, text.length() - 1);
+        if (inner.isBlank()) {
+            return out;
+        }
+        int i = 0;
+        int n = inner.length();
+        while (true) {
+            while (i < n && Character.isWhitespace(inner.charAt(i))) {
+                i++;
+            }
+            StringBuilder e = new StringBuilder();
+            boolean quoted = i < n && inner.charAt(i) == '"';
+            if (quoted) {
+                i++;
+                while (i < n && inner.charAt(i) != '"') {
+                    if (inner.charAt(i) == '\\' && i + 1 < n) {
+                        i++;
+                    }
+                    e.append(inner.charAt(i++));
+                }
+                if (i >= n) {
+                    return null;
+                }
+                i++;
+                while (i < n && Character.isWhitespace(inner.charAt(i))) {
+                    i++;
+                }
+            } else {
+                while (i < n && inner.charAt(i) != ',') {
+                    char c = inner.charAt(i);
+                    if (c == '"' || c == '{' || c == '}' || c == '\\') {
+                        return null;
+                    }
+                    e.append(c);
+                    i++;
+                }
+            }
+            String value = quoted ? e.toString() : e.toString().strip();
+            if (!quoted && (value.isEmpty() || value.equalsIgnoreCase("null"))) {
+                return null;
+            }
+            out.add(value);
+            if (i >= n) {
+                return out;
+            }
+            if (inner.charAt(i) != ',') {
+                return null;
+            }
+            i++;
+        }
+    }
+
+    private static List<String> searchPath(String implicit) {
+        return implicit.equalsIgnoreCase("true") ? List.of("pg_catalog", "public") : List.of("public");
+    }
+
+    private static String searchPathItem(java.util.regex.MatchResult m) {
+        List<String> path = searchPath(m.group(2));
+        String index = m.group(3).replaceAll("\\s+", "");
+        if (index.chars().allMatch(Character::isDigit)) {
+            int i = Integer.parseInt(index);
+            return i >= 1 && i <= path.size() ? "'" + path.get(i - 1) + "'" : "CAST(NULL AS VARCHAR)";
+        }
+        StringBuilder b = new StringBuilder("(CASE ").append(index);
+        for (int i = 0; i < path.size(); i++) {
+            b.append(" WHEN ").append(i + 1).append(" THEN '").append(path.get(i)).append('\'');
+        }
+        return b.append(" END)").toString();
+    }
+
+    private static String searchPathPositions(java.util.regex.MatchResult m) {
+        List<String> path = searchPath(m.group(1));
+        StringBuilder b = new StringBuilder("(VALUES ");
+        for (int i = 0; i < path.size(); i++) {
+            b.append(i > 0 ? ", " : "").append('(').append(i + 1).append(')');
+        }
+        return b.append(')').toString();
+    }
 
     /** psql's schema-qualified operators, {@code OPERATOR(pg_catalog.~)}: the operator itself. */
     private static final Pattern QUALIFIED_OPERATOR = Pattern.compile("(?i)\\bOPERATOR\\s*\\(\\s*(?:pg_catalog\\s*\\.\\s*)?([~!=<>*+/%-]+)\\s*\\)");
@@ -99,7 +228,10 @@ final class PostgresSqlText {
     private static final Pattern DEFAULT_COLLATION = Pattern.compile("(?i)\\bCOLLATE\\s+(?:pg_catalog\\s*\\.\\s*)?\"?default\"?");
 
     static String rewrite(String original) {
-        String sql = replaceOutsideQuotes(original, FIRST_CURRENT_SCHEMA, m -> m.group(2).equalsIgnoreCase("true") ? "'pg_catalog'" : "'public'");
+        String sql = replaceOutsideQuotes(original, CURRENT_SCHEMA_ITEM, PostgresSqlText::searchPathItem);
+        sql = replaceOutsideQuotes(sql, SEARCH_PATH_POSITIONS, PostgresSqlText::searchPathPositions);
+        sql = replaceOutsideQuotes(sql, GET_KEYWORDS, m -> "pg_catalog.pg_get_keywords");
+        sql = replaceOutsideQuotes(sql, ARRAY_LITERAL_COMPARISON, PostgresSqlText::arrayLiteralComparison);
         sql = replaceOutsideQuotes(sql, QUALIFIED_OPERATOR, m -> " " + m.group(1) + " ");
         sql = replaceOutsideQuotes(sql, DEFAULT_COLLATION, m -> " ");
         Matcher show = SHOW.matcher(sql);

@@ -97,8 +97,9 @@ public final class SqlPlanner {
             LOG.debug("plan of {} reused", sql);
             return cached.get();
         }
-        refuseUnsupported(sql);
-        ParameterMarkers markers = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes));
+        String text = PostgresSqlText.rewrite(sql);
+        refuseUnsupported(sql, text);
+        ParameterMarkers markers = ParameterMarkers.of(text, castTargets(declaredTypes));
         if (markers.parameterCount() == 0 && values.isEmpty()) {
             return planning(sql, planner -> {
                 SqlNode parsed = planner.parse(markers.sql());
@@ -114,8 +115,9 @@ public final class SqlPlanner {
 
     /** The parameter types and result schema of {@code sql} with parameter markers, planned without values. */
     public QueryDescription describe(String sql, List<ColumnType> declaredTypes) {
-        refuseUnsupported(sql);
-        ParameterMarkers markers = ParameterMarkers.of(PostgresSqlText.rewrite(sql), castTargets(declaredTypes));
+        String text = PostgresSqlText.rewrite(sql);
+        refuseUnsupported(sql, text);
+        ParameterMarkers markers = ParameterMarkers.of(text, castTargets(declaredTypes));
         if (markers.parameterCount() == 0) {
             return new QueryDescription(List.of(), plan(sql, null).plannedSchema());
         }
@@ -199,8 +201,9 @@ public final class SqlPlanner {
         return key.toString();
     }
 
-    private static void refuseUnsupported(String sql) {
-        String refused = PostgresSqlText.refusedConstruct(sql);
+    /** Refuses by name what {@code rewritten} (the SQL text after {@link PostgresSqlText#rewrite}) still holds. */
+    private static void refuseUnsupported(String sql, String rewritten) {
+        String refused = PostgresSqlText.refusedConstruct(rewritten);
         if (refused != null) {
             throw new io.rhei.olap.UnsupportedSqlException(sql, refused);
         }

@@ -83,7 +83,7 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
                 ch.writeAndFlush(PgMessages.errorResponse(ch.alloc(), SqlStates.PROTOCOL_VIOLATION, "invalid message format ("
                         + (frame.type() == 0 ? "startup" : "'" + frame.type() + "'") + " message shorter than its fields)"));
                 ch.close();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too: a session must never be left waiting for an answer
                 LOG.warn("PostgreSQL protocol session {}: {}", key.pid(), e.getMessage(), e);
                 ch.writeAndFlush(PgMessages.errorResponse(ch.alloc(), SqlStates.INTERNAL_ERROR, String.valueOf(e.getMessage())));
                 ch.close();

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** pgjdbc's DatabaseMetaData, which DBeaver and Metabase list tables and columns with, against Rhei's pg_catalog. */
@@ -33,6 +34,11 @@ class PgDatabaseMetaDataTest {
         root = new RootAllocator();
         engine = new DataFusionOlapEngine(new InMemoryStorage(root, StorageConfig.defaults()), NativeQueryOptions.defaults());
         OrdersTable.load(engine, 100);
+        // a composite key whose order differs from the columns' order
+        engine.ensureTable(new io.rhei.core.schema.TableSchema(io.rhei.core.model.TableId.parse("public.order_lines"), 1, List.of(
+                io.rhei.core.schema.Column.required("order_id", io.rhei.core.schema.ColumnType.INT64),
+                io.rhei.core.schema.Column.nullable("qty", io.rhei.core.schema.ColumnType.INT32),
+                io.rhei.core.schema.Column.required("line", io.rhei.core.schema.ColumnType.INT32)), List.of("line", "order_id")), 1);
         server = PgWireServer.start(engine, root, "127.0.0.1", 0, PgWireServer.Auth.NONE);
     }
 
@@ -66,7 +72,7 @@ class PgDatabaseMetaDataTest {
     @Test
     void tables() throws SQLException {
         try (Connection c = connect(); ResultSet rs = c.getMetaData().getTables(null, "public", "%", new String[]{"TABLE"})) {
-            assertEquals(List.of("orders"), column(rs, "TABLE_NAME"));
+            assertEquals(List.of("order_lines", "orders"), column(rs, "TABLE_NAME"));
         }
     }
 
@@ -84,24 +90,70 @@ class PgDatabaseMetaDataTest {
         }
     }
 
-    /**
-     * Not yet: pgjdbc reads primary keys with information_schema._pg_expandarray (a set-returning function of
-     * records) and type info with generate_series. Both are refused by name (0A000), never answered wrongly; the
-     * Flight SQL server's GetPrimaryKeys and information_schema.key_column_usage give the keys meanwhile.
-     */
+    /** pgjdbc reads keys with information_schema._pg_expandarray (a set-returning function in the select list). */
     @Test
-    void primaryKeysAndTypeInfoAreRefusedByNameForNow() throws SQLException {
-        try (Connection c = connect()) {
-            DatabaseMetaData md = c.getMetaData();
-            SQLException keys = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> md.getPrimaryKeys(null, "public", "orders"));
-            assertEquals("0A000", keys.getSQLState(), keys.getMessage());
-            assertTrue(keys.getMessage().contains("_pg_expandarray"), keys.getMessage());
-            SQLException types = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, md::getTypeInfo);
-            assertEquals("0A000", types.getSQLState(), types.getMessage());
+    void primaryKeysIncludingACompositeOneInKeyOrder() throws SQLException {
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getPrimaryKeys(null, "public", "orders")) {
+            assertTrue(rs.next());
+            assertEquals("orders", rs.getString("TABLE_NAME"));
+            assertEquals("id", rs.getString("COLUMN_NAME"));
+            assertEquals(1, rs.getInt("KEY_SEQ"));
+            assertEquals("orders_pkey", rs.getString("PK_NAME"));
+            assertFalse(rs.next());
+        }
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getPrimaryKeys(null, "public", "order_lines")) {
+            List<String> keys = new ArrayList<>();
+            while (rs.next()) {
+                keys.add(rs.getString("COLUMN_NAME") + ":" + rs.getInt("KEY_SEQ"));
+            }
+            // the key is (line, order_id) in that order, although order_id is the table's first column
+            assertEquals(List.of("line:1", "order_id:2"), keys);
         }
         try (Connection c = connect(); java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT column_name FROM information_schema.key_column_usage WHERE table_name = 'orders'")) {
             assertEquals(List.of("id"), column(rs, "column_name"));
+        }
+    }
+
+    @Test
+    void typeInfoListsTheTypesWithTheirJdbcTypes() throws SQLException {
+        try (Connection c = connect(); ResultSet rs = c.getMetaData().getTypeInfo()) {
+            java.util.Map<String, Integer> types = new java.util.HashMap<>();
+            while (rs.next()) {
+                types.put(rs.getString("TYPE_NAME"), rs.getInt("DATA_TYPE"));
+            }
+            assertEquals(java.sql.Types.BIGINT, types.get("int8"), types.toString());
+            assertEquals(java.sql.Types.NUMERIC, types.get("numeric"), types.toString());
+            assertEquals(java.sql.Types.VARCHAR, types.get("text"), types.toString());
+            assertEquals(java.sql.Types.TIMESTAMP, types.get("timestamptz"), types.toString());
+        }
+    }
+
+    @Test
+    void setConfigAndKeywordsAsClientsCallThem() throws SQLException {
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_catalog.set_config('search_path', '', false)")) {
+                assertTrue(rs.next());
+                assertEquals("", rs.getString(1));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT word, catcode FROM pg_catalog.pg_get_keywords() WHERE word IN ('select', 'abs')")) {
+                List<String> words = new ArrayList<>();
+                while (rs.next()) {
+                    words.add(rs.getString(1) + ":" + rs.getString(2));
+                }
+                assertTrue(words.contains("select:R"), words.toString());
+            }
+            StringBuilder standard = new StringBuilder("{");
+            for (int i = 0; i < 800; i++) {
+                standard.append("w").append(i).append(',');
+            }
+            long t0 = System.nanoTime();
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_catalog.pg_get_keywords() WHERE word <> ALL ('"
+                    + standard + "select}'::text[]) AND word IN ('select', 'from')")) {
+                assertTrue(rs.next());
+                assertEquals(1, rs.getLong(1), "'from' is a keyword and not in the list, 'select' is in it");
+            }
+            org.slf4j.LoggerFactory.getLogger(getClass()).info("800-element NOT IN: {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
     }
 }
