@@ -117,14 +117,17 @@ public final class FlightSqlQueryServer implements AutoCloseable {
             LOG.info("Flight SQL server listening on {}:{} ({}, {})", host, server.getPort(), credentials == null ? "no authentication" : "user/password",
                     tls == null ? "plain TCP" : "TLS");
             return new FlightSqlQueryServer(server, producer);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             allocator.close();
-            if (tls != null && !(e instanceof IOException)) {
-                throw new RheiException("cannot start the Flight SQL server with TLS from " + tls.certificateChain() + " and " + tls.privateKey()
-                        + ": " + e.getMessage() + " (server.tls.cert must be a PEM certificate chain, server.tls.key a PEM PKCS#8 key)", e);
-            }
             throw new RheiException("cannot start the Flight SQL server on " + host + ":" + port + ": " + e.getMessage()
                     + " (is the port in use? choose another with server.port)", e);
+        } catch (RuntimeException e) {
+            allocator.close();
+            if (tls == null) {
+                throw e;
+            }
+            throw new RheiException("cannot start the Flight SQL server with TLS from " + tls.certificateChain() + " and " + tls.privateKey()
+                    + ": " + e.getMessage() + " (server.tls.cert must be a PEM certificate chain, server.tls.key a PEM PKCS#8 key)", e);
         }
     }
 

@@ -40,6 +40,20 @@ public final class PgCatalog {
     /** The rows of {@code information_schema._pg_expandarray(pg_index.indkey)}, a table of pg_catalog kept out of pg_class. */
     public static final String INDEX_KEYS = "rhei_index_keys";
 
+    /** The parser's keywords, lower case, and whether each is reserved: read once, as they never change. */
+    private static final Map<String, Boolean> KEYWORDS = keywords();
+
+    private static Map<String, Boolean> keywords() {
+        org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata parser = org.apache.calcite.sql.parser.SqlParser.create("").getMetadata();
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (String word : new TreeSet<>(parser.getTokens())) {
+            if (word.matches("[A-Z_]+")) {
+                out.put(word.toLowerCase(java.util.Locale.ROOT), parser.isReservedWord(word));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** A PostgreSQL type Rhei's columns are reported as: OID, name, length, category. */
     public record PgType(long oid, String name, int length, String category) {
     }
@@ -221,14 +235,8 @@ public final class PgCatalog {
                     0L, 0L, 0L, 0L, -1, false, ",", t.category().equals("S") ? 100L : 0L, 0L);
         }
         SystemTable keywords = table(out, "pg_get_keywords").text("word", "catcode").col("barelabel", BOOLEAN).text("catdesc", "baredesc");
-        org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata parser = org.apache.calcite.sql.parser.SqlParser.create("").getMetadata();
-        for (String word : new TreeSet<>(parser.getTokens())) {
-            if (word.matches("[A-Z_]+")) {
-                boolean reserved = parser.isReservedWord(word);
-                keywords.row(word.toLowerCase(java.util.Locale.ROOT), reserved ? "R" : "U", !reserved, reserved ? "reserved" : "unreserved",
-                        reserved ? "requires AS" : "can be bare label");
-            }
-        }
+        KEYWORDS.forEach((word, reserved) -> keywords.row(word, reserved ? "R" : "U", !reserved, reserved ? "reserved" : "unreserved",
+                reserved ? "requires AS" : "can be bare label"));
         table(out, "pg_description").col("objoid", INT64).col("classoid", INT64).col("objsubid", INT32).text("description");
         table(out, "pg_attrdef").col("oid", INT64).key("adrelid", INT64).key("adnum", INT16).text("adbin");
         table(out, "pg_collation").key("oid", INT64).text("collname").col("collnamespace", INT64).text("collprovider")

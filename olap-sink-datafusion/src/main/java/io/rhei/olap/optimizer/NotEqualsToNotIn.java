@@ -12,9 +12,11 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code x NOT IN (v1, ..., vn)} reaches the optimiser as {@code NOT (x = v1 OR ... OR x = vn)} (or as
@@ -47,25 +49,27 @@ public final class NotEqualsToNotIn {
         });
     }
 
-    /** In {@code and} (or an OR), the comparisons of one expression with literals ({@code kind}) become one IN list. */
-    private static RexNode group(RexBuilder rexBuilder, RexCall and, SqlKind kind) {
+    /** In {@code call} (an AND or an OR), the comparisons ({@code kind}) of one expression with 3+ literals become one IN list. */
+    private static RexNode group(RexBuilder rexBuilder, RexCall call, SqlKind kind) {
         Map<RexNode, List<RexNode>> byOperand = new LinkedHashMap<>();
-        for (RexNode term : and.getOperands()) {
+        for (RexNode term : call.getOperands()) {
             RexNode operand = comparedOperand(term, kind);
             if (operand != null) {
                 byOperand.computeIfAbsent(operand, k -> new ArrayList<>()).add(((RexCall) term).getOperands().get(1));
             }
         }
-        if (byOperand.values().stream().noneMatch(v -> v.size() > 2)) {
-            return and;
+        byOperand.values().removeIf(literals -> literals.size() <= 2);
+        if (byOperand.isEmpty()) {
+            return call;
         }
         List<RexNode> terms = new ArrayList<>();
-        for (RexNode term : and.getOperands()) {
+        Set<RexNode> listed = new HashSet<>();
+        for (RexNode term : call.getOperands()) {
             RexNode operand = comparedOperand(term, kind);
-            if (operand == null || (byOperand.containsKey(operand) && byOperand.get(operand).size() <= 2)) {
+            if (operand == null || !byOperand.containsKey(operand)) {
                 terms.add(term);
-            } else if (byOperand.containsKey(operand)) { // the list's first term; the others are in it
-                RexNode in = rexBuilder.makeIn(operand, byOperand.remove(operand));
+            } else if (listed.add(operand)) { // the list stands where its first term stood
+                RexNode in = rexBuilder.makeIn(operand, byOperand.get(operand));
                 terms.add(kind == SqlKind.EQUALS ? in : rexBuilder.makeCall(SqlStdOperatorTable.NOT, in));
             }
         }

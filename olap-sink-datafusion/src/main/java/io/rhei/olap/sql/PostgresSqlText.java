@@ -122,7 +122,7 @@ final class PostgresSqlText {
             return m.group(); // NULL elements, an empty or a malformed array: left for the parser to refuse
         }
         String type = m.group(4).toLowerCase(Locale.ROOT);
-        boolean numeric = type.startsWith("int") || List.of("smallint", "integer", "bigint").contains(type);
+        boolean numeric = type.startsWith("int") || type.equals("smallint") || type.equals("bigint");
         StringBuilder b = new StringBuilder(in ? " IN (" : " NOT IN (");
         for (int i = 0; i < elements.size(); i++) {
             String e = elements.get(i);
