@@ -17,6 +17,6 @@ SELECT id, CAST(placed AS date) + interval '1 day' FROM orders WHERE id < 3
 SELECT id, to_char(placed, 'YYYY-MM') FROM orders WHERE id < 3
 SELECT id, substring(status FROM qty) FROM orders WHERE id < 3
 SELECT id, name LIKE 'a!%' ESCAPE '!' FROM customers
-SELECT (SELECT qty FROM orders o WHERE o.customer_id = c.id) FROM customers c
 SELECT status, min(placed) FILTER (WHERE qty = 6) FROM orders GROUP BY status
 SELECT CAST(status AS timestamptz) FROM orders
+SELECT c.id, (SELECT o.status FROM orders o WHERE o.customer_id = c.id AND o.id = (SELECT min(o2.id) FROM orders o2 WHERE o2.customer_id = c.id)) FROM customers c ORDER BY c.id

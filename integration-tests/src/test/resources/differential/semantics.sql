@@ -86,3 +86,8 @@ SELECT extract(year FROM l_shipdate) AS y, l_shipmode, count(*) FILTER (WHERE l_
 SELECT date_trunc('quarter', o_orderdate)::date, count(*), sum(o_totalprice) FROM tpch.orders GROUP BY 1 ORDER BY 1 LIMIT 8
 SELECT ps_partkey, ps_suppkey, ps_supplycost * ps_availqty FROM tpch.partsupp WHERE ps_partkey < 5 ORDER BY 1, 2
 SELECT s_nationkey, count(*), avg(s_acctbal), min(s_acctbal), max(s_acctbal) FROM tpch.supplier GROUP BY 1 ORDER BY 1
+-- correlated scalar subqueries the planner cannot prove single-row: one row (or none) per outer row in fact
+SELECT c.id, (SELECT o.total FROM orders o WHERE o.id = c.id * 7 AND o.customer_id IS NOT NULL) FROM customers c ORDER BY c.id
+SELECT c.id FROM customers c WHERE c.credit < (SELECT o.total FROM orders o WHERE o.id = c.id + 1000 AND o.qty >= 0) ORDER BY c.id
+SELECT p.id, (SELECT i.qty FROM items i WHERE i.product_id = p.id AND i.order_id = p.id AND i.line = 1) FROM products p ORDER BY p.id
+SELECT c.id FROM customers c WHERE c.id = (SELECT o.customer_id FROM orders o WHERE o.id = 17 AND o.qty > -1)

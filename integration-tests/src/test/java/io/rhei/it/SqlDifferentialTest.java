@@ -149,6 +149,31 @@ class SqlDifferentialTest {
         }
     }
 
+    static Stream<String> errors() {
+        return read("errors.sql").stream();
+    }
+
+    /** Queries PostgreSQL fails at run time fail in Rhei too, with PostgreSQL's SQLSTATE over the protocol. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void failsWithPostgresSqlState(String sql) throws SQLException {
+        String expected;
+        try (Connection c = pg.connect(); java.sql.Statement st = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> st.executeQuery(sql).next(), "PostgreSQL answered " + sql);
+            expected = e.getSQLState() + " " + e.getMessage().replaceFirst("(?s)^ERROR: ", "").replaceFirst("(?s)\\n.*", "");
+        }
+        try (Connection rheiConn = rheiOverPgwire("5"); java.sql.Statement st = rheiConn.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> {
+                try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        rs.getObject(1);
+                    }
+                }
+            }, "Rhei answered " + sql);
+            assertEquals(expected, e.getSQLState() + " " + e.getMessage().replaceFirst("(?s)^ERROR: ", "").replaceFirst("(?s)\\n.*", ""), sql);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("refused")
     void unsupportedConstructsAreRefusedByName(String sql) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,13 +155,31 @@ class DataFusionOlapEngineTest {
     }
 
     @Test
-    void aScalarSubqueryOfManyRowsIsRefusedEvenWhenItNestsASingleRowAggregate() {
+    void aScalarSubqueryOfManyRowsFailsAsInPostgresEvenWhenItNestsASingleRowAggregate() {
         // PostgreSQL: "more than one row returned by a subquery used as an expression". The nested max() over one
-        // row once made the outer subquery look single-row too, and it answered max(id) instead of refusing.
+        // row once made the outer subquery look single-row too, and it answered max(id) instead of failing.
         String manyRows = "SELECT o.id FROM orders o WHERE o.id = (SELECT i.id FROM orders i WHERE i.id >= (SELECT max(x) FROM (VALUES (1)) v(x)))";
-        QueryException refused = assertThrows(UnsupportedSqlException.class, () -> q(manyRows));
-        assertTrue(refused.getMessage().contains("more than one row"), refused.getMessage());
+        QueryException failed = assertThrows(QueryException.class, () -> q(manyRows));
+        assertTrue(failed.getMessage().startsWith("query failed: more than one row returned by a subquery used as an expression"), failed.getMessage());
         // one row per group: still answered
         assertEquals(List.of(List.of(1000L)), q("SELECT o.id FROM orders o WHERE o.id = (SELECT max(i.id) FROM orders i WHERE i.id >= (SELECT max(x) FROM (VALUES (1)) v(x)))"));
     }
+
+    @Test
+    void correlatedScalarSubqueriesTheKeyCannotProveSingleRowAreAnsweredRowByRow() {
+        // as psql's \d writes them: the subquery's filter is on a non-key column, one row per outer row in fact
+        assertEquals(List.of(Arrays.asList(101L, null), List.of(102L, "shipped")),
+                q("SELECT o.id, (SELECT i.status FROM orders i WHERE i.total = o.total AND i.id < 200) FROM orders o WHERE o.id IN (101, 102) ORDER BY o.id"));
+        // no row: NULL, of every type the subquery may return
+        assertEquals(List.of(Arrays.asList(null, null, null, null)),
+                q("SELECT (SELECT i.total FROM orders i WHERE i.customer = o.id), (SELECT i.status FROM orders i WHERE i.customer = o.id),"
+                        + " (SELECT i.weight FROM orders i WHERE i.customer = o.id), (SELECT i.id FROM orders i WHERE i.customer = o.id) FROM orders o WHERE o.id = 500"));
+        // several rows for one outer row: the error, for text and numbers alike
+        for (String column : List.of("status", "total", "weight", "id")) {
+            QueryException failed = assertThrows(QueryException.class,
+                    () -> q("SELECT o.id, (SELECT i." + column + " FROM orders i WHERE i.customer = o.customer) FROM orders o WHERE o.id = 500"));
+            assertTrue(failed.getMessage().contains("more than one row returned by a subquery"), failed.getMessage());
+        }
+    }
+
 }

@@ -39,6 +39,14 @@ public final class PgCatalog {
 
     /** The rows of {@code information_schema._pg_expandarray(pg_index.indkey)}, a table of pg_catalog kept out of pg_class. */
     public static final String INDEX_KEYS = "rhei_index_keys";
+    /** Catalog tables of features Rhei's read-only copy has none of: always empty (queries over them, EmptyCatalogTables). */
+    public static final java.util.Set<String> ALWAYS_EMPTY = java.util.Set.of("pg_policy", "pg_statistic_ext", "pg_statistic_ext_data",
+            "pg_publication", "pg_publication_rel", "pg_publication_namespace", "pg_inherits", "pg_trigger", "pg_rewrite",
+            "pg_partitioned_table", "pg_foreign_table", "pg_sequence", "pg_event_trigger", "pg_subscription", "pg_extension");
+    /** pg_index's and pg_constraint's column of the definition {@code pg_get_indexdef} / {@code pg_get_constraintdef} give. */
+    public static final String DEFINITION_COLUMN = "rhei_definition";
+    /** The text {@code pg_get_indexdef} and {@code pg_get_constraintdef} give for an index or constraint OID. */
+    public static final String DEFINITIONS = "rhei_definitions";
 
     /** The parser's keywords, lower case, and whether each is reserved: read once, as they never change. */
     private static final Map<String, Boolean> KEYWORDS = keywords();
@@ -159,13 +167,19 @@ public final class PgCatalog {
                 .col("reltablespace", INT64).text("relreplident", "relpartbound");
         SystemTable attribute = table(out, "pg_attribute").key("attrelid", INT64).text("attname").col("atttypid", INT64)
                 .col("attlen", INT16).key("attnum", INT16).col("atttypmod", INT32).col("attnotnull", BOOLEAN).col("atthasdef", BOOLEAN)
-                .text("attidentity", "attgenerated").col("attisdropped", BOOLEAN).col("attcollation", INT64);
+                .text("attidentity", "attgenerated").col("attisdropped", BOOLEAN).col("attcollation", INT64)
+                .text("attstorage", "attcompression").col("attstattarget", INT16);
         SystemTable index = table(out, "pg_index").key("indexrelid", INT64).col("indrelid", INT64).col("indnatts", INT16)
-                .col("indnkeyatts", INT16).col("indisunique", BOOLEAN).col("indisprimary", BOOLEAN).col("indisvalid", BOOLEAN).text("indkey");
+                .col("indnkeyatts", INT16).col("indisunique", BOOLEAN).col("indisprimary", BOOLEAN).col("indisvalid", BOOLEAN).text("indkey")
+                .col("indisclustered", BOOLEAN).col("indisreplident", BOOLEAN).col("indisexclusion", BOOLEAN).col("indimmediate", BOOLEAN)
+                .text(DEFINITION_COLUMN);
+        SystemTable definitions = table(out, DEFINITIONS).key("oid", INT64).text("definition");
         // information_schema._pg_expandarray(indkey) as rows (IndexKeyExpansion joins it): x the attnum, n its position
         SystemTable indexKeys = table(out, INDEX_KEYS).key("indexrelid", INT64).col("x", INT16).key("n", INT32);
         SystemTable constraint = table(out, "pg_constraint").key("oid", INT64).text("conname").col("connamespace", INT64)
-                .text("contype").col("conrelid", INT64).col("conindid", INT64).text("conkey");
+                .text("contype").col("conrelid", INT64).col("conindid", INT64).text("conkey").col("condeferrable", BOOLEAN)
+                .col("condeferred", BOOLEAN).col("convalidated", BOOLEAN).col("conparentid", INT64).col("confrelid", INT64)
+                .col("conislocal", BOOLEAN).text("confkey", DEFINITION_COLUMN);
         SystemTable infoTables = info(out, "tables").text("table_catalog", "table_schema", "table_name", "table_type", "is_insertable_into");
         SystemTable infoColumns = info(out, "columns").text("table_catalog", "table_schema", "table_name", "column_name")
                 .col("ordinal_position", INT32).text("column_default", "is_nullable", "data_type").col("character_maximum_length", INT32)
@@ -197,7 +211,8 @@ public final class PgCatalog {
                 num++;
                 ColumnType ct = c.type();
                 attribute.row(oid, c.name(), typeOid(ct), (short) length(ct), (short) num, typmod(ct), !c.nullable(), false, "", "", false,
-                        ct.kind() == ColumnType.Kind.TEXT || ct.kind() == ColumnType.Kind.CHAR ? 100L : 0L);
+                        ct.kind() == ColumnType.Kind.TEXT || ct.kind() == ColumnType.Kind.CHAR ? 100L : 0L,
+                        length(ct) > 0 ? "p" : "x", "", (short) -1);
                 infoColumns.row(db, id.schema(), id.table(), c.name(), num, null, c.nullable() ? "YES" : "NO", dataType(ct),
                         ct.kind() == ColumnType.Kind.CHAR && ct.precision() > 0 ? ct.precision() : null, numericPrecision(ct),
                         numericScale(ct), datetimePrecision(ct), udtName(ct));
@@ -215,8 +230,17 @@ public final class PgCatalog {
                 }
                 cls.row(indexOid, key, ns, 0L, OWNER_OID, 403L, -1f, false, "p", "i", (short) t.primaryKey().size(), (short) 0, false,
                         false, false, false, false, null, null, 0L, 0L, 0L, "n", null);
-                index.row(indexOid, oid, (short) t.primaryKey().size(), (short) t.primaryKey().size(), true, true, true, indkey.toString());
-                constraint.row(oid + 1_000_000_000L, key, ns, "p", oid, indexOid, conkey.append('}').toString());
+                long constraintOid = oid + 1_000_000_000L;
+                String columns = t.primaryKey().stream().map(PgCatalog::quoteIdent).collect(java.util.stream.Collectors.joining(", "));
+                String indexDef = "CREATE UNIQUE INDEX " + quoteIdent(key) + " ON " + quoteIdent(id.schema()) + "."
+                        + quoteIdent(id.table()) + " USING btree (" + columns + ")";
+                String constraintDef = "PRIMARY KEY (" + columns + ")";
+                index.row(indexOid, oid, (short) t.primaryKey().size(), (short) t.primaryKey().size(), true, true, true, indkey.toString(),
+                        false, false, false, true, indexDef);
+                constraint.row(constraintOid, key, ns, "p", oid, indexOid, conkey.append('}').toString(), false, false, true, 0L, 0L,
+                        true, null, constraintDef);
+                definitions.row(indexOid, indexDef);
+                definitions.row(constraintOid, constraintDef);
                 infoConstraints.row(db, id.schema(), key, db, id.schema(), id.table(), "PRIMARY KEY");
                 int pos = 0;
                 for (String k : t.primaryKey()) {
@@ -255,6 +279,7 @@ public final class PgCatalog {
         table(out, "pg_enum").col("oid", INT64).col("enumtypid", INT64).col("enumsortorder", FLOAT32).text("enumlabel");
         table(out, "pg_stat_activity").col("datid", INT64).text("datname").col("pid", INT32).text("usename", "application_name",
                 "client_addr", "state", "query");
+        ALWAYS_EMPTY.stream().sorted().forEach(name -> table(out, name).key("oid", INT64));
         SystemTable schemata = info(out, "schemata").text("catalog_name", "schema_name", "schema_owner");
         for (String s : List.of("information_schema", "pg_catalog")) {
             schemata.row(db, s, SessionInfo.USER);
@@ -263,6 +288,11 @@ public final class PgCatalog {
             schemata.row(db, s, SessionInfo.USER);
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** An identifier as PostgreSQL prints it: quoted unless lower-case letters, digits and underscores. */
+    static String quoteIdent(String name) {
+        return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private static SystemTable table(Map<String, SystemTable> out, String name) {

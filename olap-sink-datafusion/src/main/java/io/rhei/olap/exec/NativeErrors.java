@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 public final class NativeErrors {
     private static final Pattern SPARK_CLASS = Pattern.compile("\\[([A-Z_]+)\\]\\s*(.*)");
 
+    /** PostgreSQL's error (SQLSTATE 21000) for a scalar subquery with several rows; raised natively as a failing cast. */
+    public static final String MORE_THAN_ONE_ROW = "more than one row returned by a subquery used as an expression";
+
     private NativeErrors() {
     }
 
@@ -42,6 +45,9 @@ public final class NativeErrors {
                     return "value out of range: " + cut(detail);
                 }
                 case "CAST_INVALID_INPUT" -> {
+                    if (detail.contains(MORE_THAN_ONE_ROW)) {
+                        return MORE_THAN_ONE_ROW;
+                    }
                     return "invalid input syntax: " + cut(detail);
                 }
                 default -> {

@@ -39,6 +39,7 @@ public final class Optimizer {
         rel = JoinOrder.rewrite(rel, cardinality);
         rel = SemiJoinBeforeAggregate.rewrite(rel, cardinality);
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        rel = SingleValueCheckedAfterJoin.rewrite(rel);
         rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
         rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
         return hep(rel, CoreRules.PROJECT_REMOVE);

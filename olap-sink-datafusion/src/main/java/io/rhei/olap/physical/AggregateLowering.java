@@ -138,6 +138,21 @@ final class AggregateLowering {
                 partTypes.add(tf.createSqlType(SqlTypeName.BIGINT));
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
+            } else if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SINGLE_VALUE && !facts.singleRowPerGroup()) {
+                // A scalar subquery the planner cannot prove single-row: its value, and its row count to raise
+                // PostgreSQL's error when it has more than one row (MAX alone would pick one silently).
+                DataType valueType = CometTypes.of(call.getType());
+                partial.addAggExprs(AggExpr.newBuilder().setMax(Max.newBuilder().setChild(arg).setDatatype(valueType)))
+                        .addAggExprs(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(PlanLowering.one())));
+                fin.addAggExprs(AggExpr.newBuilder().setMax(Max.newBuilder().setChild(finalArg).setDatatype(valueType)))
+                        .addAggExprs(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)));
+                results.add(singleValue(slot, call.getType()));
+                slot += 2;
+                needsProjection = true;
+                partTypes.add(call.getType());
+                partTypes.add(plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT));
+                merges.add(org.apache.calcite.sql.SqlKind.MAX);
+                merges.add(org.apache.calcite.sql.SqlKind.SUM);
             } else {
                 partial.addAggExprs(aggExpr(call, arg, argType, facts));
                 fin.addAggExprs(aggExpr(call, finalArg, argType, facts));
@@ -311,6 +326,14 @@ final class AggregateLowering {
     private RelDataType decimalSumType(RelDataType argType) {
         var tf = plan.rexBuilder.getTypeFactory();
         return tf.getTypeSystem().deriveSumType(tf, argType);
+    }
+
+    /** The value of a scalar subquery's group, or PostgreSQL's error when the group has more than one row. */
+    private Expr singleValue(int valueSlot, RelDataType resultType) {
+        DataType result = CometTypes.of(resultType);
+        Expr value = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(valueSlot).setDatatype(result)).build();
+        Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(valueSlot + 1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        return FunctionLowering.checkedSingleValue(value, count);
     }
 
     /** sum / count at the result's scale; NULL for an empty group (count 0), as AVG gives. */

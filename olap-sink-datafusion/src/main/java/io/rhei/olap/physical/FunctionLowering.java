@@ -62,6 +62,27 @@ final class FunctionLowering {
     /** Whether a lowered call read the clock (now(), current_date): such a plan is not reused. */
     private boolean usesClock;
 
+    /**
+     * A scalar subquery's value, or PostgreSQL's error when it has more than one row ({@code rowCount > 1}). The
+     * native engine has no raise function, so the error is an ANSI cast of the message that cannot succeed, in the
+     * CASE branch that runs only for such a row.
+     */
+    static Expr checkedSingleValue(Expr value, Expr rowCount) {
+        Expr one = Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        Expr several = Expr.newBuilder().setGt(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder().setLeft(rowCount).setRight(one)).build();
+        Expr text = RexLowering.stringLiteral(io.rhei.olap.exec.NativeErrors.MORE_THAN_ONE_ROW + " (rows: ");
+        // made of the row count, not of literals alone: the native CASE evaluates a constant branch even for no row
+        Expr message = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("concat").setReturnType(CometTypes.id(DataTypeId.STRING))
+                .addArgs(text).addArgs(PlanLowering.castExpr(rowCount, CometTypes.id(DataTypeId.STRING)))).build();
+        // a condition that fails, choosing between the value and itself: the branch has the value's type, whatever it is
+        Expr fails = Expr.newBuilder().setGt(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
+                .setLeft(PlanLowering.castExpr(message, CometTypes.id(DataTypeId.INT32))).setRight(PlanLowering.one())).build();
+        Expr failure = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(fails).addThen(value)
+                .setElseExpr(value)).build();
+        return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(several).addThen(failure)
+                .setElseExpr(value)).build();
+    }
+
     FunctionLowering(RexLowering rex, String sql) {
         this.rex = rex;
         this.sql = sql;
@@ -121,6 +142,9 @@ final class FunctionLowering {
                 return Optional.of(dateTrunc(call));
             case "RHEI_EXTRACT_EXACT":
                 return Optional.of(extractExact(call));
+            case "RHEI_CHECKED_SINGLE_VALUE":
+                return Optional.of(checkedSingleValue(rex.lower(ops.get(0)), rex.lowerAs(ops.get(1),
+                        rex.rexBuilder().getTypeFactory().createSqlType(SqlTypeName.BIGINT))));
             case "MAKE_DATE": {
                 // NULL for a NULL part, as PostgreSQL (the native make_date fails on one)
                 Expr made = native_("make_date", call.getType(), rex.lowerAs(ops.get(0), intType()),

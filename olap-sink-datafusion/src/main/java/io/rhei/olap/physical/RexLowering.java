@@ -304,6 +304,11 @@ public final class RexLowering {
         if (name.equals("SUBSTRING")) {
             return substring(call);
         }
+        if (call instanceof org.apache.calcite.rex.RexSubQuery) {
+            // what Calcite's decorrelator left: a subquery inside a correlated subquery, correlated to an outer query
+            throw unsupported("a subquery inside a correlated subquery (" + call.getOperator().getName().replace("$", "").toLowerCase(java.util.Locale.ROOT)
+                    + "); join the inner table in the outer query instead");
+        }
         return functions.lower(call).orElseThrow(() -> unsupported("function or operator " + call.getOperator().getName()));
     }
 

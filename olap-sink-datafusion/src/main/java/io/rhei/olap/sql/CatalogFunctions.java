@@ -32,7 +32,7 @@ final class CatalogFunctions {
             "has_table_privilege", "has_schema_privilege", "has_database_privilege", "has_column_privilege",
             "has_any_column_privilege", "has_sequence_privilege", "has_function_privilege");
     private static final Set<String> ALWAYS_NULL_TEXT = Set.of("obj_description", "col_description", "shobj_description",
-            "pg_get_expr", "pg_get_constraintdef", "pg_get_indexdef", "pg_get_viewdef", "pg_get_triggerdef");
+            "pg_get_expr", "pg_get_viewdef", "pg_get_triggerdef");
     /** format_type(type oid, typmod), with {@code __t} and {@code __m} for the arguments. */
     private static final String FORMAT_TYPE = "CASE __t WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 18 THEN '\"char\"' "
             + "WHEN 19 THEN 'name' WHEN 20 THEN 'bigint' WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text' "
@@ -45,10 +45,17 @@ final class CatalogFunctions {
             + "|| CAST(MOD(__m - 4, 65536) AS VARCHAR) || ')' ELSE 'numeric' END) "
             + "WHEN 2950 THEN 'uuid' WHEN 3802 THEN 'jsonb' ELSE '???' END";
 
+    /** pg_get_indexdef / pg_get_constraintdef of OID {@code __t}: a scalar subquery over Rhei's definitions table. */
+    private static String definition(int n) {
+        // an alias of its own for each: Calcite's conversion asserts that one name is one correlated scope
+        return "(SELECT d" + n + ".definition FROM pg_catalog." + PgCatalog.DEFINITIONS + " d" + n + " WHERE d" + n + ".oid = __t)";
+    }
+
     private CatalogFunctions() {
     }
 
     static SqlNode rewrite(SqlNode parsed) {
+        int[] definitions = {0};
         return parsed.accept(new SqlShuttle() {
             @Override
             public SqlNode visit(SqlCall call) {
@@ -87,6 +94,10 @@ final class CatalogFunctions {
                     case "array_to_string" -> c.operandCount() >= 2 ? SqlStdOperatorTable.CAST.createCall(POS, c.operand(0),
                             new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS)) : visited;
                     case "format_type" -> c.operandCount() == 2 ? template(FORMAT_TYPE, c.getOperandList()) : visited;
+                    // the whole definition (column 0, or no column given); one column's alone is not kept
+                    case "pg_get_indexdef" -> c.operandCount() == 1 || c.operandCount() >= 2 && isZero(c.operand(1))
+                            ? template(definition(++definitions[0]), c.getOperandList()) : nullText();
+                    case "pg_get_constraintdef" -> template(definition(++definitions[0]), c.getOperandList());
                     // set_config(name, value, is_local) gives the value; like SET, it changes nothing on the read-only copy
                     case "set_config" -> c.operandCount() == 3 ? SqlStdOperatorTable.CAST.createCall(POS, c.operand(1),
                             new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS)) : visited;
@@ -102,6 +113,11 @@ final class CatalogFunctions {
         }
         List<String> names = c.getOperator().getNameAsId().names;
         return names.get(names.size() - 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** A literal 0 (the column argument of pg_get_indexdef that asks for the whole definition). */
+    static boolean isZero(SqlNode n) {
+        return n instanceof SqlLiteral lit && lit.getTypeName() == SqlTypeName.DECIMAL && lit.intValue(true) == 0;
     }
 
     private static SqlNode nullText() {

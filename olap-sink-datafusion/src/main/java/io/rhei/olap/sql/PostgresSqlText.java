@@ -39,14 +39,20 @@ final class PostgresSqlText {
         if (ORDERED_SET.matcher(code).find()) {
             return "mode() WITHIN GROUP";
         }
-        if (GENERATE_SERIES.matcher(code).find()) {
-            return "generate_series (set-returning functions)";
-        }
         Matcher percentile = PERCENTILE.matcher(code);
         if (percentile.find()) {
             return percentile.group(1).toLowerCase(Locale.ROOT) + "(...) WITHIN GROUP";
         }
         return null;
+    }
+
+    /**
+     * A construct named when a query that holds it cannot be parsed or validated; else null. Checked after the
+     * parse-tree rewrites, which may remove it (a set-returning function in a subquery over an always-empty catalog
+     * table, as psql's {@code \\d} writes).
+     */
+    static String refusedWhenUnplanned(String sql) {
+        return GENERATE_SERIES.matcher(withoutQuoted(sql)).find() ? "generate_series (set-returning functions)" : null;
     }
 
     /** {@code pattern}'s matches in code (never inside string literals, quoted identifiers or comments) replaced. */
@@ -104,6 +110,19 @@ final class PostgresSqlText {
     private static final Pattern GET_KEYWORDS = Pattern.compile("(?i)\\b(?:pg_catalog\\s*\\.\\s*)?pg_get_keywords\\s*\\(\\s*\\)");
 
     /** {@code x = ANY ('{a,b}'::text[])} and {@code x <> ALL (...)} over an array literal: IN and NOT IN its elements. */
+    /**
+     * {@code column::int2[]}: an array type as Calcite's parser writes it ({@code int2 ARRAY}). A literal's cast to an
+     * array type is left to ARRAY_LITERAL_COMPARISON, or to be refused.
+     */
+    private static final Pattern ARRAY_TYPE_CAST = Pattern.compile("([\\w)]\\s*::\\s*[A-Za-z_][\\w.]*)\\s*\\[\\s*\\]");
+    /**
+     * psql's {@code \\d+}: a table's options followed by its TOAST table's, {@code c.reloptions || array(select 'toast.'
+     * || x from pg_catalog.unnest(tc.reloptions) x)}. Rhei's copies have no TOAST tables (tc.reloptions is NULL,
+     * the array empty), so the table's own options are the value, without the set-returning function.
+     */
+    private static final Pattern TOAST_OPTIONS = Pattern.compile("(?is)(\\b\\w+\\.reloptions)\\s*\\|\\|\\s*array\\s*\\(\\s*select\\s+"
+            // the literal 'toast.' is blanks in the code-only text, itself in the original
+            + "(?:'toast\\.'\\s*)?\\|\\|\\s*(\\w+)\\s+from\\s+(?:pg_catalog\\.)?unnest\\s*\\(\\s*\\w+\\.reloptions\\s*\\)\\s*(?:as\\s+)?\\2\\s*\\)");
     private static final Pattern ARRAY_LITERAL_COMPARISON = Pattern.compile("(?i)(=|<>|!=)\\s*(ANY|SOME|ALL)\\s*\\(\\s*('[^']*+(?:''[^']*+)*+')?\\s*::"
             + "\\s*(?:pg_catalog\\s*\\.\\s*)?(text|varchar|name|bpchar|int2|int4|int8|smallint|integer|bigint|int)\\s*\\[\\s*]\\s*\\)");
 
@@ -232,6 +251,8 @@ final class PostgresSqlText {
         sql = replaceOutsideQuotes(sql, SEARCH_PATH_POSITIONS, PostgresSqlText::searchPathPositions);
         sql = replaceOutsideQuotes(sql, GET_KEYWORDS, m -> "pg_catalog.pg_get_keywords");
         sql = replaceOutsideQuotes(sql, ARRAY_LITERAL_COMPARISON, PostgresSqlText::arrayLiteralComparison);
+        sql = replaceOutsideQuotes(sql, TOAST_OPTIONS, m -> m.group(1));
+        sql = replaceOutsideQuotes(sql, ARRAY_TYPE_CAST, m -> m.group(1) + " ARRAY");
         sql = replaceOutsideQuotes(sql, QUALIFIED_OPERATOR, m -> " " + m.group(1) + " ");
         sql = replaceOutsideQuotes(sql, DEFAULT_COLLATION, m -> " ");
         Matcher show = SHOW.matcher(sql);

@@ -209,6 +209,13 @@ public final class SqlPlanner {
         }
     }
 
+    private static void refuseWhenUnplanned(String sql) {
+        String refused = PostgresSqlText.refusedWhenUnplanned(sql);
+        if (refused != null) {
+            throw new io.rhei.olap.UnsupportedSqlException(sql, refused);
+        }
+    }
+
     private static void requireQuery(String sql, SqlNode parsed) {
         if (!parsed.getKind().belongsTo(SqlKind.QUERY)) {
             throw new QueryException(sql, "only queries are accepted (" + parsed.getKind() + " refused): Rhei's tables are a read-only copy");
@@ -276,8 +283,10 @@ public final class SqlPlanner {
         } catch (ConstantDates.InvalidConstant e) {
             throw new QueryException(sql, e.getMessage(), e);
         } catch (SqlParseException e) {
+            refuseWhenUnplanned(sql);
             throw new QueryException(sql, "syntax error: " + e.getMessage(), e);
         } catch (ValidationException e) {
+            refuseWhenUnplanned(sql);
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("No match found for function signature (\\w+)\\(").matcher(String.valueOf(why));
             if (m.find()) {

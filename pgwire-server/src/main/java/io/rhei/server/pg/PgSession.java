@@ -239,7 +239,9 @@ final class PgSession extends SimpleChannelInboundHandler<PgFrameDecoder.Frame> 
     private static String oneLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int q = m.indexOf(" [query: ");
-        return (q > 0 ? m.substring(0, q) : m).replaceAll("\\s+", " ").strip();
+        String line = (q > 0 ? m.substring(0, q) : m).replaceAll("\\s+", " ").strip();
+        // PostgreSQL's own wording for an error of the running query ("division by zero"), without Rhei's prefix
+        return line.startsWith("query failed: ") ? line.substring("query failed: ".length()) : line;
     }
 
     @Override

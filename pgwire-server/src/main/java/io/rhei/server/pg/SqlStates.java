@@ -22,6 +22,7 @@ final class SqlStates {
     static final String QUERY_CANCELED = "57014";
     static final String OUT_OF_MEMORY = "53200";
     static final String INVALID_PARAMETER_VALUE = "22023";
+    static final String CARDINALITY_VIOLATION = "21000";
 
     private SqlStates() {
     }
@@ -34,6 +35,9 @@ final class SqlStates {
             return QUERY_CANCELED;
         }
         String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("more than one row returned by a subquery")) {
+            return CARDINALITY_VIOLATION;
+        }
         if (m.startsWith("invalid input syntax for type") || m.contains("invalid input syntax:")) {
             return INVALID_TEXT_REPRESENTATION;
         }
