@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,12 +30,9 @@ public final class PostgresPreflight {
                 throw new RheiException("role " + config.user() + " may not open a replication connection: ALTER ROLE "
                         + config.user() + " WITH REPLICATION; (and GRANT SELECT on the captured tables)");
             }
-            String slotPlugin = single(st, "SELECT coalesce((SELECT plugin FROM pg_replication_slots WHERE slot_name = '"
-                    + config.slot() + "'), '')");
-            if (!slotPlugin.isEmpty() && !"pgoutput".equals(slotPlugin)) {
-                throw new RheiException("replication slot " + config.slot() + " exists with plugin " + slotPlugin
-                        + "; Rhei needs pgoutput: drop it (SELECT pg_drop_replication_slot('" + config.slot() + "')) or set source.slot");
-            }
+            checkSlot(c, config);
+            checkPublication(c, config);
+            checkTables(c, config);
             try (ResultSet rs = st.executeQuery("SELECT n.nspname || '.' || c.relname, c.relreplident FROM pg_class c "
                     + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
                     + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
@@ -51,6 +49,109 @@ public final class PostgresPreflight {
             throw new RheiException("cannot connect to PostgreSQL at " + config.host() + ":" + config.port() + "/" + config.database()
                     + " as " + config.user() + ": " + e.getMessage() + " (check source.host, source.port, the password and pg_hba.conf)", e);
         }
+    }
+
+    /** The slot, when it exists, must be a pgoutput slot of this database: another database's is another sidecar's. */
+    private static void checkSlot(Connection c, PostgresSourceConfig config) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, config.slot());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                String plugin = rs.getString(1);
+                String database = rs.getString(2);
+                if (!config.database().equals(database)) {
+                    throw new RheiException("replication slot " + config.slot() + " belongs to database " + database + ", not "
+                            + config.database() + " (another Rhei on this server?): each database needs a slot of its own; set source.slot, "
+                            + "for instance source.slot=rhei_" + config.database().replaceAll("[^a-z0-9_]", "_"));
+                }
+                if (!"pgoutput".equals(plugin)) {
+                    throw new RheiException("replication slot " + config.slot() + " exists with plugin " + plugin
+                            + "; Rhei needs pgoutput: drop it (SELECT pg_drop_replication_slot('" + config.slot() + "')) or set source.slot");
+                }
+            }
+        }
+    }
+
+    /**
+     * Rhei creates the publication when missing and sets its tables (Debezium's filtered mode): creating needs CREATE
+     * on the database, setting the tables needs owning the publication (and, below, the tables).
+     */
+    private static void checkPublication(Connection c, PostgresSourceConfig config) throws SQLException {
+        String user = config.user();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_userbyid(pubowner), pg_has_role(current_user, pubowner, 'USAGE') "
+                + "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) FROM pg_publication WHERE pubname = ?")) {
+            ps.setString(1, config.publication());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    if (!rs.getBoolean(2)) {
+                        throw new RheiException("publication " + config.publication() + " is owned by " + rs.getString(1) + ", and role " + user
+                                + " may not change its tables: ALTER PUBLICATION " + quote(config.publication()) + " OWNER TO " + quote(user)
+                                + "; (as " + rs.getString(1) + " or a superuser), or set source.publication to a publication of " + user);
+                    }
+                    return;
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            if (!"true".equals(single(st, "SELECT has_database_privilege(current_database(), 'CREATE')::text"))) {
+                throw new RheiException("role " + user + " may not create publication " + config.publication() + " in database "
+                        + config.database() + ": GRANT CREATE ON DATABASE " + quote(config.database()) + " TO " + quote(user)
+                        + "; or create it as its owner (CREATE PUBLICATION " + quote(config.publication()) + ";) and ALTER PUBLICATION ... OWNER TO "
+                        + quote(user) + ";");
+            }
+        }
+    }
+
+    /**
+     * Every captured table must be readable (the snapshot) and owned by the role (PostgreSQL lets only a table's
+     * owner add it to a publication); keyless tables are reported once, with both fixes.
+     */
+    private static void checkTables(Connection c, PostgresSourceConfig config) throws SQLException {
+        java.util.List<String> unreadable = new java.util.ArrayList<>();
+        java.util.Map<String, java.util.List<String>> notOwned = new java.util.TreeMap<>();
+        // a table the publication already has needs no owner to add it
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname || '.' || c.relname, "
+                + "has_table_privilege(c.oid, 'SELECT'), pg_has_role(current_user, c.relowner, 'USAGE') "
+                + "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR EXISTS (SELECT 1 FROM pg_publication_tables pt "
+                + "WHERE pt.pubname = ? AND pt.schemaname = n.nspname AND pt.tablename = c.relname), pg_get_userbyid(c.relowner) FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1")) {
+            ps.setString(1, config.publication());
+            try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String table = rs.getString(1);
+                if (!captured(config, table)) {
+                    continue;
+                }
+                if (!rs.getBoolean(2)) {
+                    unreadable.add(table);
+                }
+                if (!rs.getBoolean(3)) {
+                    notOwned.computeIfAbsent(rs.getString(4), k -> new java.util.ArrayList<>()).add(table);
+                }
+            }
+            }
+        }
+        String user = quote(config.user());
+        if (!unreadable.isEmpty()) {
+            throw new RheiException("role " + config.user() + " may not read " + String.join(", ", unreadable) + ": GRANT SELECT ON "
+                    + String.join(", ", unreadable) + " TO " + user + "; (or leave them out with source.tables.exclude)");
+        }
+        if (!notOwned.isEmpty()) {
+            var first = notOwned.entrySet().iterator().next();
+            String tables = String.join(", ", first.getValue());
+            String publication = quote(config.publication());
+            throw new RheiException("role " + config.user() + " does not own " + tables + " (owner " + first.getKey()
+                    + "), and PostgreSQL lets only a table's owner add it to publication " + config.publication() + ": as " + first.getKey()
+                    + ", CREATE PUBLICATION " + publication + " FOR TABLE " + tables + "; ALTER PUBLICATION " + publication + " OWNER TO "
+                    + user + "; or ALTER TABLE " + tables + " OWNER TO " + user + "; (or leave them out with source.tables.exclude)");
+        }
+    }
+
+    private static String quote(String identifier) {
+        return identifier.matches("[a-z_][a-z0-9_]*") ? identifier : "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /** Whether {@code schema.table} is in source.tables.include (all when empty) and not in source.tables.exclude. */

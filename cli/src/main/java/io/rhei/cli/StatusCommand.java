@@ -29,6 +29,27 @@ final class StatusCommand implements Callable<Integer> {
     PrintStream out = System.out;
     PrintStream err = System.err;
 
+    /** Why a request failed, in words: the JDK's HTTP client throws a ConnectException without a message. */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof java.net.http.HttpTimeoutException) {
+                return "no answer within 5 s";
+            }
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
     @Override
     public Integer call() {
         String body;
@@ -39,7 +60,10 @@ final class StatusCommand implements Callable<Integer> {
             health = http.send(HttpRequest.newBuilder(URI.create("http://" + metrics + "/health")).build(), HttpResponse.BodyHandlers.ofString())
                     .body().strip();
         } catch (Exception e) {
-            err.println("cannot reach Rhei's metrics at http://" + metrics + "/metrics: " + e.getMessage() + " (is it running? --metrics host:port)");
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            err.println("cannot reach Rhei's metrics at http://" + metrics + "/metrics: " + reason(e) + " (is it running? --metrics host:port)");
             return 1;
         }
         Map<String, Double> global = new TreeMap<>();
