@@ -46,7 +46,8 @@ public final class PostgresCdcSource implements ChangeSource {
 
 
 
-    private final PostgresSourceConfig config;
+    /** As configured, then with the tables the preflight leaves out (keyless ones whose writes publishing would break). */
+    private PostgresSourceConfig config;
     private final ChangeLog log;
     private final CdcMetrics metrics = new CdcMetrics();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -97,7 +98,7 @@ public final class PostgresCdcSource implements ChangeSource {
         if (state != LifecycleState.NEW) {
             throw new IllegalStateException("CDC source already " + state.name().toLowerCase() + "; create a new one to restart");
         }
-        PostgresPreflight.check(config);
+        config = config.withTablesLeftOut(PostgresPreflight.check(config));
         try {
             Files.createDirectories(config.offsetsFile().toAbsolutePath().getParent());
         } catch (IOException e) {

@@ -17,8 +17,12 @@ public final class PostgresPreflight {
     private PostgresPreflight() {
     }
 
-    /** @throws RheiException saying exactly what is wrong and how to fix it */
-    public static void check(PostgresSourceConfig config) {
+    /**
+     * @return the captured tables to leave out of the publication: tables without primary key or replica identity,
+     *         whose UPDATE and DELETE PostgreSQL refuses once they are published (unless source.keyless-tables=capture)
+     * @throws RheiException saying exactly what is wrong and how to fix it
+     */
+    public static java.util.List<String> check(PostgresSourceConfig config) {
         try (Connection c = config.connect(); Statement st = c.createStatement()) {
             String walLevel = single(st, "SHOW wal_level");
             if (!"logical".equals(walLevel)) {
@@ -32,23 +36,45 @@ public final class PostgresPreflight {
             }
             checkSlot(c, config);
             checkPublication(c, config);
-            checkTables(c, config);
-            try (ResultSet rs = st.executeQuery("SELECT n.nspname || '.' || c.relname, c.relreplident FROM pg_class c "
-                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
-                    + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-                    + "AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)")) {
-                while (rs.next()) {
-                    if (!"f".equals(rs.getString(2)) && captured(config, rs.getString(1))) {
-                        LOG.warn("table {} has no primary key and REPLICA IDENTITY {}: its updates and deletes cannot be captured "
-                                        + "as row changes (ALTER TABLE {} ADD PRIMARY KEY (...), or REPLICA IDENTITY FULL)",
-                                rs.getString(1), rs.getString(2).equals("d") ? "DEFAULT" : rs.getString(2), rs.getString(1));
-                    }
-                }
-            }
+            java.util.List<String> leftOut = keyless(st, config);
+            checkTables(c, config.withTablesLeftOut(leftOut));
+            return leftOut;
         } catch (SQLException e) {
             throw new RheiException("cannot connect to PostgreSQL at " + config.host() + ":" + config.port() + "/" + config.database()
                     + " as " + config.user() + ": " + e.getMessage() + " (check source.host, source.port, the password and pg_hba.conf)", e);
         }
+    }
+
+    /**
+     * Captured tables without primary key, reported once each with both fixes. With REPLICA IDENTITY DEFAULT or NOTHING
+     * such a table has no identity: published, PostgreSQL refuses the application's UPDATE and DELETE on it, so by
+     * default it is left out. With FULL it is captured (rows matched by all their columns); with an index, by it.
+     */
+    private static java.util.List<String> keyless(Statement st, PostgresSourceConfig config) throws SQLException {
+        java.util.List<String> leftOut = new java.util.ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT n.nspname || '.' || c.relname, c.relreplident FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                + "AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) ORDER BY 1")) {
+            while (rs.next()) {
+                String table = rs.getString(1);
+                String identity = rs.getString(2);
+                if ("f".equals(identity) || "i".equals(identity) || !captured(config, table)) {
+                    continue;
+                }
+                String fixes = "ALTER TABLE " + table + " REPLICA IDENTITY FULL; or add a primary key";
+                if (config.keylessTables() == PostgresSourceConfig.KeylessTables.SKIP) {
+                    leftOut.add(table);
+                    LOG.warn("table {} is not captured: it has no primary key and no replica identity, and once published PostgreSQL "
+                            + "would refuse the application's UPDATE and DELETE on it; to capture it: {} (or source.keyless-tables=capture, "
+                            + "which lets those writes fail)", table, fixes);
+                } else {
+                    LOG.warn("table {} is captured without primary key or replica identity (source.keyless-tables=capture): PostgreSQL "
+                            + "refuses UPDATE and DELETE on it until {}", table, fixes.replace("; or add", ", or a"));
+                }
+            }
+        }
+        return leftOut;
     }
 
     /** The slot, when it exists, must be a pgoutput slot of this database: another database's is another sidecar's. */

@@ -37,7 +37,7 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                                    String tablesInclude, String tablesExclude, String columnsExclude,
                                    String slot, String publication, String snapshotMode, Duration heartbeatInterval,
                                    String heartbeatActionQuery, Path offsetsFile, String name, String signalTable,
-                                   int snapshotChunkRows) {
+                                   int snapshotChunkRows, KeylessTables keylessTables) {
 
     public static final ConfigKey HOST = ConfigKey.of("source.host", "127.0.0.1", "PostgreSQL host");
     public static final ConfigKey PORT = ConfigKey.of("source.port", "5432", "PostgreSQL port");
@@ -66,9 +66,12 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
             "rows per chunk of the resumable snapshot: what a restart may read twice");
     public static final ConfigKey SLOT_STALL_TIMEOUT = ConfigKey.of("source.slot.stall-timeout", "5m",
             "health says degraded when the slot stands still this long while WAL is written");
+    public static final ConfigKey KEYLESS_TABLES = ConfigKey.of("source.keyless-tables", "skip",
+            "a captured table without primary key or replica identity: `skip` it (publishing it would make PostgreSQL refuse "
+                    + "the application's UPDATE and DELETE on it), or `capture` it anyway");
     public static final List<ConfigKey> KEYS = List.of(HOST, PORT, DATABASE, USER, PASSWORD, PASSWORD_FILE, TABLES_INCLUDE, TABLES_EXCLUDE,
             COLUMNS_EXCLUDE, SLOT, PUBLICATION, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, HEARTBEAT_ACTION_QUERY, OFFSETS_FILE, SIGNAL_TABLE,
-            SNAPSHOT_CHUNK_ROWS, SLOT_STALL_TIMEOUT);
+            SNAPSHOT_CHUNK_ROWS, SLOT_STALL_TIMEOUT, KEYLESS_TABLES);
 
     public static final String DEFAULT_SIGNAL_TABLE = "public.rhei_signal";
 
@@ -109,43 +112,87 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 // set but empty means none (a read-only standby), so these two are told apart from unset
                 s.getDuration(HEARTBEAT_INTERVAL), s.isSet(HEARTBEAT_ACTION_QUERY) ? s.get(HEARTBEAT_ACTION_QUERY).orElse("").strip() : DEFAULT_HEARTBEAT_ACTION,
                 Path.of(s.get(OFFSETS_FILE).orElse(logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot,
-                s.isSet(SIGNAL_TABLE) ? s.get(SIGNAL_TABLE).orElse("").strip() : DEFAULT_SIGNAL_TABLE, s.getInt(SNAPSHOT_CHUNK_ROWS));
+                s.isSet(SIGNAL_TABLE) ? s.get(SIGNAL_TABLE).orElse("").strip() : DEFAULT_SIGNAL_TABLE, s.getInt(SNAPSHOT_CHUNK_ROWS),
+                KeylessTables.parse(s.getString(KEYLESS_TABLES)));
     }
 
     /** A configuration for a local server, as tests and the demo use. */
     public static PostgresSourceConfig local(int port, String database, String user, String password, Path offsetsFile, String slot) {
         return new PostgresSourceConfig("127.0.0.1", port, database, user, password, "", "", "", slot, slot + "_pub", "initial",
-                Duration.ofSeconds(10), DEFAULT_HEARTBEAT_ACTION, offsetsFile, "rhei-" + slot, DEFAULT_SIGNAL_TABLE, DEFAULT_CHUNK_ROWS);
+                Duration.ofSeconds(10), DEFAULT_HEARTBEAT_ACTION, offsetsFile, "rhei-" + slot, DEFAULT_SIGNAL_TABLE, DEFAULT_CHUNK_ROWS,
+                KeylessTables.SKIP);
+    }
+
+    /** What to do with a captured table that has neither a primary key nor a replica identity (source.keyless-tables). */
+    public enum KeylessTables {
+        /** Leave it out of the publication: the application's UPDATE and DELETE on it keep working. */
+        SKIP,
+        /** Publish it anyway: PostgreSQL then refuses UPDATE and DELETE on it until it gets a replica identity. */
+        CAPTURE;
+
+        static KeylessTables parse(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "skip" -> SKIP;
+                case "capture" -> CAPTURE;
+                default -> throw new RheiException("source.keyless-tables must be skip or capture, got '" + value + "'");
+            };
+        }
+    }
+
+    /** The same, with {@code tables} (schema.table) left out as well. */
+    public PostgresSourceConfig withTablesLeftOut(java.util.Collection<String> tables) {
+        if (tables.isEmpty()) {
+            return this;
+        }
+        java.util.List<String> quoted = tables.stream().map(t -> t.replace(".", "\\.")).toList();
+        String include = tablesInclude;
+        String exclude = tablesExclude;
+        if (!tablesInclude.isBlank()) {
+            // Debezium takes an include list or an exclude list, not both: each included pattern refuses these names
+            String none = "(?!(?:" + String.join("|", quoted) + ")$)";
+            include = java.util.Arrays.stream(tablesInclude.split(",")).filter(r -> !r.isBlank())
+                    .map(r -> none + "(?:" + r.strip() + ")").collect(java.util.stream.Collectors.joining(","));
+        } else {
+            String names = String.join(",", quoted);
+            exclude = tablesExclude.isBlank() ? names : tablesExclude + "," + names;
+        }
+        return new PostgresSourceConfig(host, port, database, user, password, include, exclude, columnsExclude, slot, publication,
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
+    }
+
+    public PostgresSourceConfig withKeylessTables(KeylessTables mode) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot, publication,
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, mode);
     }
 
     public PostgresSourceConfig withTablesInclude(String regex) {
         return new PostgresSourceConfig(host, port, database, user, password, regex, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
     }
 
     public PostgresSourceConfig withHeartbeatInterval(Duration interval) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows);
+                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
     }
 
     public PostgresSourceConfig withSnapshotMode(String mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows);
+                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
     }
 
     public PostgresSourceConfig withHeartbeatActionQuery(String sql) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name, signalTable, snapshotChunkRows);
+                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
     }
 
     public PostgresSourceConfig withSignalTable(String table) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, table, snapshotChunkRows);
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, table, snapshotChunkRows, keylessTables);
     }
 
     public PostgresSourceConfig withSnapshotChunkRows(int rows) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, rows);
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, rows, keylessTables);
     }
 
     /** Whether initial snapshots can resume (a signal table holds their watermarks). */

@@ -511,6 +511,53 @@ class PostgresCdcSourceTest {
         }
     }
 
+    /**
+     * pgbench's history table: no primary key, REPLICA IDENTITY DEFAULT. Published, PostgreSQL would refuse the
+     * application's DELETE on it ("does not have a replica identity and publishes deletes"), so it is left out by
+     * default while the keyed table beside it is captured; source.keyless-tables=capture publishes it.
+     */
+    @Test
+    void aKeylessTableWithoutReplicaIdentityIsLeftOutSoTheApplicationsWritesKeepWorking() throws Exception {
+        sql("CREATE TABLE public.kl_accounts (id int4 PRIMARY KEY, balance int4)", "INSERT INTO public.kl_accounts VALUES (1, 0)",
+                "CREATE TABLE public.kl_history (aid int4, delta int4)", "INSERT INTO public.kl_history VALUES (1, 5)");
+        String tables = "public\\.kl_.*";
+        try (ChronicleChangeLog log = openLog(); PostgresCdcSource source = new PostgresCdcSource(config("kl", tables), log)) {
+            source.start();
+            awaitEvents(log, TableId.parse("public.kl_accounts"), e -> e.stream().anyMatch(x -> x.op() == io.rhei.core.model.Operation.SNAPSHOT_READ));
+            assertEquals(List.of("kl_accounts", "rhei_signal"), publishedTables("kl_pub"), "the keyless table is not published");
+            sql("DELETE FROM public.kl_history WHERE aid = 1", "UPDATE public.kl_accounts SET balance = 5 WHERE id = 1");
+            awaitEvents(log, TableId.parse("public.kl_accounts"), e -> e.stream().anyMatch(x -> x.op() == io.rhei.core.model.Operation.UPDATE));
+            assertTrue(events(log, TableId.parse("public.kl_history")).isEmpty());
+        } finally {
+            CdcHarness.dropSlot(pg(), "kl");
+        }
+        // opted in: published, and PostgreSQL then refuses the DELETE, as the warning says
+        try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(dir.resolve("log2")).withMinFreeBytes(0));
+             PostgresCdcSource source = new PostgresCdcSource(PostgresSourceConfig.local(pg().port(), "postgres", "postgres", "",
+                     dir.resolve("offsets-kl2.dat"), "kl2").withTablesInclude(tables)
+                     .withKeylessTables(PostgresSourceConfig.KeylessTables.CAPTURE), log)) {
+            source.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> publishedTables("kl2_pub").contains("kl_history"));
+            SQLException refused = assertThrows(SQLException.class, () -> sql("DELETE FROM public.kl_history"));
+            assertTrue(refused.getMessage().contains("replica identity"), refused.getMessage());
+        } finally {
+            CdcHarness.dropSlot(pg(), "kl2");
+            sql("DROP PUBLICATION IF EXISTS kl2_pub");
+        }
+    }
+
+    private static List<String> publishedTables(String publication) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = pg().connect(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT tablename FROM pg_publication_tables WHERE pubname = '" + publication
+                     + "' ORDER BY 1")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** Heartbeats keep the slot advancing when only tables outside the publication are written: WAL is not held. */
     @Test
     void idleCapturedTableDoesNotHoldWalWhileOtherTablesAreWritten() throws Exception {
