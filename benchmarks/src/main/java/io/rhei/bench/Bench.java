@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [storage] [protocol] [olap] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [storage] [protocol] [olap] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -13,7 +13,10 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
-        int events = 1_000_000;
+        // --quick: every suite at small sizes (seconds each), so that CI notices a benchmark that no longer runs;
+        // its figures are not the ones the README quotes
+        boolean quick = a.contains("--quick");
+        int events = quick ? 20_000 : 1_000_000;
         int i = a.indexOf("--events");
         if (i >= 0 && i + 1 < a.size()) {
             events = Integer.parseInt(a.get(i + 1));
@@ -27,7 +30,7 @@ public final class Bench {
             new CoreBenchmark(report, events).run();
         }
         if (all || a.contains("cdc")) {
-            int changes = 200_000;
+            int changes = quick ? 5_000 : 200_000;
             int c = a.indexOf("--changes");
             if (c >= 0 && c + 1 < a.size()) {
                 changes = Integer.parseInt(a.get(c + 1));
@@ -36,16 +39,16 @@ public final class Bench {
         }
         if (all || a.contains("storage")) {
             int r = a.indexOf("--rows");
-            long large = r >= 0 && r + 1 < a.size() ? Long.parseLong(a.get(r + 1)) : 10_000_000L;
+            long large = r >= 0 && r + 1 < a.size() ? Long.parseLong(a.get(r + 1)) : quick ? 100_000L : 10_000_000L;
             new StorageBenchmark(report, large / 10, large, 30).run();
         }
         if (all || a.contains("protocol")) {
             int r = a.indexOf("--rows");
-            new ProtocolBenchmark(report, r >= 0 && r + 1 < a.size() ? Integer.parseInt(a.get(r + 1)) : 10_000_000).run();
+            new ProtocolBenchmark(report, r >= 0 && r + 1 < a.size() ? Integer.parseInt(a.get(r + 1)) : quick ? 100_000 : 10_000_000).run();
         }
         if (all || a.contains("olap")) {
             int sf = a.indexOf("--sf");
-            double scale = sf >= 0 && sf + 1 < a.size() ? Double.parseDouble(a.get(sf + 1)) : 1.0;
+            double scale = sf >= 0 && sf + 1 < a.size() ? Double.parseDouble(a.get(sf + 1)) : quick ? 0.01 : 1.0;
             new OlapBenchmark(report, scale, !a.contains("--no-postgres")).run();
         }
     }
