@@ -1,6 +1,7 @@
 package io.rhei.cdc;
 
 import io.rhei.core.RheiException;
+import io.rhei.core.model.SqlIdentifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,7 @@ public final class PostgresPreflight {
                 if (rs.next()) {
                     if (!rs.getBoolean(2)) {
                         throw new RheiException("publication " + config.publication() + " is owned by " + rs.getString(1) + ", and role " + user
-                                + " may not change its tables: ALTER PUBLICATION " + quote(config.publication()) + " OWNER TO " + quote(user)
+                                + " may not change its tables: ALTER PUBLICATION " + SqlIdentifiers.quote(config.publication()) + " OWNER TO " + SqlIdentifiers.quote(user)
                                 + "; (as " + rs.getString(1) + " or a superuser), or set source.publication to a publication of " + user);
                     }
                     return;
@@ -123,9 +124,9 @@ public final class PostgresPreflight {
         try (Statement st = c.createStatement()) {
             if (!"true".equals(single(st, "SELECT has_database_privilege(current_database(), 'CREATE')::text"))) {
                 throw new RheiException("role " + user + " may not create publication " + config.publication() + " in database "
-                        + config.database() + ": GRANT CREATE ON DATABASE " + quote(config.database()) + " TO " + quote(user)
-                        + "; or create it as its owner (CREATE PUBLICATION " + quote(config.publication()) + ";) and ALTER PUBLICATION ... OWNER TO "
-                        + quote(user) + ";");
+                        + config.database() + ": GRANT CREATE ON DATABASE " + SqlIdentifiers.quote(config.database()) + " TO " + SqlIdentifiers.quote(user)
+                        + "; or create it as its owner (CREATE PUBLICATION " + SqlIdentifiers.quote(config.publication()) + ";) and ALTER PUBLICATION ... OWNER TO "
+                        + SqlIdentifiers.quote(user) + ";");
             }
         }
     }
@@ -160,7 +161,7 @@ public final class PostgresPreflight {
             }
             }
         }
-        String user = quote(config.user());
+        String user = SqlIdentifiers.quote(config.user());
         if (!unreadable.isEmpty()) {
             throw new RheiException("role " + config.user() + " may not read " + String.join(", ", unreadable) + ": GRANT SELECT ON "
                     + String.join(", ", unreadable) + " TO " + user + "; (or leave them out with source.tables.exclude)");
@@ -168,16 +169,12 @@ public final class PostgresPreflight {
         if (!notOwned.isEmpty()) {
             var first = notOwned.entrySet().iterator().next();
             String tables = String.join(", ", first.getValue());
-            String publication = quote(config.publication());
+            String publication = SqlIdentifiers.quote(config.publication());
             throw new RheiException("role " + config.user() + " does not own " + tables + " (owner " + first.getKey()
                     + "), and PostgreSQL lets only a table's owner add it to publication " + config.publication() + ": as " + first.getKey()
                     + ", CREATE PUBLICATION " + publication + " FOR TABLE " + tables + "; ALTER PUBLICATION " + publication + " OWNER TO "
                     + user + "; or ALTER TABLE " + tables + " OWNER TO " + user + "; (or leave them out with source.tables.exclude)");
         }
-    }
-
-    private static String quote(String identifier) {
-        return identifier.matches("[a-z_][a-z0-9_]*") ? identifier : "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /** Whether {@code schema.table} is in source.tables.include (all when empty) and not in source.tables.exclude. */

@@ -1,5 +1,6 @@
 package io.rhei.olap.catalog;
 
+import io.rhei.core.model.SqlIdentifiers;
 import io.rhei.core.model.TableId;
 import io.rhei.core.schema.Column;
 import io.rhei.core.schema.ColumnType;
@@ -231,9 +232,9 @@ public final class PgCatalog {
                 cls.row(indexOid, key, ns, 0L, OWNER_OID, 403L, -1f, false, "p", "i", (short) t.primaryKey().size(), (short) 0, false,
                         false, false, false, false, null, null, 0L, 0L, 0L, "n", null);
                 long constraintOid = oid + 1_000_000_000L;
-                String columns = t.primaryKey().stream().map(PgCatalog::quoteIdent).collect(java.util.stream.Collectors.joining(", "));
-                String indexDef = "CREATE UNIQUE INDEX " + quoteIdent(key) + " ON " + quoteIdent(id.schema()) + "."
-                        + quoteIdent(id.table()) + " USING btree (" + columns + ")";
+                String columns = t.primaryKey().stream().map(SqlIdentifiers::quote).collect(java.util.stream.Collectors.joining(", "));
+                String indexDef = "CREATE UNIQUE INDEX " + SqlIdentifiers.quote(key) + " ON " + SqlIdentifiers.quote(id.schema()) + "."
+                        + SqlIdentifiers.quote(id.table()) + " USING btree (" + columns + ")";
                 String constraintDef = "PRIMARY KEY (" + columns + ")";
                 index.row(indexOid, oid, (short) t.primaryKey().size(), (short) t.primaryKey().size(), true, true, true, indkey.toString(),
                         false, false, false, true, indexDef);
@@ -288,11 +289,6 @@ public final class PgCatalog {
             schemata.row(db, s, SessionInfo.USER);
         }
         return new ArrayList<>(out.values());
-    }
-
-    /** An identifier as PostgreSQL prints it: quoted unless lower-case letters, digits and underscores. */
-    static String quoteIdent(String name) {
-        return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private static SystemTable table(Map<String, SystemTable> out, String name) {
