@@ -6,6 +6,7 @@ import io.rhei.Health;
 import io.rhei.PostgresSource;
 import io.rhei.QueryResult;
 import io.rhei.Rhei;
+import io.rhei.TableStatus;
 import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.QueryResults;
 import picocli.CommandLine.Command;
@@ -106,16 +107,19 @@ final class DemoCommand implements Callable<Integer> {
                     .set("metrics.host", "127.0.0.1").set("metrics.port", String.valueOf(metricsPort)).serve();
             try (Rhei rhei = builder.build()) {
                 rhei.start();
+                ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
+                Thread writer = new Thread(workload, "shop-workload");
+                writer.start();
+                out.println("workload " + rate + " transactions/s; reading the tables' initial snapshot while it writes ...");
+                // the connection lines come once the tables are queryable: a client that connects at once finds them
+                awaitInitialSnapshot(rhei);
                 out.println("query it with any Flight SQL client: jdbc:arrow-flight-sql://127.0.0.1:" + rhei.flightSqlPort() + "?useEncryption=false");
                 if (rhei.pgPort() > 0) {
                     out.println("or with psql: psql \"host=127.0.0.1 port=" + rhei.pgPort()
                             + " user=rhei dbname=rhei sslmode=disable\"");
                 }
                 out.println("metrics: http://127.0.0.1:" + rhei.metricsPort() + "/metrics  health: http://127.0.0.1:" + rhei.metricsPort() + "/health");
-                ShopWorkload workload = new ShopWorkload(() -> connect(pg), rate);
-                Thread writer = new Thread(workload, "shop-workload");
-                writer.start();
-                out.println("syncing into the OLAP engine (" + (storage.equals("memory:") ? "in memory" : "Vortex files in " + storage) + "); workload " + rate + " transactions/s"
+                out.println("syncing into the OLAP engine (" + (storage.equals("memory:") ? "in memory" : "Vortex files in " + storage) + ")"
                         + (runFor == null ? "; Ctrl-C stops" : "; running for " + duration));
                 try {
                     report(rhei, workload, runFor);
@@ -185,6 +189,18 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private void awaitInitialSnapshot(Rhei rhei) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            rhei.awaitCaughtUp(Duration.ofMinutes(5));
+        } catch (io.rhei.core.RheiException e) {
+            out.println("  ! " + e.getMessage());
+            return;
+        }
+        long rows = rhei.tables().stream().mapToLong(TableStatus::rows).sum();
+        out.printf(Locale.ROOT, "initial snapshot done: %d tables, %,d rows, in %.1f s%n", rhei.tables().size(), rows, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Waits for the sync to catch up with PostgreSQL (read-your-writes), then compares counts and sums of every table. */
