@@ -29,7 +29,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Flight SQL's catalog commands (GetCatalogs, GetDbSchemas, GetTables, GetPrimaryKeys, GetTableTypes, GetSqlInfo)
+ * Flight SQL's catalog commands (GetCatalogs, GetDbSchemas, GetTables, GetPrimaryKeys, GetTableTypes, GetSqlInfo; GetXdbcTypeInfo is {@link FlightSqlTypeInfo})
  * answered from the engine's tables, so JDBC's {@code DatabaseMetaData} (DBeaver's table tree) lists them. One
  * catalog, {@code rhei}, as PostgreSQL's {@code current_database()}; one table type, {@code TABLE}.
  */

@@ -429,6 +429,16 @@ public final class FlightSqlQueryServer implements AutoCloseable {
         }
 
         @Override
+        public FlightInfo getFlightInfoTypeInfo(FlightSql.CommandGetXdbcTypeInfo request, CallContext context, FlightDescriptor descriptor) {
+            return catalogInfo(request, Schemas.GET_TYPE_INFO_SCHEMA, descriptor);
+        }
+
+        @Override
+        public void getStreamTypeInfo(FlightSql.CommandGetXdbcTypeInfo request, CallContext context, ServerStreamListener listener) {
+            answer(listener, () -> FlightSqlTypeInfo.send(request, allocator, listener));
+        }
+
+        @Override
         public Runnable acceptPutStatement(FlightSql.CommandStatementUpdate command, CallContext context, FlightStream flightStream,
                                            StreamListener<PutResult> ackStream) {
             throw readOnly(command.getQuery());

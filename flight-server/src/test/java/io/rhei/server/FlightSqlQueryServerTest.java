@@ -99,6 +99,45 @@ class FlightSqlQueryServerTest {
     }
 
     @Test
+    void xdbcTypeInfoListsEveryTypeOfTheModelByPostgresName() throws Exception {
+        try (org.apache.arrow.flight.FlightClient client = org.apache.arrow.flight.FlightClient.builder(root,
+                org.apache.arrow.flight.Location.forGrpcInsecure("127.0.0.1", server.port())).build()) {
+            org.apache.arrow.flight.CallOption auth = client.authenticateBasicToken("rhei", "s3cret").orElseThrow();
+            org.apache.arrow.flight.sql.FlightSqlClient sql = new org.apache.arrow.flight.sql.FlightSqlClient(client);
+            java.util.Map<String, Integer> jdbcTypes = new java.util.LinkedHashMap<>();
+            java.util.List<String> numericParams = new java.util.ArrayList<>();
+            org.apache.arrow.flight.FlightInfo info = sql.getXdbcTypeInfo(auth);
+            try (org.apache.arrow.flight.FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket(), auth)) {
+                while (stream.next()) {
+                    org.apache.arrow.vector.VectorSchemaRoot r = stream.getRoot();
+                    for (int i = 0; i < r.getRowCount(); i++) {
+                        String name = r.getVector("type_name").getObject(i).toString();
+                        jdbcTypes.put(name, (Integer) r.getVector("data_type").getObject(i));
+                        if (name.equals("numeric")) {
+                            ((java.util.List<?>) r.getVector("create_params").getObject(i)).forEach(p -> numericParams.add(p.toString()));
+                        }
+                    }
+                }
+            }
+            assertEquals(io.rhei.core.schema.ColumnType.Kind.values().length, jdbcTypes.size(), "one row per type: " + jdbcTypes);
+            assertEquals(java.sql.Types.BIGINT, jdbcTypes.get("bigint"));
+            assertEquals(java.sql.Types.TIMESTAMP_WITH_TIMEZONE, jdbcTypes.get("timestamp with time zone"));
+            assertEquals(java.util.List.of("precision", "scale"), numericParams);
+            java.util.List<Integer> order = new java.util.ArrayList<>(jdbcTypes.values());
+            java.util.List<Integer> sorted = new java.util.ArrayList<>(order);
+            java.util.Collections.sort(sorted);
+            assertEquals(sorted, order, "sorted by DATA_TYPE, as JDBC's getTypeInfo is");
+
+            org.apache.arrow.flight.FlightInfo dates = sql.getXdbcTypeInfo(java.sql.Types.DATE, auth);
+            try (org.apache.arrow.flight.FlightStream stream = sql.getStream(dates.getEndpoints().get(0).getTicket(), auth)) {
+                assertTrue(stream.next());
+                assertEquals(1, stream.getRoot().getRowCount(), "filtered by data type");
+                assertEquals("date", stream.getRoot().getVector("type_name").getObject(0).toString());
+            }
+        }
+    }
+
+    @Test
     void databaseMetaDataListsCatalogsSchemasTablesAndPrimaryKeys() throws SQLException {
         try (Connection c = connect("s3cret")) {
             java.sql.DatabaseMetaData md = c.getMetaData();

@@ -128,24 +128,7 @@ public final class PgCatalog {
 
     /** {@code format_type}'s text: the SQL name PostgreSQL shows for a column type. */
     public static String formatType(ColumnType t) {
-        return switch (t.kind()) {
-            case BOOLEAN -> "boolean";
-            case INT16 -> "smallint";
-            case INT32 -> "integer";
-            case INT64 -> "bigint";
-            case FLOAT32 -> "real";
-            case FLOAT64 -> "double precision";
-            case DECIMAL -> "numeric(" + t.precision() + "," + t.scale() + ")";
-            case TEXT -> "text";
-            case CHAR -> t.precision() > 0 ? "character(" + t.precision() + ")" : "bpchar";
-            case BYTES -> "bytea";
-            case DATE -> "date";
-            case TIME -> "time without time zone";
-            case TIMESTAMP -> "timestamp without time zone";
-            case TIMESTAMPTZ -> "timestamp with time zone";
-            case UUID -> "uuid";
-            case JSON -> "json";
-        };
+        return io.rhei.core.schema.PostgresTypeNames.of(t);
     }
 
     /** The catalog tables for {@code tables}, in a fixed order. */
