@@ -196,7 +196,7 @@ public final class PgCatalog {
                 ColumnType ct = c.type();
                 attribute.row(oid, c.name(), typeOid(ct), (short) length(ct), (short) num, typmod(ct), !c.nullable(), false, "", "", false,
                         ct.kind() == ColumnType.Kind.TEXT || ct.kind() == ColumnType.Kind.CHAR ? 100L : 0L,
-                        length(ct) > 0 ? "p" : "x", "", (short) -1);
+                        storage(ct), "", (short) -1);
                 infoColumns.row(db, id.schema(), id.table(), c.name(), num, null, c.nullable() ? "YES" : "NO", dataType(ct),
                         ct.kind() == ColumnType.Kind.CHAR && ct.precision() > 0 ? ct.precision() : null, numericPrecision(ct),
                         numericScale(ct), datetimePrecision(ct), udtName(ct));
@@ -280,6 +280,11 @@ public final class PgCatalog {
 
     private static SystemTable info(Map<String, SystemTable> out, String name) {
         return out.computeIfAbsent("information_schema." + name, SystemTable::of);
+    }
+
+    /** PostgreSQL's typstorage, which psql's \\d+ shows: fixed-length types plain, numeric main, the rest extended. */
+    private static String storage(ColumnType t) {
+        return t.kind() == ColumnType.Kind.DECIMAL ? "m" : length(t) > 0 ? "p" : "x";
     }
 
     private static int length(ColumnType t) {

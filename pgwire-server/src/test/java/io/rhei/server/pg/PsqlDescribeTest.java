@@ -106,7 +106,7 @@ class PsqlDescribeTest {
             assertEquals(null, columns.get(0).get(2), "no default");
             assertEquals("t", columns.get(0).get(3));
             assertEquals("f", columns.get(1).get(3));
-            assertEquals(List.of("p", "x", "x", "p"), columns.stream().map(r -> r.get(7)).toList(), "attstorage");
+            assertEquals(List.of("p", "x", "m", "p"), columns.stream().map(r -> r.get(7)).toList(), "attstorage: numeric is main in PostgreSQL");
             // the primary key with its definitions: "order_lines_pkey" PRIMARY KEY, btree (order_id, line)
             List<List<String>> indexes = rows(st, queries.get(3));
             assertEquals(1, indexes.size());
