@@ -77,4 +77,22 @@ class CatalogTablesTest {
         List<List<Object>> bucket = q("SELECT floor(extract(epoch from '2024-01-01 00:07:00+00'::timestamptz)/300)*300");
         assertEquals(0, new java.math.BigDecimal("1704067500").compareTo(new java.math.BigDecimal(bucket.get(0).get(0).toString())), bucket.toString());
     }
+
+    @Test
+    void regclassAndRegtypePrintAsNamesAndCompareAsOids() {
+        engine.ensureTable(TableSchema.builder(TableId.parse("sales.items")).key("sku", ColumnType.TEXT).column("qty", ColumnType.INT32).build(), 1);
+        // a select list's cast prints the name, qualified when its schema is off the search path; the column keeps its name
+        QueryResults.Table t = QueryResults.read(engine.query("SELECT c.oid::regclass, c.relkind FROM pg_class c "
+                + "WHERE c.relnamespace <> 11 ORDER BY c.relname", root));
+        assertEquals(List.of("oid", "relkind"), t.columns());
+        assertEquals(List.of(List.of("sales.items", "r"), List.of("sales.items_pkey", "i"), List.of("orders", "r"), List.of("orders_pkey", "i")),
+                t.rows());
+        assertEquals(List.of(List.of("integer")), q("SELECT a.atttypid::regtype AS t FROM pg_attribute a WHERE a.attname = 'qty'"));
+        // ::regclass::text anywhere is the name; a literal cast and a comparison stay OIDs
+        assertEquals(List.of(List.of("status")), q("SELECT attname FROM pg_attribute WHERE attrelid::regclass::text = 'orders' AND attnum = 2"));
+        assertEquals(List.of(List.of("status")), q("SELECT attname FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attnum = 2"));
+        assertEquals(List.of(List.of("pg_class")), q("SELECT 1259::regclass"));
+        assertEquals(List.of(List.of("orders", "orders")), q("SELECT 'orders'::regclass, 'public.orders'::regclass::text"));
+        assertEquals(List.of(List.of("123")), q("SELECT x::regclass FROM (VALUES (123)) v(x)"), "an OID no table has prints as the number");
+    }
 }

@@ -49,6 +49,11 @@ public final class PgCatalog {
     /** The text {@code pg_get_indexdef} and {@code pg_get_constraintdef} give for an index or constraint OID. */
     public static final String DEFINITIONS = "rhei_definitions";
 
+    /** The text a {@code regclass} value prints as (PostgreSQL's regclassout): each table's and index's name by OID. */
+    public static final String REGCLASS_NAMES = "rhei_regclass_names";
+    /** The text a {@code regtype} value prints as (regtypeout, {@code format_type(oid, NULL)}): each type's name by OID. */
+    public static final String REGTYPE_NAMES = "rhei_regtype_names";
+
     /** The parser's keywords, lower case, and whether each is reserved: read once, as they never change. */
     private static final Map<String, Boolean> KEYWORDS = keywords();
 
@@ -159,6 +164,7 @@ public final class PgCatalog {
                 .text(DEFINITION_COLUMN);
         SystemTable definitions = table(out, DEFINITIONS).key("oid", INT64).text("definition");
         // information_schema._pg_expandarray(indkey) as rows (IndexKeyExpansion joins it): x the attnum, n its position
+        SystemTable regclassNames = table(out, REGCLASS_NAMES).key("oid", INT64).text("name");
         SystemTable indexKeys = table(out, INDEX_KEYS).key("indexrelid", INT64).col("x", INT16).key("n", INT32);
         SystemTable constraint = table(out, "pg_constraint").key("oid", INT64).text("conname").col("connamespace", INT64)
                 .text("contype").col("conrelid", INT64).col("conindid", INT64).text("conkey").col("condeferrable", BOOLEAN)
@@ -179,6 +185,7 @@ public final class PgCatalog {
             systemIds.add(TableId.of("pg_catalog", name));
         }
         for (TableId id : systemIds) {
+            regclassNames.row(tableOid(id), regclassName(id.schema(), id.table()));
             cls.row(tableOid(id), id.table(), PG_CATALOG_OID, 0L, OWNER_OID, 2L, -1f, false, "p", "r", (short) 0, (short) 0, false, false,
                     false, false, false, null, null, 0L, 0L, 0L, "n", null);
         }
@@ -187,6 +194,7 @@ public final class PgCatalog {
             long oid = tableOid(id);
             long ns = namespaceOid(id.schema());
             boolean keyed = t.hasPrimaryKey();
+            regclassNames.row(oid, regclassName(id.schema(), id.table()));
             cls.row(oid, id.table(), ns, 0L, OWNER_OID, 2L, -1f, keyed, "p", "r", (short) t.columns().size(), (short) 0, false, false,
                     false, false, false, null, null, 0L, 0L, 0L, "d", null);
             infoTables.row(db, id.schema(), id.table(), "BASE TABLE", "NO");
@@ -212,6 +220,7 @@ public final class PgCatalog {
                     indkey.append(indkey.length() > 0 ? " " : "").append(p + 1);
                     conkey.append(conkey.length() > 1 ? "," : "").append(p + 1);
                 }
+                regclassNames.row(indexOid, regclassName(id.schema(), key));
                 cls.row(indexOid, key, ns, 0L, OWNER_OID, 403L, -1f, false, "p", "i", (short) t.primaryKey().size(), (short) 0, false,
                         false, false, false, false, null, null, 0L, 0L, 0L, "n", null);
                 long constraintOid = oid + 1_000_000_000L;
@@ -242,6 +251,8 @@ public final class PgCatalog {
             type.row(t.oid(), t.name(), PG_CATALOG_OID, OWNER_OID, (short) t.length(), t.length() > 0 && t.length() <= 8, "b", t.category(),
                     0L, 0L, 0L, 0L, -1, false, ",", t.category().equals("S") ? 100L : 0L, 0L);
         }
+        SystemTable regtypeNames = table(out, REGTYPE_NAMES).key("oid", INT64).text("name");
+        TYPES.forEach(t -> regtypeNames.row(t.oid(), regtypeName(t.name())));
         SystemTable keywords = table(out, "pg_get_keywords").text("word", "catcode").col("barelabel", BOOLEAN).text("catdesc", "baredesc");
         KEYWORDS.forEach((word, reserved) -> keywords.row(word, reserved ? "R" : "U", !reserved, reserved ? "reserved" : "unreserved",
                 reserved ? "requires AS" : "can be bare label"));
@@ -280,6 +291,31 @@ public final class PgCatalog {
 
     private static SystemTable info(Map<String, SystemTable> out, String name) {
         return out.computeIfAbsent("information_schema." + name, SystemTable::of);
+    }
+
+    /** regclassout: the name, quoted where needed, qualified when its schema is not on the search path. */
+    private static String regclassName(String schema, String name) {
+        boolean visible = schema.equals("pg_catalog") || schema.equals("public");
+        return (visible ? "" : SqlIdentifiers.quote(schema) + ".") + SqlIdentifiers.quote(name);
+    }
+
+    /** regtypeout: the SQL name of a type ({@code format_type(oid, NULL)}). */
+    private static String regtypeName(String typname) {
+        return switch (typname) {
+            case "bool" -> "boolean";
+            case "char" -> "\"char\"";
+            case "int2" -> "smallint";
+            case "int4" -> "integer";
+            case "int8" -> "bigint";
+            case "float4" -> "real";
+            case "float8" -> "double precision";
+            case "bpchar" -> "character";
+            case "varchar" -> "character varying";
+            case "time" -> "time without time zone";
+            case "timestamp" -> "timestamp without time zone";
+            case "timestamptz" -> "timestamp with time zone";
+            default -> typname;
+        };
     }
 
     /** PostgreSQL's typstorage, which psql's \\d+ shows: fixed-length types plain, numeric main, the rest extended. */

@@ -56,9 +56,17 @@ final class CatalogFunctions {
 
     static SqlNode rewrite(SqlNode parsed) {
         int[] definitions = {0};
-        return parsed.accept(new SqlShuttle() {
+        return printObjectNames(parsed, definitions).accept(new SqlShuttle() {
             @Override
             public SqlNode visit(SqlCall call) {
+                // x::regclass::text is the name, as PostgreSQL prints a regclass (before the literal inside becomes an OID)
+                if (call.getKind() == SqlKind.CAST && call.operand(1) instanceof SqlDataTypeSpec spec && isText(spec)
+                        && call.operand(0) instanceof SqlCall inner) {
+                    SqlNode name = objectNameLookup(inner, ++definitions[0]);
+                    if (name != null) {
+                        return name.accept(this);
+                    }
+                }
                 SqlNode visited = super.visit(call);
                 if (!(visited instanceof SqlCall c)) {
                     return visited;
@@ -77,6 +85,7 @@ final class CatalogFunctions {
                         return SqlLiteral.createExactNumeric(Long.toString(regproc(value)), POS);
                     }
                 }
+
                 String name = functionName(c);
                 if (name == null) {
                     return visited;
@@ -105,6 +114,74 @@ final class CatalogFunctions {
                 };
             }
         });
+    }
+
+    /**
+     * A select list's {@code x::regclass} (or regtype, regnamespace, regproc) of the outermost query prints as the
+     * object's name, as PostgreSQL prints it; elsewhere such a cast stays the OID, which comparisons and joins use.
+     */
+    private static SqlNode printObjectNames(SqlNode query, int[] aliases) {
+        SqlNode body = query instanceof org.apache.calcite.sql.SqlOrderBy o ? o.query : query;
+        if (!(body instanceof org.apache.calcite.sql.SqlSelect select)) {
+            return query;
+        }
+        org.apache.calcite.sql.SqlNodeList items = select.getSelectList();
+        for (int i = 0; i < items.size(); i++) {
+            SqlNode item = items.get(i);
+            SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+            SqlNode name = expr instanceof SqlCall cast ? objectNameLookup(cast, ++aliases[0]) : null;
+            if (name == null) {
+                continue;
+            }
+            SqlCall cast = (SqlCall) expr;
+            // the column keeps the name PostgreSQL gives it: the alias, else the operand's column name, else the type's
+            String columnName = item.getKind() == SqlKind.AS ? ((SqlIdentifier) ((SqlCall) item).operand(1)).getSimple()
+                    : cast.operand(0) instanceof SqlIdentifier id ? id.names.get(id.names.size() - 1) : regType(cast);
+            items.set(i, SqlStdOperatorTable.AS.createCall(POS, name, new SqlIdentifier(columnName, POS)));
+        }
+        return query;
+    }
+
+    /** The object-name lookup of {@code CAST(x AS regclass|regtype|regnamespace|regproc)}; null for any other call. */
+    private static SqlNode objectNameLookup(SqlCall cast, int alias) {
+        if (cast.getKind() != SqlKind.CAST) {
+            return null;
+        }
+        String type = regType(cast);
+        String table = switch (type == null ? "" : type) {
+            case "regclass" -> PgCatalog.REGCLASS_NAMES + " n# WHERE n#.oid = __t";
+            case "regtype" -> PgCatalog.REGTYPE_NAMES + " n# WHERE n#.oid = __t";
+            case "regnamespace" -> "pg_namespace n# WHERE n#.oid = __t";
+            case "regproc" -> "pg_proc n# WHERE n#.oid = __t";
+            default -> null;
+        };
+        if (table == null) {
+            return null;
+        }
+        String column = switch (type) {
+            case "regnamespace" -> "nspname";
+            case "regproc" -> "proname";
+            default -> "name";
+        };
+        // an OID no object has prints as the number, as in PostgreSQL; NULLIF keeps the fallback nullable, as the
+        // subquery is, or Calcite's conversion of COALESCE changes the column's type
+        String sql = "COALESCE((SELECT n#." + column + " FROM pg_catalog." + table + "), NULLIF(CAST(CAST(__t AS BIGINT) AS VARCHAR), ''))";
+        return template(sql.replace("n#", "rn" + alias), List.of(cast));
+    }
+
+    private static String regType(SqlCall cast) {
+        if (!(cast.operand(1) instanceof SqlDataTypeSpec spec)) {
+            return null;
+        }
+        List<String> names = spec.getTypeName().names;
+        String type = names.get(names.size() - 1).toLowerCase(Locale.ROOT);
+        return type.startsWith("reg") ? type : null;
+    }
+
+    private static boolean isText(SqlDataTypeSpec spec) {
+        List<String> names = spec.getTypeName().names;
+        String type = names.get(names.size() - 1).toLowerCase(Locale.ROOT);
+        return Set.of("text", "varchar", "name", "character varying").contains(type);
     }
 
     private static String functionName(SqlCall c) {
@@ -179,10 +256,10 @@ final class CatalogFunctions {
             @Override
             public SqlNode visit(SqlIdentifier id) {
                 if (id.isSimple() && id.getSimple().equals("__t")) {
-                    return args.get(0);
+                    return args.get(0).clone(args.get(0).getParserPosition());
                 }
                 if (id.isSimple() && id.getSimple().equals("__m")) {
-                    return args.get(1);
+                    return args.get(1).clone(args.get(1).getParserPosition());
                 }
                 return id;
             }
