@@ -95,4 +95,41 @@ class CatalogTablesTest {
         assertEquals(List.of(List.of("orders", "orders")), q("SELECT 'orders'::regclass, 'public.orders'::regclass::text"));
         assertEquals(List.of(List.of("123")), q("SELECT x::regclass FROM (VALUES (123)) v(x)"), "an OID no table has prints as the number");
     }
+
+    @Test
+    void relationSizesAndPgSizePrettyAsPostgresPrintsThem() {
+        // PostgreSQL's own regression answers (dbsize.out), through the SQL rewrite and the Java one
+        long[] sizes = {10, 1000, 10239, 10240, 1_000_000, 10_485_247, 10_485_248, 1_000_000_000L, 1_000_000_000_000L, 1_000_000_000_000_000L};
+        String[] pretty = {"10 bytes", "1000 bytes", "10239 bytes", "10 kB", "977 kB", "10239 kB", "10 MB", "954 MB", "931 GB", "909 TB"};
+        for (int i = 0; i < sizes.length; i++) {
+            assertEquals(pretty[i], io.rhei.olap.catalog.PgCatalog.prettySize(sizes[i]));
+            assertEquals("-" + pretty[i], io.rhei.olap.catalog.PgCatalog.prettySize(-sizes[i]));
+            assertEquals(List.of(List.of(pretty[i], "-" + pretty[i])),
+                    q("SELECT pg_size_pretty(s), pg_size_pretty(-s) FROM (VALUES (CAST(" + sizes[i] + " AS BIGINT))) v(s)"));
+        }
+        // psql's \dt+ asks pg_size_pretty(pg_table_size(c.oid)): the table's bytes now, growing with its rows
+        String sql = "SELECT pg_catalog.pg_size_pretty(pg_catalog.pg_table_size(c.oid)), pg_table_size(c.oid), pg_relation_size(c.oid) "
+                + "FROM pg_catalog.pg_class c WHERE c.relname = 'orders'";
+        List<Object> before = q(sql).get(0);
+        long bytes = ((Number) before.get(1)).longValue();
+        assertEquals(io.rhei.olap.catalog.PgCatalog.prettySize(bytes), before.get(0));
+        assertEquals(bytes, ((Number) before.get(2)).longValue());
+        List<io.rhei.core.sink.RowChange> more = new java.util.ArrayList<>();
+        for (long i = 11; i <= 100_000; i++) {
+            more.add(io.rhei.core.sink.RowChange.upsert(io.rhei.core.model.RowKey.of(i), io.rhei.core.model.Row.of(i, "new",
+                    java.math.BigDecimal.ONE), 3));
+        }
+        engine.apply(new io.rhei.core.sink.TableChangeBatch(OrdersTable.SCHEMA, false, more, 3, 3, more.size()));
+        long after = ((Number) q(sql).get(0).get(1)).longValue();
+        assertEquals(true, after > bytes, before + " then " + after);
+        assertEquals(List.of(List.of(after)), q("SELECT pg_database_size(current_database())"));
+    }
+
+    @Test
+    void psqlListsRolesWithTheirEmptyMemberships() {
+        // psql 15's \du: ARRAY(a select over pg_auth_members, which a read-only copy has none of) is the empty array
+        assertEquals(List.of(List.of("rhei", true, "{}")), q("SELECT r.rolname, r.rolcanlogin, ARRAY(SELECT b.rolname FROM pg_catalog.pg_auth_members m "
+                + "JOIN pg_catalog.pg_roles b ON (m.roleid = b.oid) WHERE m.member = r.oid) as memberof, r.rolvaliduntil "
+                + "FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_' ORDER BY 1").stream().map(row -> row.subList(0, 3)).toList());
+    }
 }

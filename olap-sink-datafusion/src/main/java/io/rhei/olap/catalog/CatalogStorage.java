@@ -78,8 +78,31 @@ public final class CatalogStorage implements TableStorage {
         return system;
     }
 
+    /** The sizes table's rows, made again at each read: sizes follow every commit, which rebuilds nothing else. */
+    private synchronized InMemoryStorage refreshSizes() {
+        InMemoryStorage catalog = refresh();
+        java.util.Map<TableId, Long> bytes = new java.util.HashMap<>();
+        for (TableId id : tables.tables()) {
+            try (TableSnapshot s = tables.snapshot(id)) {
+                bytes.put(id, s.bytes());
+            }
+        }
+        SystemTable sizes = PgCatalog.relationSizes(bytes);
+        TableSchema schema = sizes.schema();
+        List<RowChange> rows = new ArrayList<>(sizes.rows().size());
+        for (var row : sizes.rows()) {
+            rows.add(RowChange.upsert(schema.keyOf(row), row, catalogSeq + 1));
+        }
+        long seq = ++catalogSeq;
+        catalog.apply(new TableChangeBatch(schema, true, rows, seq, seq, rows.size()));
+        return catalog;
+    }
+
     @Override
     public TableSnapshot snapshot(TableId table) {
+        if (table.schema().equals("pg_catalog") && table.table().equals(PgCatalog.RELATION_SIZES)) {
+            return refreshSizes().snapshot(table);
+        }
         if (isSystem(table)) {
             return refresh().snapshot(table);
         }

@@ -30,20 +30,22 @@ public final class PgCatalog {
     static final long PUBLIC_OID = 2200;
     static final long INFORMATION_SCHEMA_OID = 13_183;
     static final long OWNER_OID = 10;
-    static final long DATABASE_OID = 16_384;
+    public static final long DATABASE_OID = 16_384;
+    static final long DEFAULT_TABLESPACE_OID = 1663;
     /** PostgreSQL's OIDs of the catalog tables, for {@code 'pg_class'::regclass}. */
     public static final Map<String, Long> SYSTEM_TABLE_OIDS = Map.ofEntries(Map.entry("pg_class", 1259L), Map.entry("pg_namespace", 2615L),
             Map.entry("pg_attribute", 1249L), Map.entry("pg_type", 1247L), Map.entry("pg_index", 2610L), Map.entry("pg_constraint", 2606L),
             Map.entry("pg_description", 2609L), Map.entry("pg_database", 1262L), Map.entry("pg_roles", 1260L), Map.entry("pg_proc", 1255L),
             Map.entry("pg_settings", 12_000L), Map.entry("pg_am", 2601L), Map.entry("pg_enum", 3501L), Map.entry("pg_attrdef", 2604L),
-            Map.entry("pg_stat_activity", 12_001L), Map.entry("pg_collation", 3456L));
+            Map.entry("pg_stat_activity", 12_001L), Map.entry("pg_collation", 3456L), Map.entry("pg_tablespace", 1213L));
 
     /** The rows of {@code information_schema._pg_expandarray(pg_index.indkey)}, a table of pg_catalog kept out of pg_class. */
     public static final String INDEX_KEYS = "rhei_index_keys";
     /** Catalog tables of features Rhei's read-only copy has none of: always empty (queries over them, EmptyCatalogTables). */
     public static final java.util.Set<String> ALWAYS_EMPTY = java.util.Set.of("pg_policy", "pg_statistic_ext", "pg_statistic_ext_data",
             "pg_publication", "pg_publication_rel", "pg_publication_namespace", "pg_inherits", "pg_trigger", "pg_rewrite",
-            "pg_partitioned_table", "pg_foreign_table", "pg_sequence", "pg_event_trigger", "pg_subscription", "pg_extension");
+            "pg_partitioned_table", "pg_foreign_table", "pg_sequence", "pg_event_trigger", "pg_subscription", "pg_extension",
+            "pg_auth_members");
     /** pg_index's and pg_constraint's column of the definition {@code pg_get_indexdef} / {@code pg_get_constraintdef} give. */
     public static final String DEFINITION_COLUMN = "rhei_definition";
     /** The text {@code pg_get_indexdef} and {@code pg_get_constraintdef} give for an index or constraint OID. */
@@ -53,6 +55,13 @@ public final class PgCatalog {
     public static final String REGCLASS_NAMES = "rhei_regclass_names";
     /** The text a {@code regtype} value prints as (regtypeout, {@code format_type(oid, NULL)}): each type's name by OID. */
     public static final String REGTYPE_NAMES = "rhei_regtype_names";
+
+    /**
+     * Each synced table's bytes (in memory, or its files) by OID, with pg_size_pretty's text of them: what
+     * {@code pg_table_size} and its kin give. Its rows are made when a query reads it, as sizes change with every
+     * commit ({@link CatalogStorage}).
+     */
+    public static final String RELATION_SIZES = "rhei_relation_sizes";
 
     /** The parser's keywords, lower case, and whether each is reserved: read once, as they never change. */
     private static final Map<String, Boolean> KEYWORDS = keywords();
@@ -262,11 +271,14 @@ public final class PgCatalog {
                 .row(100L, "default", PG_CATALOG_OID, "d").row(950L, "C", PG_CATALOG_OID, "c");
         table(out, "pg_database").key("oid", INT64).text("datname").col("datdba", INT64).col("encoding", INT32)
                 .text("datcollate", "datctype").col("datistemplate", BOOLEAN).col("datallowconn", BOOLEAN).col("datconnlimit", INT32)
-                .text("datacl", "datlocprovider", "daticulocale", "daticurules", "datlocale")
-                .row(DATABASE_OID, db, OWNER_OID, 6, "C.UTF-8", "C.UTF-8", false, true, -1, null, "c", null, null, null);
+                .text("datacl", "datlocprovider", "daticulocale", "daticurules", "datlocale").col("dattablespace", INT64)
+                .row(DATABASE_OID, db, OWNER_OID, 6, "C.UTF-8", "C.UTF-8", false, true, -1, null, "c", null, null, null, DEFAULT_TABLESPACE_OID);
+        table(out, "pg_tablespace").key("oid", INT64).text("spcname").col("spcowner", INT64).text("spcacl", "spcoptions")
+                .row(DEFAULT_TABLESPACE_OID, "pg_default", OWNER_OID, null, null).row(1664L, "pg_global", OWNER_OID, null, null);
         table(out, "pg_roles").text("rolname").col("oid", INT64).col("rolsuper", BOOLEAN).col("rolinherit", BOOLEAN)
                 .col("rolcreaterole", BOOLEAN).col("rolcreatedb", BOOLEAN).col("rolcanlogin", BOOLEAN).col("rolreplication", BOOLEAN)
-                .col("rolconnlimit", INT32).row(SessionInfo.USER, OWNER_OID, false, true, false, false, true, false, -1);
+                .col("rolconnlimit", INT32).col("rolvaliduntil", ColumnType.TIMESTAMPTZ).col("rolbypassrls", BOOLEAN).text("rolconfig")
+                .row(SessionInfo.USER, OWNER_OID, false, true, false, false, true, false, -1, null, false, null);
         SystemTable settings = table(out, "pg_settings").text("name", "setting", "unit", "category", "short_desc", "context", "vartype", "source");
         SessionInfo.settings().forEach((k, v) -> settings.row(k, v, null, "Rhei", null, "user", "string", "default"));
         table(out, "pg_am").key("oid", INT64).text("amname", "amtype").row(2L, "heap", "t").row(403L, "btree", "i");
@@ -275,6 +287,7 @@ public final class PgCatalog {
         table(out, "pg_stat_activity").col("datid", INT64).text("datname").col("pid", INT32).text("usename", "application_name",
                 "client_addr", "state", "query");
         ALWAYS_EMPTY.stream().sorted().forEach(name -> table(out, name).key("oid", INT64));
+        out.put("pg_catalog." + RELATION_SIZES, relationSizes(Map.of()));
         SystemTable schemata = info(out, "schemata").text("catalog_name", "schema_name", "schema_owner");
         for (String s : List.of("information_schema", "pg_catalog")) {
             schemata.row(db, s, SessionInfo.USER);
@@ -291,6 +304,39 @@ public final class PgCatalog {
 
     private static SystemTable info(Map<String, SystemTable> out, String name) {
         return out.computeIfAbsent("information_schema." + name, SystemTable::of);
+    }
+
+    /** The {@link #RELATION_SIZES} table for these tables' sizes in bytes. */
+    static SystemTable relationSizes(Map<TableId, Long> bytes) {
+        SystemTable sizes = SystemTable.of("pg_catalog." + RELATION_SIZES).key("oid", INT64).col("bytes", INT64).text("pretty");
+        bytes.forEach((table, n) -> sizes.row(tableOid(table), n, prettySize(n)));
+        // the database's row: pg_database_size, the sum of its tables
+        long total = bytes.values().stream().mapToLong(Long::longValue).sum();
+        sizes.row(DATABASE_OID, total, prettySize(total));
+        return sizes;
+    }
+
+    /**
+     * {@code pg_size_pretty(bigint)} as PostgreSQL computes it: bytes below 10 kB, then the first unit (kB, MB, GB,
+     * TB, PB) in which the value, halved and rounded away from zero, stays below 20480.
+     */
+    public static String prettySize(long size) {
+        if (Math.abs(size) < 10 * 1024) {
+            return size + " bytes";
+        }
+        String[] units = {"kB", "MB", "GB", "TB"};
+        long v = size / 512; // one bit more than the unit: the last bit rounds
+        for (String unit : units) {
+            if (Math.abs(v) < 20 * 1024 - 1) {
+                return halfRounded(v) + " " + unit;
+            }
+            v /= 1024;
+        }
+        return halfRounded(v) + " PB";
+    }
+
+    private static long halfRounded(long v) {
+        return (v + (v < 0 ? -1 : 1)) / 2;
     }
 
     /** regclassout: the name, quoted where needed, qualified when its schema is not on the search path. */

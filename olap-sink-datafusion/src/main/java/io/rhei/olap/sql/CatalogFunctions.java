@@ -45,6 +45,29 @@ final class CatalogFunctions {
             + "|| CAST(MOD(__m - 4, 65536) AS VARCHAR) || ')' ELSE 'numeric' END) "
             + "WHEN 2950 THEN 'uuid' WHEN 3802 THEN 'jsonb' ELSE '???' END";
 
+    /** The size functions of one relation, all Rhei's bytes of the table (no forks, TOAST or index files apart). */
+    private static final Set<String> RELATION_SIZE = Set.of("pg_table_size", "pg_relation_size", "pg_total_relation_size");
+    /** pg_size_pretty(bigint) of {@code __t}, as {@link PgCatalog#prettySize} computes it. */
+    private static final String SIZE_PRETTY;
+
+    static {
+        StringBuilder sql = new StringBuilder("CASE WHEN abs(CAST(__t AS BIGINT)) < 10240 THEN CAST(CAST(__t AS BIGINT) AS VARCHAR) || ' bytes'");
+        String[] units = {"kB", "MB", "GB", "TB", "PB"};
+        long divisor = 512;
+        for (int i = 0; i < units.length; i++) {
+            String v = "(CAST(__t AS BIGINT) / " + divisor + ")";
+            String rounded = "CAST((" + v + " + CASE WHEN " + v + " < 0 THEN -1 ELSE 1 END) / 2 AS VARCHAR) || ' " + units[i] + "'";
+            sql.append(i < units.length - 1 ? " WHEN abs(" + v + ") < 20479 THEN " + rounded : " ELSE " + rounded + " END");
+            divisor *= 1024;
+        }
+        SIZE_PRETTY = sql.toString();
+    }
+
+    /** A relation's bytes (or pg_size_pretty's text of them, column {@code pretty}) by OID {@code __t}. */
+    private static String relationSize(String column, int n) {
+        return "(SELECT z" + n + "." + column + " FROM pg_catalog." + PgCatalog.RELATION_SIZES + " z" + n + " WHERE z" + n + ".oid = __t)";
+    }
+
     /** pg_get_indexdef / pg_get_constraintdef of OID {@code __t}: a scalar subquery over Rhei's definitions table. */
     private static String definition(int n) {
         // an alias of its own for each: Calcite's conversion asserts that one name is one correlated scope
@@ -66,6 +89,11 @@ final class CatalogFunctions {
                     if (name != null) {
                         return name.accept(this);
                     }
+                }
+                // pg_size_pretty(pg_table_size(x)): the size table's text, rather than the pretty-printing CASE over a subquery
+                if ("pg_size_pretty".equals(functionName(call)) && call.operandCount() == 1 && call.operand(0) instanceof SqlCall size
+                        && functionName(size) != null && (RELATION_SIZE.contains(functionName(size)) || functionName(size).equals("pg_database_size"))) {
+                    return template(relationSize("pretty", ++definitions[0]), sizeOperand(size)).accept(this);
                 }
                 SqlNode visited = super.visit(call);
                 if (!(visited instanceof SqlCall c)) {
@@ -107,6 +135,10 @@ final class CatalogFunctions {
                     case "pg_get_indexdef" -> c.operandCount() == 1 || c.operandCount() >= 2 && isZero(c.operand(1))
                             ? template(definition(++definitions[0]), c.getOperandList()) : nullText();
                     case "pg_get_constraintdef" -> template(definition(++definitions[0]), c.getOperandList());
+                    case "pg_table_size", "pg_relation_size", "pg_total_relation_size" -> template(relationSize("bytes", ++definitions[0]),
+                            c.getOperandList());
+                    case "pg_database_size" -> template(relationSize("bytes", ++definitions[0]), sizeOperand(c));
+                    case "pg_size_pretty" -> c.operandCount() == 1 ? template(SIZE_PRETTY, c.getOperandList()) : visited;
                     // set_config(name, value, is_local) gives the value; like SET, it changes nothing on the read-only copy
                     case "set_config" -> c.operandCount() == 3 ? SqlStdOperatorTable.CAST.createCall(POS, c.operand(1),
                             new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS)) : visited;
@@ -182,6 +214,12 @@ final class CatalogFunctions {
         List<String> names = spec.getTypeName().names;
         String type = names.get(names.size() - 1).toLowerCase(Locale.ROOT);
         return Set.of("text", "varchar", "name", "character varying").contains(type);
+    }
+
+    /** The OID a size function asks about: the database's row for pg_database_size (by name or OID; Rhei has one). */
+    private static List<SqlNode> sizeOperand(SqlCall sizeCall) {
+        return "pg_database_size".equals(functionName(sizeCall))
+                ? List.of(SqlLiteral.createExactNumeric(Long.toString(PgCatalog.DATABASE_OID), POS)) : sizeCall.getOperandList();
     }
 
     private static String functionName(SqlCall c) {

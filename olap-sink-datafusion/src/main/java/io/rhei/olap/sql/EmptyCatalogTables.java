@@ -33,7 +33,7 @@ import java.util.Set;
  * cannot plan ({@code array(select ...)}, {@code = any(array column)}, array subscripts), whose value does not
  * matter: a select that joins such a table (inner, or on the side whose rows are kept) has no rows. It becomes a
  * select of NULL text columns, under the same names, from that table; an ORDER BY over nothing but such selects
- * is dropped. Selects with aggregates or GROUP BY are left alone (an aggregate over no rows is one row).
+ * is dropped, and {@code ARRAY(such a select)} is the empty array. Selects with aggregates or GROUP BY are left alone (an aggregate over no rows is one row).
  */
 final class EmptyCatalogTables {
     private static final Set<String> AGGREGATES = Set.of("count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and",
@@ -56,6 +56,10 @@ final class EmptyCatalogTables {
                         empty.put(none, true);
                         return none;
                     }
+                } else if (visited instanceof SqlCall array && array.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR
+                        && empty.containsKey(array.operand(0))) {
+                    // ARRAY(SELECT ... FROM an empty table) is the empty array; catalog arrays are text in Rhei
+                    return SqlLiteral.createCharString("{}", POS);
                 } else if (visited instanceof SqlOrderBy orderBy && empty.containsKey(orderBy.query)) {
                     return orderBy.query;
                 } else if (visited instanceof SqlBasicCall set && (set.getKind() == SqlKind.UNION)
