@@ -63,5 +63,7 @@ SELECT id, name ~ '\d' AS digit FROM customers WHERE id < 20 ORDER BY id
 -- timestamp constants with a zone offset, and Grafana's time buckets
 SELECT '2024-01-01 00:07:00+02'::timestamptz AS t, '2024-01-01 10:00:00.5'::timestamp AS u
 SELECT extract(epoch from '2024-01-01 00:07:00+00'::timestamptz) AS e, floor(extract(epoch from '2024-01-01 00:07:00+00'::timestamptz)/300)*300 AS b
+SELECT TIMESTAMPTZ '2024-01-01 00:07:00+02' AS t, timestamp with time zone '2024-03-01 10:00:00.25-05' AS u
+SELECT id FROM types_t WHERE tz >= TIMESTAMPTZ '2024-01-01 00:00:00+00' ORDER BY id
 SELECT floor(extract(epoch from placed)/300)*300 AS b, count(*) FROM orders GROUP BY 1 ORDER BY 1 LIMIT 5
 SELECT current_setting('server_version_num')::int/100 AS v

@@ -306,6 +306,12 @@ final class PostgresSqlText {
                 }
                 out.append(sql, i, j).append('"').append(word.toLowerCase(Locale.ROOT)).append('"');
                 i = j + word.length();
+            } else if (isWordStart(sql, i) && typedTimestamptzLiteral(sql, i) > 0) {
+                // TIMESTAMPTZ '...' and TIMESTAMP WITH TIME ZONE '...': the cast of the string, read with PostgreSQL's rules
+                int start = typedTimestamptzLiteral(sql, i);
+                int end = endOfQuoted(sql, start, '\'');
+                out.append("CAST(").append(sql, start, end).append(" AS timestamptz)");
+                i = end;
             } else if (isWordStart(sql, i) && sql.regionMatches(true, i, "interval", 0, 8) && !isWordChar(sql, i + 8)) {
                 int j = i + 8;
                 while (j < n && Character.isWhitespace(sql.charAt(j))) {
@@ -333,6 +339,14 @@ final class PostgresSqlText {
             }
         }
         return out.toString();
+    }
+
+    private static final Pattern TYPED_TIMESTAMPTZ = Pattern.compile("(?i)(timestamptz|timestamp\\s+with\\s+time\\s+zone)\\s*'");
+
+    /** Where the string of a {@code TIMESTAMPTZ '...'} literal starting at {@code i} begins, or -1. */
+    private static int typedTimestamptzLiteral(String sql, int i) {
+        Matcher m = TYPED_TIMESTAMPTZ.matcher(sql).region(i, sql.length());
+        return m.lookingAt() ? m.end() - 1 : -1;
     }
 
     private static final java.util.Set<String> RESERVED_LABELS = java.util.Set.of("date", "time", "timestamp", "interval", "user",
