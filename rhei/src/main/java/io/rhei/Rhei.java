@@ -96,6 +96,8 @@ public final class Rhei implements AutoCloseable {
     private volatile Throwable reportedCaptureFailure;
     private volatile Throwable reportedSyncFailure;
     private volatile boolean started;
+    /** Latched once the initial snapshot is done and the sync has caught up: later lag under load is not "starting". */
+    private volatile boolean initialSyncDone;
     private volatile boolean closed;
     private Thread supervisor;
     private FlightSqlQueryServer flight;
@@ -229,7 +231,7 @@ public final class Rhei implements AutoCloseable {
                     () -> {
                         Health h = health();
                         return h.isHealthy() ? null : h.status().name().toLowerCase() + ": " + h.detail();
-                    });
+                    }, () -> supervisor.isAlive() && !closed);
             LOG.info("rhei is running: Flight SQL on port {}, PostgreSQL protocol on port {}, metrics on port {}", flight.port(),
                     pgServer == null ? "(off)" : pgServer.port(), metricsServer.port());
         }
@@ -329,8 +331,16 @@ public final class Rhei implements AutoCloseable {
         if (slot != null) {
             return new Health(Health.Status.DEGRADED, slot);
         }
-        if (!started || !(log.lastSeq() > 0 && engine.caughtUp()) || source.metrics().snapshotTablesRemaining() > 0) {
-            return new Health(Health.Status.STARTING, "the initial sync has not caught up yet");
+        if (!initialSyncDone) {
+            long remaining = started ? source.metrics().snapshotTablesRemaining() : -1;
+            if (!started || remaining > 0) {
+                return new Health(Health.Status.STARTING, remaining > 0 ? "the initial snapshot is reading tables: " + remaining + " of "
+                        + source.metrics().snapshotTablesTotal() + " still to read" : "not started");
+            }
+            if (!(log.lastSeq() > 0 && engine.caughtUp())) {
+                return new Health(Health.Status.STARTING, "the initial snapshot is read; the sync is applying it");
+            }
+            initialSyncDone = true;
         }
         return new Health(Health.Status.HEALTHY, "capturing and applying");
     }

@@ -40,14 +40,28 @@ public final class MetricsHttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** {@code health}: null when healthy (200 "ready"), else what is wrong (503 with that text). */
+    /** {@link #start(String, int, Supplier, Supplier, java.util.function.BooleanSupplier)}, always alive. */
     public static MetricsHttpServer start(String host, int port, Supplier<List<Sample>> samples, Supplier<String> health) {
+        return start(host, port, samples, health, () -> true);
+    }
+
+    /**
+     * {@code health} (readiness, {@code /health}): null when ready (200 "ready"), else what is wrong (503 with that
+     * text). {@code alive} (liveness, {@code /live}): 200 "alive", or 503 when the process no longer supervises its work
+     * and should be restarted.
+     */
+    public static MetricsHttpServer start(String host, int port, Supplier<List<Sample>> samples, Supplier<String> health,
+                                          java.util.function.BooleanSupplier alive) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
             server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", render(samples.get())));
             server.createContext("/health", ex -> {
                 String problem = health.get();
                 respond(ex, problem == null ? 200 : 503, "text/plain; charset=utf-8", problem == null ? "ready\n" : problem + "\n");
+            });
+            server.createContext("/live", ex -> {
+                boolean ok = alive.getAsBoolean();
+                respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "alive\n" : "not supervising capture and sync: restart the process\n");
             });
             server.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "rhei-metrics-http");

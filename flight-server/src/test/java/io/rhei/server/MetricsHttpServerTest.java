@@ -43,4 +43,21 @@ class MetricsHttpServerTest {
             assertTrue(degraded.body().startsWith("degraded: replication slot"), degraded.body());
         }
     }
+
+    @Test
+    void livenessIsSeparateFromReadiness() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean alive = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, List::of, () -> "starting: the initial snapshot is reading tables",
+                alive::get)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI live = URI.create("http://127.0.0.1:" + server.port() + "/live");
+            HttpResponse<String> starting = http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, starting.statusCode(), "alive while not ready: a restart would not help");
+            assertEquals("alive\n", starting.body());
+            alive.set(false);
+            HttpResponse<String> dead = http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, dead.statusCode());
+            assertTrue(dead.body().contains("restart the process"), dead.body());
+        }
+    }
 }
