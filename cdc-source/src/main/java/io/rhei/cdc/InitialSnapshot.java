@@ -270,7 +270,7 @@ final class InitialSnapshot {
         }
     }
 
-    private static void listCapturedTables(Connection c, PostgresSourceConfig config, List<TableId> keyed, List<TableId> keyless)
+    static void listCapturedTables(Connection c, PostgresSourceConfig config, List<TableId> keyed, List<TableId> keyless)
             throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid "

@@ -105,6 +105,7 @@ public final class PostgresCdcSource implements ChangeSource {
             throw new RheiException("cannot create the directory of source.offsets-file " + config.offsetsFile() + ": " + e.getMessage(), e);
         }
         SchemaTracker schemas = SchemaTracker.recover(log);
+        List<TableId> readAgain = LostSlotRecovery.prepare(config);
         initialSnapshot = InitialSnapshot.plan(config, log);
         metrics.snapshotTables(initialSnapshot::tablesTotal, initialSnapshot::tablesRemaining);
         PostgresSourceConfig effective = initialSnapshot.effectiveConfig();
@@ -164,6 +165,9 @@ public final class PostgresCdcSource implements ChangeSource {
                 LOG.error("a resync request could not be carried out (it is dropped; ask again): {}", e.getMessage(), e);
             }
         }, 1, 1, TimeUnit.SECONDS);
+        if (!readAgain.isEmpty()) {
+            LostSlotRecovery.requestResnapshot(effective, readAgain);
+        }
         if (!added.isEmpty()) {
             // Tables added to the include list since the last run: only they are read in full, the others stream on.
             ResyncSignal.send(effective, added);

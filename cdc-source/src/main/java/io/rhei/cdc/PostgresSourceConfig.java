@@ -37,7 +37,7 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                                    String tablesInclude, String tablesExclude, String columnsExclude,
                                    String slot, String publication, String snapshotMode, Duration heartbeatInterval,
                                    String heartbeatActionQuery, Path offsetsFile, String name, String signalTable,
-                                   int snapshotChunkRows, KeylessTables keylessTables) {
+                                   int snapshotChunkRows, KeylessTables keylessTables, LostSlot onLostSlot) {
 
     public static final ConfigKey HOST = ConfigKey.of("source.host", "127.0.0.1", "PostgreSQL host");
     public static final ConfigKey PORT = ConfigKey.of("source.port", "5432", "PostgreSQL port");
@@ -69,9 +69,12 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
     public static final ConfigKey KEYLESS_TABLES = ConfigKey.of("source.keyless-tables", "skip",
             "a captured table without primary key or replica identity: `skip` it (publishing it would make PostgreSQL refuse "
                     + "the application's UPDATE and DELETE on it), or `capture` it anyway");
+    public static final ConfigKey ON_LOST_SLOT = ConfigKey.of("source.slot.on-lost", "resnapshot",
+            "when PostgreSQL invalidated the slot (`max_slot_wal_keep_size`) while capture was behind: `resnapshot` drops it, creates "
+                    + "it again and reads every captured table again, replacing its rows; `fail` stops capture with the fix");
     public static final List<ConfigKey> KEYS = List.of(HOST, PORT, DATABASE, USER, PASSWORD, PASSWORD_FILE, TABLES_INCLUDE, TABLES_EXCLUDE,
             COLUMNS_EXCLUDE, SLOT, PUBLICATION, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, HEARTBEAT_ACTION_QUERY, OFFSETS_FILE, SIGNAL_TABLE,
-            SNAPSHOT_CHUNK_ROWS, SLOT_STALL_TIMEOUT, KEYLESS_TABLES);
+            SNAPSHOT_CHUNK_ROWS, SLOT_STALL_TIMEOUT, KEYLESS_TABLES, ON_LOST_SLOT);
 
     public static final String DEFAULT_SIGNAL_TABLE = "public.rhei_signal";
 
@@ -113,14 +116,14 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 s.getDuration(HEARTBEAT_INTERVAL), s.isSet(HEARTBEAT_ACTION_QUERY) ? s.get(HEARTBEAT_ACTION_QUERY).orElse("").strip() : DEFAULT_HEARTBEAT_ACTION,
                 Path.of(s.get(OFFSETS_FILE).orElse(logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot,
                 s.isSet(SIGNAL_TABLE) ? s.get(SIGNAL_TABLE).orElse("").strip() : DEFAULT_SIGNAL_TABLE, s.getInt(SNAPSHOT_CHUNK_ROWS),
-                KeylessTables.parse(s.getString(KEYLESS_TABLES)));
+                KeylessTables.parse(s.getString(KEYLESS_TABLES)), LostSlot.parse(s.getString(ON_LOST_SLOT)));
     }
 
     /** A configuration for a local server, as tests and the demo use. */
     public static PostgresSourceConfig local(int port, String database, String user, String password, Path offsetsFile, String slot) {
         return new PostgresSourceConfig("127.0.0.1", port, database, user, password, "", "", "", slot, slot + "_pub", "initial",
                 Duration.ofSeconds(10), DEFAULT_HEARTBEAT_ACTION, offsetsFile, "rhei-" + slot, DEFAULT_SIGNAL_TABLE, DEFAULT_CHUNK_ROWS,
-                KeylessTables.SKIP);
+                KeylessTables.SKIP, LostSlot.RESNAPSHOT);
     }
 
     /** What to do with a captured table that has neither a primary key nor a replica identity (source.keyless-tables). */
@@ -137,6 +140,27 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 default -> throw new RheiException("source.keyless-tables must be skip or capture, got '" + value + "'");
             };
         }
+    }
+
+    /** What to do when PostgreSQL has invalidated the replication slot (source.slot.on-lost). */
+    public enum LostSlot {
+        /** Drop the slot, create it again, and read every captured table again, replacing its rows. */
+        RESNAPSHOT,
+        /** Stop capture with a message naming the fix. */
+        FAIL;
+
+        static LostSlot parse(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "resnapshot" -> RESNAPSHOT;
+                case "fail" -> FAIL;
+                default -> throw new RheiException("source.slot.on-lost must be resnapshot or fail, got '" + value + "'");
+            };
+        }
+    }
+
+    public PostgresSourceConfig withOnLostSlot(LostSlot mode) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot, publication,
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, mode);
     }
 
     /** The same, with {@code tables} (schema.table) left out as well. */
@@ -157,42 +181,42 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
             exclude = tablesExclude.isBlank() ? names : tablesExclude + "," + names;
         }
         return new PostgresSourceConfig(host, port, database, user, password, include, exclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
     }
 
     public PostgresSourceConfig withKeylessTables(KeylessTables mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, mode);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, mode, onLostSlot);
     }
 
     public PostgresSourceConfig withTablesInclude(String regex) {
         return new PostgresSourceConfig(host, port, database, user, password, regex, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
     }
 
     public PostgresSourceConfig withHeartbeatInterval(Duration interval) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
+                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
     }
 
     public PostgresSourceConfig withSnapshotMode(String mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
+                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
     }
 
     public PostgresSourceConfig withHeartbeatActionQuery(String sql) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables);
+                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
     }
 
     public PostgresSourceConfig withSignalTable(String table) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, table, snapshotChunkRows, keylessTables);
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, table, snapshotChunkRows, keylessTables, onLostSlot);
     }
 
     public PostgresSourceConfig withSnapshotChunkRows(int rows) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, rows, keylessTables);
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, rows, keylessTables, onLostSlot);
     }
 
     /** Whether initial snapshots can resume (a signal table holds their watermarks). */
@@ -206,6 +230,10 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
     }
 
     /** Where {@code rhei resync} leaves its requests for the running capture (next to the offsets). */
+    public Path lostSlotMarkerFile() {
+        return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".slot-lost");
+    }
+
     public Path resyncRequestFile() {
         return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".resync");
     }

@@ -79,19 +79,27 @@ public final class ResyncSignal {
             for (String t : parts[1].split(",")) {
                 tables.add(TableId.parse(t.strip()));
             }
-            List<TableId> keyless = effective.resumableSnapshots() ? keyless(effective, tables) : tables;
-            List<TableId> keyed = new ArrayList<>(tables);
-            keyed.removeAll(keyless);
-            if (!keyed.isEmpty()) {
-                InitialSnapshot.requestIncremental(effective, keyed);
-            }
-            if (!keyless.isEmpty()) {
-                blocking(effective, keyless);
-            }
-            LOG.info("resync {}: {} read again beside the stream, {} by a blocking snapshot", parts[0], keyed, keyless);
+            request(effective, parts[0], tables);
             n++;
         }
         return n;
+    }
+
+    /**
+     * Asks the capture for the re-snapshot of {@code tables} now: keyed tables beside the stream (a signal row, in the
+     * stream from here on), keyless ones by a blocking snapshot.
+     */
+    static void request(PostgresSourceConfig effective, String id, List<TableId> tables) {
+        List<TableId> keyless = effective.resumableSnapshots() ? keyless(effective, tables) : tables;
+        List<TableId> keyed = new ArrayList<>(tables);
+        keyed.removeAll(keyless);
+        if (!keyed.isEmpty()) {
+            InitialSnapshot.requestIncremental(effective, keyed);
+        }
+        if (!keyless.isEmpty()) {
+            blocking(effective, keyless);
+        }
+        LOG.info("resync {}: {} read again beside the stream, {} by a blocking snapshot", id, keyed, keyless);
     }
 
     /** Debezium's blocking snapshot, through its signal file. */

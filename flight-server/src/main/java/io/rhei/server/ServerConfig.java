@@ -23,7 +23,7 @@ public record ServerConfig(String host, int port, FlightSqlQueryServer.Credentia
     public static final ConfigKey PASSWORD_FILE = ConfigKey.of("server.password-file", "", "a file holding that password");
     public static final ConfigKey AUTH = ConfigKey.of("server.auth", "password", "`password`, or `none` (loopback demos only)");
     public static final ConfigKey METRICS_HOST = ConfigKey.of("metrics.host", "127.0.0.1", "`/metrics` and `/health` address");
-    public static final ConfigKey METRICS_PORT = ConfigKey.of("metrics.port", "9464", "`/metrics` and `/health` port (0: any free port)");
+    public static final ConfigKey METRICS_PORT = ConfigKey.of("metrics.port", "9464", "`/metrics`, `/health` (readiness) and `/live` (liveness) port (0: any free port)");
     public static final ConfigKey PG_PORT = ConfigKey.of("server.pg-port", "5433",
             "PostgreSQL protocol port (psql, PostgreSQL drivers; the same address and user as Flight SQL); 0 turns it off");
     public static final ConfigKey TLS_CERT = ConfigKey.of("server.tls.cert", "",
