@@ -73,10 +73,7 @@ final class SchemaTracker {
         current.put(table, next);
         if (cur == null) {
             LOG.info("capturing {} (schema version 1): {}", table, next);
-            if (primaryKey.isEmpty()) {
-                LOG.warn("table {} has no primary key: its updates and deletes cannot be matched to rows, and the sync engine"
-                        + " pauses the table when it sees one. Add a primary key.", table);
-            }
+            // a table without primary key is warned about once, with both fixes, by the preflight (PostgresPreflight)
         } else {
             LOG.info("schema of {} changed: version {} -> {}: {}", table, cur.version(), next.version(), next);
         }
