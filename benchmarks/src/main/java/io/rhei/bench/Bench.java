@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [storage] [protocol] [olap] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [snapshot] [storage] [protocol] [olap] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -22,7 +22,7 @@ public final class Bench {
             events = Integer.parseInt(a.get(i + 1));
         }
         boolean all = a.stream().noneMatch(s -> s.equals("core") || s.equals("cdc") || s.equals("olap") || s.equals("storage")
-                || s.equals("protocol"));
+                || s.equals("protocol") || s.equals("snapshot"));
         Report report = new Report(System.out);
         report.line("Rhei benchmarks: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
@@ -36,6 +36,10 @@ public final class Bench {
                 changes = Integer.parseInt(a.get(c + 1));
             }
             new CdcBenchmark(report, changes).run();
+        }
+        if (all || a.contains("snapshot")) {
+            int r = a.indexOf("--rows");
+            new SnapshotBenchmark(report, r >= 0 && r + 1 < a.size() ? Integer.parseInt(a.get(r + 1)) : quick ? 50_000 : 1_000_000).run();
         }
         if (all || a.contains("storage")) {
             int r = a.indexOf("--rows");

@@ -316,7 +316,6 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         if (!heartbeatActionQuery.isEmpty()) {
             p.setProperty("heartbeat.action.query", heartbeatActionQuery);
         }
-        p.setProperty("poll.interval.ms", "50");
         p.setProperty("max.batch.size", "8192");
         p.setProperty("max.queue.size", "32768");
         p.setProperty("provide.transaction.metadata", "false");

@@ -1,0 +1,94 @@
+package io.rhei.bench;
+
+import io.rhei.cdc.PostgresCdcSource;
+import io.rhei.cdc.PostgresSourceConfig;
+import io.rhei.core.log.ChronicleChangeLog;
+import io.rhei.core.log.ChronicleLogConfig;
+import io.rhei.testing.EmbeddedPostgresServer;
+import io.rhei.testing.LocalResources;
+import org.postgresql.PGConnection;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+
+/**
+ * The initial snapshot's rate (issue 19): a table of {@code rows} rows read from nothing into the change log, beside
+ * PostgreSQL's own {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)} of the same table read by one JDBC connection
+ * and discarded, in the same run; once per chunk size, as the chunk is the resumable snapshot's unit.
+ */
+final class SnapshotBenchmark {
+    private final Report report;
+    private final int rows;
+
+    SnapshotBenchmark(Report report, int rows) {
+        this.report = report;
+        this.rows = rows;
+    }
+
+    void run() throws Exception {
+        report.section("Snapshot: a " + String.format("%,d", rows) + "-row table (id int8, customer int4, status text, total numeric(12,2), "
+                + "note text, created timestamptz) read from nothing into the change log");
+        Path dir = Files.createTempDirectory("rhei-bench-snapshot");
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start()) {
+            try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE public.bench_snap (id int8 PRIMARY KEY, customer int4, status text, total numeric(12,2), note text, "
+                        + "created timestamptz)");
+                st.execute("INSERT INTO public.bench_snap SELECT g, g % 5000, (ARRAY['new','paid','shipped'])[1 + g % 3], (g % 100000) / 100.0, "
+                        + "md5(g::text), '2024-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, " + rows + ") g");
+                st.execute("VACUUM ANALYZE public.bench_snap");
+            }
+            double copyRate = Math.max(copyRate(pg), copyRate(pg)); // the better of two: the first warms the cache
+            report.line(String.format("PostgreSQL COPY ... TO STDOUT (FORMAT binary), one connection: %,.0f rows/s", copyRate));
+            for (int chunk : new int[]{PostgresSourceConfig.DEFAULT_CHUNK_ROWS, 100_000}) {
+                Path run = dir.resolve("chunk-" + chunk);
+                double rate = captureRate(pg, run, chunk);
+                report.ratio("snapshot into the log, chunk " + chunk, rate, "rows/s", "COPY binary", copyRate, rate / copyRate,
+                        ">= 0.5 of COPY", rate / copyRate >= 0.5);
+            }
+        } finally {
+            LocalResources.deleteTree(dir);
+        }
+    }
+
+    private double copyRate(EmbeddedPostgresServer pg) throws Exception {
+        long t0 = System.nanoTime();
+        long bytes;
+        try (Connection c = pg.connect()) {
+            bytes = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM public.bench_snap) TO STDOUT (FORMAT binary)",
+                    OutputStream.nullOutputStream());
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (bytes <= 0) {
+            throw new IllegalStateException("COPY returned nothing");
+        }
+        return rows / secs;
+    }
+
+    private double captureRate(EmbeddedPostgresServer pg, Path dir, int chunk) throws Exception {
+        String slot = "bench_snap_" + chunk;
+        PostgresSourceConfig cfg = PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "", dir.resolve("offsets.dat"), slot)
+                .withTablesInclude("public\\.bench_snap").withSnapshotChunkRows(chunk);
+        long t0 = System.nanoTime();
+        try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(dir.resolve("log")));
+             PostgresCdcSource source = new PostgresCdcSource(cfg, log)) {
+            source.start();
+            long deadline = System.currentTimeMillis() + 1_800_000;
+            // the schema record and every row
+            while (log.lastSeq() < rows + 1 || source.metrics().snapshotTablesRemaining() > 0) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the snapshot did not end within 30 minutes (log at " + log.lastSeq() + ")");
+                }
+                Thread.sleep(5);
+            }
+        } finally {
+            try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+                st.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+                st.execute("TRUNCATE public.rhei_signal");
+            }
+        }
+        return rows / ((System.nanoTime() - t0) / 1e9);
+    }
+}
