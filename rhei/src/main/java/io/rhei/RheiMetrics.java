@@ -53,6 +53,23 @@ final class RheiMetrics {
         }
         out.add(Sample.gauge("rhei_capture_latency_p99_seconds", pipeline.source().metrics().captureLatency().percentile(99) / 1e6,
                 "Commit to durable in the change log, 99th percentile"));
+        // each stage of freshness, as a latency since the commit (or a duration), at the 50th and 99th percentiles
+        java.util.Map<String, io.rhei.core.metrics.LatencyHistogram> stages = new java.util.LinkedHashMap<>();
+        stages.put("received", pipeline.source().metrics().receiveLatency());
+        stages.put("durable", pipeline.source().metrics().captureLatency());
+        stages.put("applied", m.applyLatency());
+        stages.forEach((stage, h) -> {
+            for (int q : new int[]{50, 99}) {
+                out.add(new Sample("rhei_stage_latency_seconds", Map.of("stage", stage, "quantile", "0." + q), h.percentile(q) / 1e6, "gauge",
+                        "Commit in PostgreSQL to: received from Debezium, durable in the change log, applied to the table"));
+            }
+        });
+        for (var d : java.util.Map.of("log_append", pipeline.source().metrics().appendDuration(), "table_apply", m.applyDuration()).entrySet()) {
+            for (int q : new int[]{50, 99}) {
+                out.add(new Sample("rhei_stage_duration_seconds", Map.of("step", d.getKey(), "quantile", "0." + q), d.getValue().percentile(q) / 1e6,
+                        "gauge", "One batch's conversion, log append and msync (log_append), or apply to the table (table_apply)"));
+            }
+        }
         for (TableId t : pipeline.olap().tables()) {
             long rows;
             try (TableSnapshot s = pipeline.olap().storage().snapshot(t)) {

@@ -155,6 +155,12 @@ public final class EndToEndBenchmark {
                 freshness.percentile(99) < 1_000_000);
         OUT.printf(Locale.ROOT, "   freshness (commit -> visible in a query), %,d ticks: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 freshness.count(), freshness.percentile(50) / 1000.0, freshness.percentile(99) / 1000.0, freshness.max() / 1000.0);
+        OUT.printf(Locale.ROOT, "   where the time goes (commit -> each stage, p50 / p99 ms): received from Debezium %.0f / %.0f, durable in the log "
+                        + "%.0f / %.0f, applied %.0f / %.0f, visible in a query %.0f / %.0f; per batch: log append %.1f / %.1f, table apply %.1f / %.1f%n",
+                stage(p, "stage", "received", "0.50"), stage(p, "stage", "received", "0.99"), stage(p, "stage", "durable", "0.50"),
+                stage(p, "stage", "durable", "0.99"), stage(p, "stage", "applied", "0.50"), stage(p, "stage", "applied", "0.99"),
+                freshness.percentile(50) / 1000.0, freshness.percentile(99) / 1000.0, stage(p, "step", "log_append", "0.50"),
+                stage(p, "step", "log_append", "0.99"), stage(p, "step", "table_apply", "0.50"), stage(p, "step", "table_apply", "0.99"));
         OUT.printf(Locale.ROOT, "   analytical join query every 100 ms while syncing, %,d runs: p50 %.0f ms, p99 %.0f ms, max %.0f ms"
                 + " (%d before the table existed)%n", queries.count(), queries.percentile(50) / 1000.0, queries.percentile(99) / 1000.0,
                 queries.max() / 1000.0, failedQueries.get());
@@ -377,6 +383,12 @@ public final class EndToEndBenchmark {
     }
 
     /** One of Rhei's figures (as /metrics names them). */
+    /** A stage's latency or a step's duration from /metrics, in milliseconds. */
+    private static double stage(Rhei p, String label, String value, String quantile) {
+        return p.metrics().stream().filter(m -> value.equals(m.labels().get(label)) && quantile.equals(m.labels().get("quantile")))
+                .findFirst().map(m -> m.value() * 1000).orElseThrow(() -> new IllegalStateException("no metric for " + label + " " + value));
+    }
+
     private static long metric(Rhei p, String name) {
         return p.metrics().stream().filter(m -> m.name().equals(name)).findFirst().map(m -> (long) m.value())
                 .orElseThrow(() -> new IllegalStateException("no metric " + name));

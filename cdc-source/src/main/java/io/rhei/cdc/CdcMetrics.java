@@ -14,6 +14,8 @@ public final class CdcMetrics {
     private final AtomicLong lastCommitMicros = new AtomicLong();
     private final AtomicLong lastAppendMillis = new AtomicLong();
     private final LatencyHistogram captureLatency = new LatencyHistogram();
+    private final LatencyHistogram receiveLatency = new LatencyHistogram();
+    private final LatencyHistogram appendDuration = new LatencyHistogram();
 
     private final LongAdder snapshotRowsCopied = new LongAdder();
     private volatile java.util.function.IntSupplier snapshotTablesTotal = () -> 0;
@@ -61,6 +63,24 @@ public final class CdcMetrics {
 
     public LatencyHistogram captureLatency() {
         return captureLatency;
+    }
+
+    /** Commit in PostgreSQL to Debezium handing the change to Rhei (decoding, Debezium's queue), per streamed change. */
+    void received(long commitMicros, long receivedMicros) {
+        receiveLatency.record(receivedMicros - commitMicros);
+    }
+
+    public LatencyHistogram receiveLatency() {
+        return receiveLatency;
+    }
+
+    /** One batch's conversion, log append and msync, in microseconds. */
+    void appended(long micros) {
+        appendDuration.record(micros);
+    }
+
+    public LatencyHistogram appendDuration() {
+        return appendDuration;
     }
 
     public long recordsReceived() {

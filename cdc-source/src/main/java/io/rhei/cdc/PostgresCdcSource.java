@@ -184,6 +184,7 @@ public final class PostgresCdcSource implements ChangeSource {
         }
         List<LogRecord> out = new ArrayList<>(records.size() + 4);
         long lastCommit = 0;
+        long receivedMicros = currentMicros();
         for (RecordChangeEvent<SourceRecord> r : records) {
             converter.convert(r.record(), out);
         }
@@ -203,9 +204,11 @@ public final class PostgresCdcSource implements ChangeSource {
                 snapshotRows++;
             } else if (r instanceof ChangeEvent e && e.commitTimeMicros() > 0) {
                 lastCommit = Math.max(lastCommit, e.commitTimeMicros());
+                metrics.received(e.commitTimeMicros(), receivedMicros);
                 metrics.captured(e.commitTimeMicros(), appendedMicros);
             }
         }
+        metrics.appended(appendedMicros - receivedMicros);
         // Only now, with the records durable in the log, may Debezium's offsets (and the slot) move past them;
         // acknowledged at the last transaction boundary, so that a restart re-reads whole transactions.
         for (RecordChangeEvent<SourceRecord> r : records) {

@@ -22,6 +22,8 @@ public final class SyncMetrics {
     private final LongAdder applyNanos = new LongAdder();
     private final AtomicLong lastReadSeq = new AtomicLong();
     private final AtomicLong lastAppliedCommitMicros = new AtomicLong();
+    private final io.rhei.core.metrics.LatencyHistogram applyLatency = new io.rhei.core.metrics.LatencyHistogram();
+    private final io.rhei.core.metrics.LatencyHistogram applyDuration = new io.rhei.core.metrics.LatencyHistogram();
     private final AtomicLong logEndSeq = new AtomicLong();
     private final Map<TableId, TableCounters> tables = new ConcurrentHashMap<>();
 
@@ -55,9 +57,22 @@ public final class SyncMetrics {
         TableCounters t = table(table);
         t.appliedSeq.set(appliedSeq);
         t.eventsApplied.add(events);
+        applyDuration.record(nanos / 1000);
         if (lastCommitMicros > 0) {
             lastAppliedCommitMicros.accumulateAndGet(lastCommitMicros, Math::max);
+            java.time.Instant now = java.time.Instant.now();
+            applyLatency.record(now.getEpochSecond() * 1_000_000L + now.getNano() / 1000 - lastCommitMicros);
         }
+    }
+
+    /** Commit in PostgreSQL to applied to the table (the newest commit of each applied batch): what a query then sees. */
+    public io.rhei.core.metrics.LatencyHistogram applyLatency() {
+        return applyLatency;
+    }
+
+    /** One table batch's apply to the storage, in microseconds. */
+    public io.rhei.core.metrics.LatencyHistogram applyDuration() {
+        return applyDuration;
     }
 
     void tableAt(TableId table, long appliedSeq) {
