@@ -109,6 +109,9 @@ public final class EndToEndBenchmark {
                     }
                 }
                 seen = Math.max(seen, max);
+                // polled every 5 ms, not in a busy loop: a spinning watcher took a core of the two from capture and sync,
+                // and measured its own contention
+                sleep(5);
             }
         }, "freshness-watcher");
         Thread analyst = new Thread(() -> {
@@ -124,6 +127,7 @@ public final class EndToEndBenchmark {
                 sleep(Math.max(0, 100 - (System.nanoTime() - t0) / 1_000_000));
             }
         }, "analyst");
+        DecodingLatencyProbe baseline = new DecodingLatencyProbe(pg);
         long cpu0 = processCpuNanos();
         long applied0 = metric(p, "rhei_events_applied_total");
         long t0 = System.nanoTime();
@@ -148,6 +152,7 @@ public final class EndToEndBenchmark {
         stop.set(true);
         threads[2].join();
         threads[3].join();
+        baseline.close();
         long applied = metric(p, "rhei_events_applied_total") - applied0;
         OUT.printf(Locale.ROOT, "   steady load: PostgreSQL committed %,d row changes in %.1f s (%,.0f changes/s); Rhei applied %,.0f events/s%n",
                 load.changes.get(), wall, load.changes.get() / wall, applied / wall);
@@ -155,6 +160,9 @@ public final class EndToEndBenchmark {
                 freshness.percentile(99) < 1_000_000);
         OUT.printf(Locale.ROOT, "   freshness (commit -> visible in a query), %,d ticks: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 freshness.count(), freshness.percentile(50) / 1000.0, freshness.percentile(99) / 1000.0, freshness.max() / 1000.0);
+        OUT.printf(Locale.ROOT, "   baseline: PostgreSQL's own decoding to a client in the same run (a second slot, test_decoding, read by pgjdbc), "
+                + "commit -> received: p50 %.0f ms, p99 %.0f ms (%,d commits)%n", baseline.latency().percentile(50) / 1000.0,
+                baseline.latency().percentile(99) / 1000.0, baseline.latency().count());
         OUT.printf(Locale.ROOT, "   where the time goes (commit -> each stage, p50 / p99 ms): received from Debezium %.0f / %.0f, durable in the log "
                         + "%.0f / %.0f, applied %.0f / %.0f, visible in a query %.0f / %.0f; per batch: log append %.1f / %.1f, table apply %.1f / %.1f%n",
                 stage(p, "stage", "received", "0.50"), stage(p, "stage", "received", "0.99"), stage(p, "stage", "durable", "0.50"),
