@@ -88,6 +88,13 @@ class CatalogTablesTest {
         assertEquals(List.of(List.of("sales.items", "r"), List.of("sales.items_pkey", "i"), List.of("orders", "r"), List.of("orders_pkey", "i")),
                 t.rows());
         assertEquals(List.of(List.of("integer")), q("SELECT a.atttypid::regtype AS t FROM pg_attribute a WHERE a.attname = 'qty'"));
+        // sorted by OID, as PostgreSQL sorts a regclass, whether the ORDER BY names the column by position or by name
+        List<List<Object>> byOid = q("SELECT c.relname, c.oid FROM pg_class c WHERE c.relnamespace <> 11 ORDER BY c.oid DESC");
+        List<Object> namesByOid = byOid.stream().map(r -> r.get(0)).toList();
+        assertEquals(namesByOid, q("SELECT c.oid::regclass AS r, c.relname FROM pg_class c WHERE c.relnamespace <> 11 ORDER BY 1 DESC")
+                .stream().map(r -> r.get(1)).toList());
+        assertEquals(namesByOid, q("SELECT c.oid::regclass AS r, c.relname FROM pg_class c WHERE c.relnamespace <> 11 ORDER BY r DESC")
+                .stream().map(r -> r.get(1)).toList());
         // ::regclass::text anywhere is the name; a literal cast and a comparison stay OIDs
         assertEquals(List.of(List.of("status")), q("SELECT attname FROM pg_attribute WHERE attrelid::regclass::text = 'orders' AND attnum = 2"));
         assertEquals(List.of(List.of("status")), q("SELECT attname FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attnum = 2"));

@@ -170,8 +170,35 @@ final class CatalogFunctions {
             String columnName = item.getKind() == SqlKind.AS ? ((SqlIdentifier) ((SqlCall) item).operand(1)).getSimple()
                     : cast.operand(0) instanceof SqlIdentifier id ? id.names.get(id.names.size() - 1) : regType(cast);
             items.set(i, SqlStdOperatorTable.AS.createCall(POS, name, new SqlIdentifier(columnName, POS)));
+            if (query instanceof org.apache.calcite.sql.SqlOrderBy o && !select.isDistinct()) {
+                sortByOid(o.orderList, i + 1, columnName, cast);
+            }
         }
         return query;
+    }
+
+    /** PostgreSQL sorts a regclass by its OID: an ORDER BY naming the printed column (by position or name) sorts by the cast. */
+    private static void sortByOid(org.apache.calcite.sql.SqlNodeList orderList, int position, String columnName, SqlCall cast) {
+        for (int k = 0; k < orderList.size(); k++) {
+            SqlNode item = orderList.get(k);
+            SqlCall wrapper = null;
+            SqlNode inner = item;
+            while (inner instanceof SqlCall c && (c.getKind() == SqlKind.DESCENDING || c.getKind() == SqlKind.NULLS_FIRST
+                    || c.getKind() == SqlKind.NULLS_LAST)) {
+                wrapper = c;
+                inner = c.operand(0);
+            }
+            boolean byPosition = inner instanceof SqlLiteral lit && lit.getTypeName() == SqlTypeName.DECIMAL && lit.intValue(true) == position;
+            boolean byName = inner instanceof SqlIdentifier id && id.isSimple() && id.getSimple().equalsIgnoreCase(columnName);
+            if (byPosition || byName) {
+                SqlNode byOid = cast.clone(cast.getParserPosition());
+                if (wrapper == null) {
+                    orderList.set(k, byOid);
+                } else {
+                    wrapper.setOperand(0, byOid);
+                }
+            }
+        }
     }
 
     /** The object-name lookup of {@code CAST(x AS regclass|regtype|regnamespace|regproc)}; null for any other call. */
