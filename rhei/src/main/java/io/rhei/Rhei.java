@@ -364,6 +364,32 @@ public final class Rhei implements AutoCloseable {
         return out;
     }
 
+    /** How far the initial snapshot is: rows per table against PostgreSQL's estimates, the rate and the time left. */
+    public SnapshotProgress snapshotProgress() {
+        io.rhei.cdc.CdcMetrics m = source.metrics();
+        java.util.Map<TableId, Long> read = m.snapshotRowsByTable();
+        java.util.Map<TableId, Long> estimated = m.snapshotEstimates();
+        java.util.TreeSet<TableId> all = new java.util.TreeSet<>(java.util.Comparator.comparing(Object::toString));
+        all.addAll(read.keySet());
+        all.addAll(estimated.keySet());
+        List<SnapshotProgress.Table> tables = new ArrayList<>();
+        long rowsRead = 0;
+        long rowsEstimated = 0;
+        long rowsLeft = 0;
+        for (TableId t : all) {
+            long r = read.getOrDefault(t, 0L);
+            long e = estimated.getOrDefault(t, -1L);
+            tables.add(new SnapshotProgress.Table(t.toString(), r, e));
+            rowsRead += r;
+            rowsEstimated += Math.max(0, e);
+            rowsLeft += Math.max(0, e - r);
+        }
+        double rate = m.snapshotRowsPerSecond();
+        int remaining = m.snapshotTablesRemaining();
+        long secondsLeft = remaining == 0 ? 0 : rate > 0 && !estimated.isEmpty() ? Math.round(rowsLeft / rate) : -1;
+        return new SnapshotProgress(m.snapshotTablesTotal(), remaining, rowsRead, rowsEstimated, rate, secondsLeft, tables);
+    }
+
     /** Tables of the resumable initial snapshot not read completely yet (0 once it is done, or when there is none). */
     public long snapshotTablesRemaining() {
         return source.metrics().snapshotTablesRemaining();

@@ -31,6 +31,16 @@ final class RheiMetrics {
                 "Snapshot rows read from PostgreSQL by this process (initial snapshot and resyncs)"));
         out.add(Sample.gauge("rhei_snapshot_tables_total", pipeline.source().metrics().snapshotTablesTotal(),
                 "Tables of the resumable initial snapshot (0: none in this process)"));
+        SnapshotProgress progress = pipeline.snapshotProgress();
+        out.add(Sample.gauge("rhei_snapshot_rows_per_second", progress.rowsPerSecond(), "Snapshot rows read per second by this process"));
+        out.add(Sample.gauge("rhei_snapshot_seconds_left", progress.secondsLeft(),
+                "The initial snapshot's estimated seconds left at the current rate (0: done; -1: unknown)"));
+        for (SnapshotProgress.Table t : progress.tables()) {
+            out.add(new Sample("rhei_snapshot_table_rows_read", Map.of("table", t.table()), t.rowsRead(), "gauge",
+                    "Rows of a table the snapshot has read (this process)"));
+            out.add(new Sample("rhei_snapshot_table_rows_estimated", Map.of("table", t.table()), t.rowsEstimated(), "gauge",
+                    "PostgreSQL's estimate of a snapshot table's rows (-1: none)"));
+        }
         out.add(Sample.gauge("rhei_snapshot_tables_done", pipeline.source().metrics().snapshotTablesTotal()
                 - pipeline.source().metrics().snapshotTablesRemaining(), "Tables of the resumable initial snapshot read completely"));
         out.add(Sample.counter("rhei_events_applied_total", m.eventsApplied(), "Change events applied to the OLAP tables"));

@@ -99,6 +99,20 @@ class ReadYourWritesTest {
     }
 
     @Test
+    void theInitialSnapshotReportsItsTablesRowsAndEstimates() {
+        SnapshotProgress p = rhei.snapshotProgress();
+        assertTrue(p.done(), p.toString());
+        assertEquals(1, p.tablesTotal());
+        SnapshotProgress.Table orders = p.tables().stream().filter(t -> t.table().equals("public.orders")).findFirst().orElseThrow();
+        assertEquals(10, orders.rowsRead(), "the 10 rows of the snapshot, read by this process");
+        assertTrue(orders.rowsEstimated() > 0, "PostgreSQL's estimate (the planner's, never analyzed): " + orders);
+        assertEquals(100, orders.percent(true));
+        assertTrue(p.describe().startsWith("initial snapshot done: 1 tables, 10 rows"), p.describe());
+        assertTrue(rhei.metrics().stream().anyMatch(m -> m.name().equals("rhei_snapshot_table_rows_read")
+                && "public.orders".equals(m.labels().get("table")) && m.value() == 10), "on /metrics");
+    }
+
+    @Test
     void healthAndMetricsSayWhereTheSyncIs() {
         assertEquals(Health.Status.HEALTHY, rhei.health().status(), rhei.health().toString());
         assertTrue(rhei.metrics().stream().anyMatch(m -> m.name().equals("rhei_applied_lsn") && m.value() > 0));

@@ -18,8 +18,42 @@ public final class CdcMetrics {
     private final LatencyHistogram appendDuration = new LatencyHistogram();
 
     private final LongAdder snapshotRowsCopied = new LongAdder();
+    private final java.util.Map<io.rhei.core.model.TableId, LongAdder> snapshotRowsByTable = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.Map<io.rhei.core.model.TableId, Long> snapshotEstimates = java.util.Map.of();
+    private volatile long firstSnapshotRowNanos;
     private volatile java.util.function.IntSupplier snapshotTablesTotal = () -> 0;
     private volatile java.util.function.IntSupplier snapshotTablesRemaining = () -> 0;
+
+    /** Snapshot rows of one table appended to the log. */
+    void snapshotRowsCopied(io.rhei.core.model.TableId table, int rows) {
+        if (firstSnapshotRowNanos == 0) {
+            firstSnapshotRowNanos = System.nanoTime();
+        }
+        snapshotRowsByTable.computeIfAbsent(table, t -> new LongAdder()).add(rows);
+    }
+
+    /** PostgreSQL's estimate of each initial-snapshot table's rows ({@code pg_class.reltuples}; absent when unknown). */
+    void snapshotEstimates(java.util.Map<io.rhei.core.model.TableId, Long> estimates) {
+        this.snapshotEstimates = java.util.Map.copyOf(estimates);
+    }
+
+    /** Snapshot rows appended per table by this process. */
+    public java.util.Map<io.rhei.core.model.TableId, Long> snapshotRowsByTable() {
+        java.util.Map<io.rhei.core.model.TableId, Long> out = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        snapshotRowsByTable.forEach((t, n) -> out.put(t, n.sum()));
+        return out;
+    }
+
+    public java.util.Map<io.rhei.core.model.TableId, Long> snapshotEstimates() {
+        return snapshotEstimates;
+    }
+
+    /** Snapshot rows per second since the first one this process appended (0 before). */
+    public double snapshotRowsPerSecond() {
+        long first = firstSnapshotRowNanos;
+        double secs = first == 0 ? 0 : (System.nanoTime() - first) / 1e9;
+        return secs < 0.5 ? 0 : snapshotRowsCopied.sum() / secs;
+    }
 
     void snapshotRowsCopied(int rows) {
         snapshotRowsCopied.add(rows);

@@ -53,6 +53,7 @@ final class InitialSnapshot {
     private volatile int tablesRemaining;
     private volatile boolean completedNotified;
     private boolean legacy;
+    private java.util.Map<TableId, Long> estimates = Map.of();
 
     private InitialSnapshot(PostgresSourceConfig effective, List<TableId> tables, boolean pending, boolean signalNeeded, boolean running) {
         this.effective = effective;
@@ -83,9 +84,10 @@ final class InitialSnapshot {
                                 + "table is now unusable (see above): restore source.signal-table, or start over with an empty log.dir");
                     }
                     boolean running = storedOffsetsHoldRunningSnapshot(config.offsetsFile());
+                    java.util.Map<TableId, Long> sizes = estimateRows(c, tables);
                     LOG.info("the initial snapshot of {} tables was interrupted: {}", tables.size(), running
                             ? "Debezium continues it after the last chunk it acknowledged" : "it had not stored a position yet, so it starts again");
-                    return new InitialSnapshot(config.withSnapshotMode("no_data"), tables, true, !running, running);
+                    return new InitialSnapshot(config.withSnapshotMode("no_data"), tables, true, !running, running).withEstimates(sizes);
                 }
                 return new InitialSnapshot(config, tables, false, false, false); // Debezium's own snapshot and offsets decide
             }
@@ -107,11 +109,50 @@ final class InitialSnapshot {
                 return new InitialSnapshot(config, all, false, false, false);
             }
             write(stateFile, "pending", all);
-            LOG.info("initial snapshot of {} tables in chunks of {} rows, resumable: {}", all.size(), config.snapshotChunkRows(), all);
-            return new InitialSnapshot(config.withSnapshotMode("no_data"), all, true, true, false);
+            java.util.Map<TableId, Long> sizes = estimateRows(c, all);
+            LOG.info("initial snapshot of {} tables (about {} rows) in chunks of {} rows, resumable: {}", all.size(),
+                    sizes.values().stream().mapToLong(Long::longValue).sum(), config.snapshotChunkRows(), all);
+            return new InitialSnapshot(config.withSnapshotMode("no_data"), all, true, true, false).withEstimates(sizes);
         } catch (SQLException e) {
             throw new RheiException("cannot prepare the initial snapshot on " + config + ": " + e.getMessage(), e);
         }
+    }
+
+    private InitialSnapshot withEstimates(java.util.Map<TableId, Long> sizes) {
+        this.estimates = sizes;
+        return this;
+    }
+
+    /** PostgreSQL's estimate of each table's rows (pg_class.reltuples, as of its last ANALYZE); tables never analyzed are left out. */
+    static java.util.Map<TableId, Long> estimateRows(Connection c, List<TableId> tables) throws SQLException {
+        java.util.Map<TableId, Long> out = new java.util.HashMap<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT c.reltuples::int8 FROM pg_class c JOIN pg_namespace n "
+                + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            for (TableId t : tables) {
+                ps.setString(1, t.schema());
+                ps.setString(2, t.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) >= 0) {
+                        out.put(t, rs.getLong(1));
+                        continue;
+                    }
+                }
+                // never analyzed: the planner's guess from the table's pages
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("EXPLAIN SELECT 1 FROM "
+                        + io.rhei.core.model.SqlIdentifiers.quote(t.schema()) + "." + io.rhei.core.model.SqlIdentifiers.quote(t.table()))) {
+                    java.util.regex.Matcher m = rs.next() ? java.util.regex.Pattern.compile(" rows=(\\d+)").matcher(rs.getString(1)) : null;
+                    if (m != null && m.find()) {
+                        out.put(t, Long.parseLong(m.group(1)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The estimated rows of the tables this snapshot reads (empty when there is no resumable snapshot). */
+    java.util.Map<TableId, Long> estimates() {
+        return estimates;
     }
 
     /** The tables captured from the first start on: snapshotted by the initial snapshot, not "newly included". */

@@ -108,6 +108,7 @@ public final class PostgresCdcSource implements ChangeSource {
         List<TableId> readAgain = LostSlotRecovery.prepare(config);
         initialSnapshot = InitialSnapshot.plan(config, log);
         metrics.snapshotTables(initialSnapshot::tablesTotal, initialSnapshot::tablesRemaining);
+        metrics.snapshotEstimates(initialSnapshot.estimates());
         PostgresSourceConfig effective = initialSnapshot.effectiveConfig();
         converter = new RecordConverter(schemas, log::lastPosition,
                 effective.resumableSnapshots() ? TableId.parse(effective.signalTable()) : null);
@@ -202,6 +203,7 @@ public final class PostgresCdcSource implements ChangeSource {
         for (LogRecord r : out) {
             if (r instanceof ChangeEvent e && e.op() == Operation.SNAPSHOT_READ) {
                 snapshotRows++;
+                metrics.snapshotRowsCopied(e.table(), 1);
             } else if (r instanceof ChangeEvent e && e.commitTimeMicros() > 0) {
                 lastCommit = Math.max(lastCommit, e.commitTimeMicros());
                 metrics.received(e.commitTimeMicros(), receivedMicros);

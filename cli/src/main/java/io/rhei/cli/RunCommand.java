@@ -2,6 +2,7 @@ package io.rhei.cli;
 
 import io.rhei.Rhei;
 import io.rhei.RheiConfig;
+import io.rhei.SnapshotProgress;
 import io.rhei.core.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "the configuration file (properties; RHEI_* environment variables override keys)")
     Path config;
 
+    /** Seconds between progress lines while the initial snapshot runs. */
+    private static final int PROGRESS_SECONDS = 10;
+    /** The command's own output: progress lines (logs go to stderr). */
+    java.io.PrintStream out = System.out;
+
     /** Counted down when the sidecar should stop (Ctrl-C, or a test). */
     final CountDownLatch stop = new CountDownLatch(1);
     volatile Rhei running;
@@ -39,8 +45,21 @@ final class RunCommand implements Callable<Integer> {
         try (Rhei rhei = Rhei.fromSettings(s)) {
             rhei.start(); // checks the server first: wal_level, replication right, reachability
             running = rhei;
-            while (!stop.await(1, TimeUnit.SECONDS)) {
-                // the facade supervises capture and sync itself
+            long started = System.nanoTime();
+            boolean snapshotReported = false;
+            for (int second = 1; !stop.await(1, TimeUnit.SECONDS); second++) {
+                // the facade supervises capture and sync itself; this only reports the initial snapshot's progress
+                if (!snapshotReported) {
+                    SnapshotProgress p = rhei.snapshotProgress();
+                    if (p.tablesTotal() > 0 && p.done()) {
+                        out.printf(java.util.Locale.ROOT, "%s, in %.0f s%n", p.describe(), (System.nanoTime() - started) / 1e9);
+                        snapshotReported = true;
+                    } else if (p.tablesTotal() > 0 && second % PROGRESS_SECONDS == 0) {
+                        out.println(p.describe());
+                    } else if (p.tablesTotal() == 0) {
+                        snapshotReported = true; // no initial snapshot in this process
+                    }
+                }
             }
             LOG.info("stopping");
         } finally {

@@ -50,6 +50,17 @@ final class StatusCommand implements Callable<Integer> {
         return e.getClass().getSimpleName();
     }
 
+    /** A table's snapshot progress: {@code 45% of ~1,000,000}, or the rows read when PostgreSQL has no estimate. */
+    static String snapshotCell(double[] readAndEstimated) {
+        if (readAndEstimated == null) {
+            return "";
+        }
+        double read = readAndEstimated[0];
+        double estimated = readAndEstimated[1];
+        return estimated > 0 ? String.format(Locale.ROOT, "%d%% of ~%,.0f", (long) Math.min(99, read * 100 / estimated), estimated)
+                : String.format(Locale.ROOT, "%,.0f read", read);
+    }
+
     @Override
     public Integer call() {
         String body;
@@ -68,6 +79,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         Map<String, Double> global = new TreeMap<>();
         Map<String, double[]> tables = new TreeMap<>(); // table -> {applied seq, rows}
+        Map<String, double[]> snapshot = new TreeMap<>(); // table -> {rows read, rows estimated}
         for (String line : body.split("\n")) {
             Matcher m = SAMPLE.matcher(line);
             if (line.startsWith("#") || !m.matches()) {
@@ -80,15 +92,39 @@ final class StatusCommand implements Callable<Integer> {
                 tables.computeIfAbsent(m.group(2), k -> new double[2])[1] = v;
             } else if (m.group(1).equals("rhei_table_applied_seq")) {
                 tables.computeIfAbsent(m.group(2), k -> new double[2])[0] = v;
+            } else if (m.group(1).equals("rhei_snapshot_table_rows_read")) {
+                snapshot.computeIfAbsent(m.group(2), k -> new double[]{0, -1})[0] = v;
+            } else if (m.group(1).equals("rhei_snapshot_table_rows_estimated")) {
+                snapshot.computeIfAbsent(m.group(2), k -> new double[]{0, -1})[1] = v;
             }
         }
         out.printf(Locale.ROOT, "%s | captured %,.0f | applied %,.0f | lag %,.0f events, %.1f s | slot behind %,.0f KB%n", health,
                 global.getOrDefault("rhei_events_captured_total", 0.0), global.getOrDefault("rhei_events_applied_total", 0.0),
                 global.getOrDefault("rhei_lag_events", 0.0), global.getOrDefault("rhei_lag_seconds", 0.0),
                 Math.max(0, global.getOrDefault("rhei_replication_lag_bytes", 0.0)) / 1024);
-        List<String> columns = List.of("table", "applied_seq", "rows");
+        double total = global.getOrDefault("rhei_snapshot_tables_total", 0.0);
+        boolean snapshotting = total > 0 && global.getOrDefault("rhei_snapshot_tables_done", 0.0) < total;
+        if (snapshotting) {
+            double left = global.getOrDefault("rhei_snapshot_seconds_left", -1.0);
+            out.printf(Locale.ROOT, "initial snapshot: %.0f of %.0f tables to read, %,.0f rows/s%s%n", total - global.getOrDefault(
+                    "rhei_snapshot_tables_done", 0.0), total, global.getOrDefault("rhei_snapshot_rows_per_second", 0.0),
+                    left >= 0 ? String.format(Locale.ROOT, ", about %.0f s left", left) : "");
+        }
+        List<String> columns = snapshotting ? List.of("table", "applied_seq", "rows", "snapshot") : List.of("table", "applied_seq", "rows");
         List<List<Object>> rows = new ArrayList<>();
-        tables.forEach((t, v) -> rows.add(List.of(t, (long) v[0], (long) v[1])));
+        tables.forEach((t, v) -> {
+            if (!snapshotting) {
+                rows.add(List.of(t, (long) v[0], (long) v[1]));
+                return;
+            }
+            double[] sn = snapshot.get(t);
+            rows.add(List.of(t, (long) v[0], (long) v[1], snapshotCell(sn)));
+        });
+        snapshot.forEach((t, sn) -> {
+            if (snapshotting && !tables.containsKey(t)) {
+                rows.add(List.of(t, 0L, 0L, snapshotCell(sn))); // not in the copy yet
+            }
+        });
         TablePrinter.print(new io.rhei.olap.QueryResults.Table(columns, rows), out, "");
         return health.equals("ready") ? 0 : 3;
     }
