@@ -91,3 +91,18 @@ SELECT c.id, (SELECT o.total FROM orders o WHERE o.id = c.id * 7 AND o.customer_
 SELECT c.id FROM customers c WHERE c.credit < (SELECT o.total FROM orders o WHERE o.id = c.id + 1000 AND o.qty >= 0) ORDER BY c.id
 SELECT p.id, (SELECT i.qty FROM items i WHERE i.product_id = p.id AND i.order_id = p.id AND i.line = 1) FROM products p ORDER BY p.id
 SELECT c.id FROM customers c WHERE c.id = (SELECT o.customer_id FROM orders o WHERE o.id = 17 AND o.qty > -1)
+-- found by RandomQueryDifferentialTest (seed 20261206, 30,000 queries)
+-- a string constant as an output column is text: its trailing blanks stay, through a UNION and in VALUES
+SELECT 'ab   ' AS v FROM tpch.nation n WHERE n.n_nationkey < 2 UNION SELECT left(c.name, 3) FROM customers c WHERE c.id < 3
+SELECT lower('ab   ') AS v FROM customers c WHERE c.id < 2 UNION ALL SELECT c.name FROM customers c WHERE c.id < 2
+SELECT v || '|' FROM (SELECT 'ab   ' AS v) s
+VALUES ('a'), ('abc  ')
+-- COALESCE of a char(n) column and a constant is bpchar: IN ignores its padding
+SELECT t.id FROM types_t t WHERE coalesce(t.c, 'ab') IN ('Brand#23', 'ab', 'x') ORDER BY 1
+SELECT t.id, (t.i8 % 3) FROM types_t t WHERE coalesce(t.c, 'ab') NOT IN ('Brand#23', 'ab', 'x') ORDER BY 1
+-- a day of the week of a date computed with an interval: counted from Sunday = 0
+SELECT extract(dow FROM (DATE '2020-02-29' + interval '17 days')::date) AS e0, extract(isodow FROM (DATE '2021-06-01' + interval '30 days')::date) AS e1
+-- a numeric minus a bigint beyond 18 integer digits
+SELECT ((t.n / 7) - t.i8) AS e0 FROM types_t t ORDER BY 1
+-- text of constants, and a substring of it
+SELECT substring(CAST(0 AS text) FROM 3 FOR 3) AS e1, substring(CAST(7 AS text) FROM 1 FOR 1) AS e2, CAST(1.50 AS text) AS e3, CAST(true AS text) AS e4

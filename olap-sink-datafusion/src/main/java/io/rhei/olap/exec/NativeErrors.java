@@ -13,6 +13,9 @@ public final class NativeErrors {
     /** PostgreSQL's error (SQLSTATE 21000) for a scalar subquery with several rows; raised natively as a failing cast. */
     public static final String MORE_THAN_ONE_ROW = "more than one row returned by a subquery used as an expression";
 
+    /** PostgreSQL's error (SQLSTATE 22003) for a numeric result beyond Rhei's 38 digits; raised natively as a failing cast. */
+    public static final String NUMERIC_OVERFLOW = "numeric field overflow: a result has more than the 38 digits of Rhei's numeric";
+
     private NativeErrors() {
     }
 
@@ -47,6 +50,9 @@ public final class NativeErrors {
                 case "CAST_INVALID_INPUT" -> {
                     if (detail.contains(MORE_THAN_ONE_ROW)) {
                         return MORE_THAN_ONE_ROW;
+                    }
+                    if (detail.contains(NUMERIC_OVERFLOW)) {
+                        return NUMERIC_OVERFLOW;
                     }
                     return "invalid input syntax: " + cut(detail);
                 }

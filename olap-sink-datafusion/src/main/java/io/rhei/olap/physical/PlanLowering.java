@@ -361,13 +361,24 @@ public final class PlanLowering {
         List<LoweredPlan> branches = new ArrayList<>();
         for (RelNode input : u.getInputs()) {
             List<RexNode> casts = new ArrayList<>();
-            List<RelDataTypeField> in = input.getRowType().getFieldList();
-            for (int i = 0; i < fields.size(); i++) {
-                RexNode ref = rexBuilder.makeInputRef(input, i);
-                casts.add(sameType(in.get(i).getType(), fields.get(i).getType()) ? ref
-                        : rexBuilder.makeCast(fields.get(i).getType(), ref, true, false));
+            // the cast goes on the branch's own expression where it has one: a string constant cast to the union's
+            // varchar is text with its blanks, where the same cast of a column reference reads as a char(n) value's
+            RelNode source = input;
+            List<RexNode> exprs = new ArrayList<>();
+            if (input instanceof org.apache.calcite.rel.core.Project p && p.getVariablesSet().isEmpty()) {
+                source = p.getInput();
+                exprs.addAll(p.getProjects());
+            } else {
+                for (int i = 0; i < fields.size(); i++) {
+                    exprs.add(rexBuilder.makeInputRef(input, i));
+                }
             }
-            RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(input, List.of(), casts, u.getRowType().getFieldNames(),
+            for (int i = 0; i < fields.size(); i++) {
+                RexNode expr = exprs.get(i);
+                casts.add(sameType(expr.getType(), fields.get(i).getType()) ? expr
+                        : rexBuilder.makeCast(fields.get(i).getType(), expr, true, false));
+            }
+            RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(source, List.of(), casts, u.getRowType().getFieldNames(),
                     java.util.Set.of());
             PlanLowering sub = new PlanLowering(sql, rexBuilder, cardinality, parallelism, parallelMinRows);
             branchLowerings.add(sub);

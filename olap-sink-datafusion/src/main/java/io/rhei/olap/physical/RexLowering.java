@@ -545,8 +545,24 @@ public final class RexLowering {
                     .setDecimalVal(ByteString.copyFrom(BigDecimal.ZERO.setScale(rt.getScale()).unscaledValue().toByteArray()))).build();
             Expr isZero = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(right).setRight(zero)).build();
             Expr raises = Expr.newBuilder().setIntegralDivide(div).build();
-            return Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(isZero).addThen(raises)
-                    .setElseExpr(Expr.newBuilder().setDivide(div))).build();
+            return overflowChecked(Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(isZero).addThen(raises)
+                    .setElseExpr(Expr.newBuilder().setDivide(div))).build(), left, right);
+        }
+        RelDataType lt = decimal ? decimalOf(call.getOperands().get(0).getType()) : null;
+        RelDataType rt = decimal ? decimalOf(call.getOperands().get(1).getType()) : null;
+        if (decimal && (kind == SqlKind.PLUS || kind == SqlKind.MINUS)) {
+            // Where the result's scale gave way (above 38 digits), the native operator still computes at the operands'
+            // scales in 128 bits and loses a result that fits the result's type (a 19-digit difference at 20 decimals
+            // came back NULL): the operands are rounded to the result's scale first, which rounds the sum the same way.
+            int[] scales = {Math.min(lt.getScale(), result.getScale()), Math.min(rt.getScale(), result.getScale())};
+            if (scales[0] < lt.getScale()) {
+                lt = rescaled(lt, scales[0]);
+                left = castExpr(left, decimalOf(call.getOperands().get(0).getType()), lt);
+            }
+            if (scales[1] < rt.getScale()) {
+                rt = rescaled(rt, scales[1]);
+                right = castExpr(right, decimalOf(call.getOperands().get(1).getType()), rt);
+            }
         }
         MathExpr m = MathExpr.newBuilder().setLeft(left).setRight(right).setReturnType(type(result)).setEvalMode(EvalMode.ANSI).build();
         Expr e = switch (kind) {
@@ -560,14 +576,49 @@ public final class RexLowering {
         // Native decimal arithmetic types its result by Spark's rules; the type system derives the same types, so a
         // cast is only needed where they still differ.
         if (decimal) {
-            RelDataType lt = call.getOperands().get(0).getType();
-            RelDataType rt = call.getOperands().get(1).getType();
-            RelDataType native_ = nativeDecimalType(kind, decimalOf(lt), decimalOf(rt));
+            RelDataType native_ = nativeDecimalType(kind, lt, rt);
             if (native_ == null || native_.getPrecision() != result.getPrecision() || native_.getScale() != result.getScale()) {
-                return cast(e, result);
+                e = cast(e, result);
             }
+            return overflowChecked(e, left, right);
         }
         return e;
+    }
+
+    /**
+     * A decimal result the native operator cannot hold (more than 38 digits) comes back NULL there; PostgreSQL's
+     * numeric has no such limit, so here it is an error, never a NULL: where the result is NULL and neither operand
+     * is, a cast that cannot succeed raises {@link io.rhei.olap.exec.NativeErrors#NUMERIC_OVERFLOW} (made of the row's
+     * operand, as the native CASE evaluates a constant branch even for no row).
+     */
+    private Expr overflowChecked(Expr result, Expr left, Expr right) {
+        Expr overflowed = and(isNull(result), and(isNotNull(left), isNotNull(right)));
+        Expr message = Expr.newBuilder().setScalarFunc(org.apache.comet.serde.ExprOuterClass.ScalarFunc.newBuilder().setFunc("concat")
+                .setReturnType(CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING))
+                .addArgs(stringLiteral(io.rhei.olap.exec.NativeErrors.NUMERIC_OVERFLOW + " (an operand: "))
+                .addArgs(PlanLowering.castExpr(left, CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.STRING)))).build();
+        Expr fails = Expr.newBuilder().setGt(BinaryExpr.newBuilder()
+                .setLeft(PlanLowering.castExpr(message, CometTypes.id(org.apache.comet.serde.Types.DataType.DataTypeId.INT32)))
+                .setRight(PlanLowering.one())).build();
+        Expr failure = Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(fails).addThen(result).setElseExpr(result)).build();
+        return Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(overflowed).addThen(failure).setElseExpr(result)).build();
+    }
+
+    private static Expr isNull(Expr e) {
+        return Expr.newBuilder().setIsNull(org.apache.comet.serde.ExprOuterClass.UnaryExpr.newBuilder().setChild(e)).build();
+    }
+
+    private static Expr isNotNull(Expr e) {
+        return Expr.newBuilder().setIsNotNull(org.apache.comet.serde.ExprOuterClass.UnaryExpr.newBuilder().setChild(e)).build();
+    }
+
+    private static Expr and(Expr a, Expr b) {
+        return Expr.newBuilder().setAnd(BinaryExpr.newBuilder().setLeft(a).setRight(b)).build();
+    }
+
+    /** The decimal type of {@code t}'s integer digits at {@code scale} decimals. */
+    private RelDataType rescaled(RelDataType t, int scale) {
+        return rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, Math.min(38, t.getPrecision() - t.getScale() + scale), scale);
     }
 
     /** An integer type as the decimal that holds all its values exactly; other types unchanged. */

@@ -72,7 +72,9 @@ public final class Bpchar {
             return false;
         }
         RexNode inner = ((org.apache.calcite.rex.RexCall) node).getOperands().get(0);
-        return inner.getType().getSqlTypeName() == SqlTypeName.CHAR && !(inner instanceof RexLiteral)
+        // a char(n) value, or a COALESCE/CASE of them (bpchar in PostgreSQL) that Calcite widens to meet longer strings
+        boolean bpchar = inner.getType().getSqlTypeName() == SqlTypeName.CHAR && !(inner instanceof RexLiteral) || isCaseOfBpchar(inner);
+        return bpchar && inner.getType().getPrecision() != org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED
                 && node.getType().getPrecision() >= inner.getType().getPrecision()
                 && node.getType().getPrecision() != org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED;
     }

@@ -113,7 +113,6 @@ final class CatalogFunctions {
                         return SqlLiteral.createExactNumeric(Long.toString(regproc(value)), POS);
                     }
                 }
-
                 String name = functionName(c);
                 if (name == null) {
                     return visited;

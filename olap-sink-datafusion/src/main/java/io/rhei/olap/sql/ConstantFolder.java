@@ -35,6 +35,14 @@ final class ConstantFolder implements RexExecutor {
         List<RexNode> rest = new ArrayList<>();
         for (RexNode e : constExps) {
             RexNode f = fold(rexBuilder, e);
+            if (f == null && involvesIntervals(e) && !SqlTypeName.INTERVAL_TYPES.contains(e.getType().getSqlTypeName())
+                    && !hasIntervalOperand(e)) {
+                // only the part that holds the interval goes to Calcite's executor (EXTRACT(DOW FROM d + interval)
+                // counted the day from 1 there); what is around it is folded here or left to the native engine
+                RexNode partial = foldIntervalParts(rexBuilder, e);
+                RexNode again = fold(rexBuilder, partial);
+                f = again != null ? again : partial;
+            }
             if (f == null && !involvesIntervals(e)) {
                 // Left for the native engine, which evaluates it as it evaluates columns: Calcite's executor has
                 // its own semantics (EXTRACT(DOW) counts from 1, casts truncate, invalid dates become NULL).
@@ -60,6 +68,27 @@ final class ConstantFolder implements RexExecutor {
             }
             reducedValues.add(f);
         }
+    }
+
+    /** Whether the call takes an interval operand itself (date + interval): the smallest part Calcite's executor folds. */
+    private static boolean hasIntervalOperand(RexNode e) {
+        return e instanceof RexCall call && call.getOperands().stream()
+                .anyMatch(op -> SqlTypeName.INTERVAL_TYPES.contains(op.getType().getSqlTypeName()));
+    }
+
+    /** {@code e} with each smallest call that takes an interval operand replaced by the value Calcite's executor gives. */
+    private static RexNode foldIntervalParts(RexBuilder rexBuilder, RexNode e) {
+        return e.accept(new org.apache.calcite.rex.RexShuttle() {
+            @Override
+            public RexNode visitCall(RexCall call) {
+                if (hasIntervalOperand(call) && !SqlTypeName.INTERVAL_TYPES.contains(call.getType().getSqlTypeName())) {
+                    List<RexNode> out = new ArrayList<>();
+                    RexUtil.EXECUTOR.reduce(rexBuilder, List.of(call), out);
+                    return out.get(0);
+                }
+                return super.visitCall(call);
+            }
+        });
     }
 
     /** Interval values the native engine has no type for: only Calcite's executor can fold those. */
@@ -90,6 +119,14 @@ final class ConstantFolder implements RexExecutor {
                 default:
                     break;
             }
+        }
+        if (e instanceof RexCall toText && toText.getKind() == org.apache.calcite.sql.SqlKind.CAST && toText.getOperands().size() == 1
+                && toText.getType().getSqlTypeName() == SqlTypeName.VARCHAR && toText.getOperands().get(0) instanceof RexLiteral lit
+                && !lit.isNull() && SqlTypeName.EXACT_TYPES.contains(lit.getType().getSqlTypeName())) {
+            // an integer or numeric constant as text, as PostgreSQL prints it (numeric with its scale); not a boolean,
+            // whose text is 'true' as a cast and 't' where || converts it, which Calcite writes as the same cast
+            String text = lit.getValueAs(BigDecimal.class).toPlainString();
+            return rexBuilder.makeLiteral(text, toText.getType(), false);
         }
         if (e instanceof RexCall cast && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST && cast.getOperands().size() == 1
                 && SqlTypeName.INT_TYPES.contains(cast.getType().getSqlTypeName())) {

@@ -99,9 +99,12 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public RelDataType deriveDecimalPlusType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
         RelDataType d = super.deriveDecimalPlusType(f, t1, t2);
-        if (d == null || t1.getSqlTypeName() != SqlTypeName.DECIMAL || t2.getSqlTypeName() != SqlTypeName.DECIMAL) {
+        if (d == null || d.getSqlTypeName() != SqlTypeName.DECIMAL) {
             return d;
         }
+        // an integer operand counts as the decimal that holds it (bigint: 19 digits), as the native operator takes it
+        t1 = asDecimal(f, t1);
+        t2 = asDecimal(f, t2);
         int scale = Math.max(t1.getScale(), t2.getScale());
         int precision = Math.max(t1.getPrecision() - t1.getScale(), t2.getPrecision() - t2.getScale()) + scale + 1;
         return f.createTypeWithNullability(sparkDecimal(f, precision, scale), d.isNullable());
@@ -110,11 +113,20 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public RelDataType deriveDecimalMultiplyType(RelDataTypeFactory f, RelDataType t1, RelDataType t2) {
         RelDataType d = super.deriveDecimalMultiplyType(f, t1, t2);
+        // an integer operand keeps Calcite's type (the product's scale is the decimal's): the native operator computes
+        // at the operands' scales, so a scale that gave way would be lost to the operand's rounding, times the integer
         if (d == null || t1.getSqlTypeName() != SqlTypeName.DECIMAL || t2.getSqlTypeName() != SqlTypeName.DECIMAL) {
             return d;
         }
         return f.createTypeWithNullability(sparkDecimal(f, t1.getPrecision() + t2.getPrecision() + 1, t1.getScale() + t2.getScale()),
                 d.isNullable());
+    }
+
+    private static RelDataType asDecimal(RelDataTypeFactory f, RelDataType t) {
+        return switch (t.getSqlTypeName()) {
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> f.createSqlType(SqlTypeName.DECIMAL, integerDigits(t), 0);
+            default -> t;
+        };
     }
 
     private static int integerDigits(RelDataType t) {

@@ -41,7 +41,7 @@ final class SqlStates {
         if (m.startsWith("invalid input syntax for type") || m.contains("invalid input syntax:")) {
             return INVALID_TEXT_REPRESENTATION;
         }
-        if (m.contains("is out of range for type")) {
+        if (m.contains("is out of range for type") || m.contains("numeric field overflow")) {
             return NUMERIC_VALUE_OUT_OF_RANGE;
         }
         if (m.contains("memory limit") || m.contains("out of memory") || m.contains("resources exhausted")) {
