@@ -106,3 +106,6 @@ SELECT extract(dow FROM (DATE '2020-02-29' + interval '17 days')::date) AS e0, e
 SELECT ((t.n / 7) - t.i8) AS e0 FROM types_t t ORDER BY 1
 -- text of constants, and a substring of it
 SELECT substring(CAST(0 AS text) FROM 3 FOR 3) AS e1, substring(CAST(7 AS text) FROM 1 FOR 1) AS e2, CAST(1.50 AS text) AS e3, CAST(true AS text) AS e4
+-- a filter's c = 'ab' on a char(n) column does not make the projected c the constant 'ab': it is stored padded
+SELECT coalesce(t.c, 'x') AS e0, t.id FROM types_t t WHERE coalesce(t.c, t.c) BETWEEN 'ab' AND 'ab' ORDER BY t.id
+SELECT t.c, t.id FROM types_t t WHERE t.c = 'ab' ORDER BY t.id

@@ -30,7 +30,7 @@ public final class Optimizer {
         rel = PullCommonFactors.rewrite(rel);
         rel = NotEqualsToNotIn.rewrite(rel);
         // Constant expressions (DATE '1998-12-01' - INTERVAL '90' DAY) fold to literals before lowering.
-        rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.PROJECT_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS);
+        rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, ProjectReduceKeepingBpchar.INSTANCE, CoreRules.JOIN_REDUCE_EXPRESSIONS);
         // INTERSECT and EXCEPT (not ALL) become a UNION ALL of the branches, counted per branch by an aggregate
         rel = hep(rel, CoreRules.INTERSECT_TO_DISTINCT, CoreRules.MINUS_TO_DISTINCT);
         rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
