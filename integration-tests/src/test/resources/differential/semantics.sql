@@ -109,3 +109,6 @@ SELECT substring(CAST(0 AS text) FROM 3 FOR 3) AS e1, substring(CAST(7 AS text) 
 -- a filter's c = 'ab' on a char(n) column does not make the projected c the constant 'ab': it is stored padded
 SELECT coalesce(t.c, 'x') AS e0, t.id FROM types_t t WHERE coalesce(t.c, t.c) BETWEEN 'ab' AND 'ab' ORDER BY t.id
 SELECT t.c, t.id FROM types_t t WHERE t.c = 'ab' ORDER BY t.id
+-- an IN list of dates inside a GROUP BY expression (Calcite's conversion failed on it)
+SELECT CASE WHEN c.created IN (DATE '2020-02-29', DATE '2021-06-01', DATE '1995-03-15') THEN c.id ELSE c.id END AS g0, count(*) AS n FROM customers c GROUP BY 1 ORDER BY 1
+SELECT CASE WHEN t.d NOT IN (DATE '2020-02-29', DATE '2020-02-29', DATE '2021-06-01') THEN t.id ELSE t.i8 END AS g0, count(DISTINCT t.i4) AS a0 FROM types_t t GROUP BY 1 ORDER BY 1

@@ -89,8 +89,8 @@ final class PostgresDialect {
      * PostgreSQL, rather than Calcite's bigint).
      */
     static org.apache.calcite.sql.SqlNode rewriteParsed(org.apache.calcite.sql.SqlNode original) {
-        org.apache.calcite.sql.SqlNode parsed = TextLiteralColumns.rewrite(IndexKeyExpansion.rewrite(CatalogFunctions.rewrite(
-                CatalogDefinitions.rewrite(EmptyCatalogTables.rewrite(original)))));
+        org.apache.calcite.sql.SqlNode parsed = InListExpansion.rewrite(TextLiteralColumns.rewrite(IndexKeyExpansion.rewrite(CatalogFunctions.rewrite(
+                CatalogDefinitions.rewrite(EmptyCatalogTables.rewrite(original))))));
         orderByOutputNames(parsed);
         return parsed.accept(new org.apache.calcite.sql.util.SqlShuttle() {
             @Override
