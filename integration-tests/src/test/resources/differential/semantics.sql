@@ -112,3 +112,5 @@ SELECT t.c, t.id FROM types_t t WHERE t.c = 'ab' ORDER BY t.id
 -- an IN list of dates inside a GROUP BY expression (Calcite's conversion failed on it)
 SELECT CASE WHEN c.created IN (DATE '2020-02-29', DATE '2021-06-01', DATE '1995-03-15') THEN c.id ELSE c.id END AS g0, count(*) AS n FROM customers c GROUP BY 1 ORDER BY 1
 SELECT CASE WHEN t.d NOT IN (DATE '2020-02-29', DATE '2020-02-29', DATE '2021-06-01') THEN t.id ELSE t.i8 END AS g0, count(DISTINCT t.i4) AS a0 FROM types_t t GROUP BY 1 ORDER BY 1
+-- an aggregate's argument is computed only for the rows its FILTER keeps (the cast would fail on the others)
+SELECT min(CAST(t.n AS integer)) FILTER (WHERE DATE '2021-06-01' IS NULL) AS a0, count(CAST(t.n AS integer)) FILTER (WHERE t.f8 < t.f8) AS a1, count(*) FILTER (WHERE t.id < 5) AS a2 FROM types_t t

@@ -71,4 +71,15 @@ class DecimalOverflowTest {
         // the rows that fit are answered when the others are filtered out first
         assertEquals(List.of(List.of(2L, new BigDecimal("6.0000"))), q("SELECT id, n * i8 * i8 FROM nt WHERE id = 2"));
     }
+
+    @Test
+    void anAggregateEvaluatesItsArgumentOnlyForTheRowsItsFilterKeeps() {
+        // -99999999999999.9999 does not fit an integer: PostgreSQL never casts it where the FILTER leaves its row out
+        assertEquals(List.of(List.of(2, 0L, 1L)), q("SELECT min(CAST(n AS integer)) FILTER (WHERE n < 10 AND n > 0) AS a, "
+                + "count(CAST(n AS integer)) FILTER (WHERE n <> n) AS b, count(*) FILTER (WHERE id = 2) AS c FROM nt"));
+        assertEquals(List.of(List.of(2L, 2)), q("SELECT id, min(CAST(n AS integer)) FILTER (WHERE id = 2) FROM nt WHERE id = 2 GROUP BY id"));
+        QueryException e = assertThrows(QueryException.class, () -> q("SELECT min(CAST(n AS integer)) FROM nt"),
+                "without the FILTER the cast meets the value, and fails as in PostgreSQL");
+        assertTrue(e.getMessage().contains("INT") || e.getMessage().contains("range"), e.getMessage());
+    }
 }
