@@ -114,3 +114,7 @@ SELECT CASE WHEN c.created IN (DATE '2020-02-29', DATE '2021-06-01', DATE '1995-
 SELECT CASE WHEN t.d NOT IN (DATE '2020-02-29', DATE '2020-02-29', DATE '2021-06-01') THEN t.id ELSE t.i8 END AS g0, count(DISTINCT t.i4) AS a0 FROM types_t t GROUP BY 1 ORDER BY 1
 -- an aggregate's argument is computed only for the rows its FILTER keeps (the cast would fail on the others)
 SELECT min(CAST(t.n AS integer)) FILTER (WHERE DATE '2021-06-01' IS NULL) AS a0, count(CAST(t.n AS integer)) FILTER (WHERE t.f8 < t.f8) AS a1, count(*) FILTER (WHERE t.id < 5) AS a2 FROM types_t t
+-- found by RandomQueryDifferentialTest (seed 424242, 20,000 queries)
+-- extract is numeric in PostgreSQL: its quotient is exact; a sum with a quotient keeps the quotient's 20 decimals
+SELECT (extract(year FROM t.d) / 7) AS e0, extract(month FROM t.d) + 1 AS e1, t.id FROM types_t t ORDER BY t.id
+SELECT ((o.total / 7) + coalesce(o.customer_id, 3)) AS e0, o.id FROM orders o ORDER BY o.id LIMIT 50

@@ -111,8 +111,18 @@ final class PostgresDialect {
                         && c.operand(0) instanceof org.apache.calcite.sql.SqlIntervalQualifier q2) {
                     unit = q2.timeUnitRange.name().toLowerCase(java.util.Locale.ROOT);
                 }
-                if (unit == null || !FRACTIONAL_UNITS.contains(unit)) {
+                if (unit == null) {
                     return visited;
+                }
+                if (!FRACTIONAL_UNITS.contains(unit)) {
+                    // PostgreSQL's extract is numeric and date_part double precision: extract(year FROM d) / 7 divides
+                    // exactly there (288.2857...), where Calcite's bigint divided to 288
+                    boolean extract = c.getKind() == org.apache.calcite.sql.SqlKind.EXTRACT;
+                    org.apache.calcite.sql.SqlTypeNameSpec type = extract
+                            ? new org.apache.calcite.sql.SqlBasicTypeNameSpec(org.apache.calcite.sql.type.SqlTypeName.DECIMAL, 20, 0, c.getParserPosition())
+                            : new org.apache.calcite.sql.SqlBasicTypeNameSpec(org.apache.calcite.sql.type.SqlTypeName.DOUBLE, c.getParserPosition());
+                    return org.apache.calcite.sql.fun.SqlStdOperatorTable.CAST.createCall(c.getParserPosition(), visited,
+                            new org.apache.calcite.sql.SqlDataTypeSpec(type, c.getParserPosition()));
                 }
                 return PostgresFunctions.EXTRACT_EXACT.createCall(c.getParserPosition(),
                         org.apache.calcite.sql.SqlLiteral.createCharString(unit, c.getParserPosition()), c.operand(1));

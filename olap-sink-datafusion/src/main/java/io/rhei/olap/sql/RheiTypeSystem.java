@@ -159,7 +159,10 @@ final class RheiTypeSystem extends RelDataTypeSystemImpl {
         // room for the quotient's integer digits: at most those of the dividend plus the divisor's decimals
         int intDigits = t1.getPrecision() - t1.getScale() + t2.getScale();
         scale = Math.max(Math.max(t1.getScale(), t2.getScale()), Math.min(scale, 38 - intDigits));
-        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, 38, Math.min(scale, 30)), d.isNullable());
+        // as many digits as the quotient can have: a sum with it keeps its scale where 38 digits would have given way
+        scale = Math.min(scale, 30);
+        return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DECIMAL, Math.min(38, Math.max(intDigits, 1) + scale), scale),
+                d.isNullable());
     }
 
     @Override
