@@ -41,9 +41,11 @@ public final class Optimizer {
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
         rel = SingleValueCheckedAfterJoin.rewrite(rel);
         rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
-        rel = FilteredAggregateArguments.rewrite(rel);
-        // the arguments it guarded are no longer read unguarded: computed on every row, they would still fail
-        rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        RelNode guarded = FilteredAggregateArguments.rewrite(rel);
+        if (guarded != rel) {
+            // the arguments it guarded are no longer read unguarded: computed on every row, they would still fail
+            rel = new RelFieldTrimmer(null, relBuilder).trim(guarded);
+        }
         rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
         return hep(rel, CoreRules.PROJECT_REMOVE);
     }

@@ -70,16 +70,23 @@ final class FunctionLowering {
     static Expr checkedSingleValue(Expr value, Expr rowCount) {
         Expr one = Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
         Expr several = Expr.newBuilder().setGt(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder().setLeft(rowCount).setRight(one)).build();
-        Expr text = RexLowering.stringLiteral(io.rhei.olap.exec.NativeErrors.MORE_THAN_ONE_ROW + " (rows: ");
-        // made of the row count, not of literals alone: the native CASE evaluates a constant branch even for no row
-        Expr message = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("concat").setReturnType(CometTypes.id(DataTypeId.STRING))
-                .addArgs(text).addArgs(PlanLowering.castExpr(rowCount, CometTypes.id(DataTypeId.STRING)))).build();
-        // a condition that fails, choosing between the value and itself: the branch has the value's type, whatever it is
+        return raisingWhen(several, value, io.rhei.olap.exec.NativeErrors.MORE_THAN_ONE_ROW + " (rows: ", rowCount);
+    }
+
+    /**
+     * {@code value}, or the error {@code message} for the rows where {@code condition} holds. The native engine has no
+     * raise function: the error is an ANSI cast to integer of the message that cannot succeed, made of the row's
+     * {@code rowDetail} (the native CASE evaluates a constant branch even for no row), chosen between the value and
+     * itself so that the branch has the value's type, whatever it is.
+     */
+    static Expr raisingWhen(Expr condition, Expr value, String message, Expr rowDetail) {
+        Expr text = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("concat").setReturnType(CometTypes.id(DataTypeId.STRING))
+                .addArgs(RexLowering.stringLiteral(message)).addArgs(PlanLowering.castExpr(rowDetail, CometTypes.id(DataTypeId.STRING)))).build();
         Expr fails = Expr.newBuilder().setGt(org.apache.comet.serde.ExprOuterClass.BinaryExpr.newBuilder()
-                .setLeft(PlanLowering.castExpr(message, CometTypes.id(DataTypeId.INT32))).setRight(PlanLowering.one())).build();
+                .setLeft(PlanLowering.castExpr(text, CometTypes.id(DataTypeId.INT32))).setRight(PlanLowering.one())).build();
         Expr failure = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(fails).addThen(value)
                 .setElseExpr(value)).build();
-        return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(several).addThen(failure)
+        return Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(condition).addThen(failure)
                 .setElseExpr(value)).build();
     }
 
