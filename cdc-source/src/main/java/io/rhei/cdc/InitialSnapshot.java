@@ -53,6 +53,10 @@ final class InitialSnapshot {
     private volatile int tablesRemaining;
     private volatile boolean completedNotified;
     private boolean legacy;
+    /** The bulk snapshot reads the tables before streaming starts ({@link BulkSnapshot}). */
+    private boolean bulkReading;
+    /** After a resumed bulk snapshot: streaming must pass this WAL position before the copy is exact (0: none). */
+    private volatile long catchUpLsn;
     private java.util.Map<TableId, Long> estimates = Map.of();
 
     private InitialSnapshot(PostgresSourceConfig effective, List<TableId> tables, boolean pending, boolean signalNeeded, boolean running) {
@@ -75,8 +79,21 @@ final class InitialSnapshot {
                 Properties state = read(stateFile);
                 List<TableId> tables = parseTables(state.getProperty("tables", ""));
                 String mode = state.getProperty("state", "");
+                String noData = "no_data";
                 if (mode.equals("done")) {
-                    return new InitialSnapshot(config.withSnapshotMode("no_data"), tables, false, false, false);
+                    return new InitialSnapshot(config.withSnapshotMode(noData), tables, false, false, false);
+                }
+                if (mode.equals("bulk")) {
+                    LOG.info("the bulk snapshot of {} tables was interrupted: it continues with the ranges not yet in the log", tables.size());
+                    InitialSnapshot s = new InitialSnapshot(config.withSnapshotMode(noData), tables, true, false, false);
+                    s.bulkReading = true;
+                    return s.withEstimates(estimateRows(c, tables));
+                }
+                if (mode.startsWith("bulk-catchup@")) {
+                    InitialSnapshot s = new InitialSnapshot(config.withSnapshotMode(noData), tables, true, false, false);
+                    s.catchUpLsn = Long.parseLong(mode.substring("bulk-catchup@".length()));
+                    s.tablesRemaining = 0;
+                    return s;
                 }
                 if (mode.equals("pending")) {
                     if (!config.resumableSnapshots()) {
@@ -100,6 +117,20 @@ final class InitialSnapshot {
             List<TableId> all = new ArrayList<>(keyed);
             all.addAll(keyless);
             boolean initial = "initial".equals(config.snapshotMode());
+            if (initial && config.snapshotMethod() == PostgresSourceConfig.SnapshotMethod.BULK && !all.isEmpty()) {
+                java.util.Optional<String> problem = BulkSnapshot.unreadable(config, all);
+                if (problem.isEmpty()) {
+                    write(stateFile, "bulk", all);
+                    java.util.Map<TableId, Long> sizes = estimateRows(c, all);
+                    LOG.info("initial snapshot of {} tables (about {} rows) by binary COPY over {} connections: {}", all.size(),
+                            sizes.values().stream().mapToLong(Long::longValue).sum(), config.snapshotWorkers(), all);
+                    InitialSnapshot s = new InitialSnapshot(config.withSnapshotMode("no_data"), all, true,
+                            false, false);
+                    s.bulkReading = true;
+                    return s.withEstimates(sizes);
+                }
+                LOG.info("the initial snapshot is Debezium's, not the bulk one: {}", problem.get());
+            }
             if (!initial || !config.resumableSnapshots() || keyed.isEmpty() || !keyless.isEmpty()) {
                 if (initial && !keyless.isEmpty()) {
                     LOG.info("tables {} have no primary key, which an interrupted snapshot needs to resume by: the initial snapshot is "
@@ -169,6 +200,32 @@ final class InitialSnapshot {
         InitialSnapshot s = new InitialSnapshot(config, List.of(), false, false, false);
         s.legacy = true;
         return s;
+    }
+
+    /** Whether the bulk snapshot has tables to read before streaming starts. */
+    boolean bulkReading() {
+        return bulkReading;
+    }
+
+    void tablesRemaining(int n) {
+        tablesRemaining = n;
+    }
+
+    /**
+     * The bulk snapshot's rows are durable in the log and streaming may start. Done at once when they all came from the
+     * slot's exported snapshot; after a resumed one, once streaming has passed {@code catchUp} ({@link #acknowledged}).
+     */
+    void bulkRead(long catchUp) {
+        bulkReading = false;
+        tablesRemaining = 0;
+        if (catchUp == 0) {
+            write(effective.initialSnapshotStateFile(), "done", tables);
+            pending = false;
+            LOG.info("initial snapshot finished: {} tables read", tables.size());
+        } else {
+            catchUpLsn = catchUp;
+            write(effective.initialSnapshotStateFile(), "bulk-catchup@" + catchUp, tables);
+        }
     }
 
     /** The configuration Debezium runs with (snapshot mode and signal table as decided). */
@@ -274,6 +331,16 @@ final class InitialSnapshot {
         if (!pending) {
             return;
         }
+        if (catchUpLsn != 0) {
+            long lsn = Math.max(number(offset.get("lsn")), number(offset.get("lsn_commit")));
+            if (Long.compareUnsigned(lsn, catchUpLsn) >= 0) {
+                write(effective.initialSnapshotStateFile(), "done", tables);
+                pending = false;
+                catchUpLsn = 0;
+                LOG.info("initial snapshot finished: streaming has passed the place where its last part was read");
+            }
+            return;
+        }
         Object running = offset.get(RUNNING_KEY);
         if (running != null) {
             seenRunning = true;
@@ -284,6 +351,10 @@ final class InitialSnapshot {
             tablesRemaining = 0;
             LOG.info("initial snapshot finished: {} tables read", tables.size());
         }
+    }
+
+    private static long number(Object v) {
+        return v instanceof Number n ? n.longValue() : 0;
     }
 
     private static int countTables(String json) {

@@ -61,6 +61,9 @@ public final class PostgresCdcSource implements ChangeSource {
     private java.util.concurrent.ScheduledExecutorService resyncWatch;
     private volatile Watermark watermark = Watermark.NONE;
     private final WatermarkMessages.Writer watermarks;
+    private BulkSnapshot bulkSnapshot;
+    private Thread bulkThread;
+    private final Object engineLock = new Object();
 
     public PostgresCdcSource(PostgresSourceConfig config, ChangeLog log) {
         this.config = Objects.requireNonNull(config, "config");
@@ -133,27 +136,36 @@ public final class PostgresCdcSource implements ChangeSource {
                 snapshot.completed();
             }
         });
-        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(effective.toDebezium())
-                .using((success, message, error) -> {
-                    if (!success && state != LifecycleState.STOPPED) {
-                        failure = error != null ? error : new RheiException(message);
+        state = LifecycleState.RUNNING;
+        if (initialSnapshot.bulkReading()) {
+            // the tables first, by COPY; Debezium then streams from the slot the bulk snapshot created
+            bulkSnapshot = new BulkSnapshot(config, log, metrics, schemas);
+            bulkThread = new Thread(() -> {
+                try {
+                    long catchUp = bulkSnapshot.run(snapshot.initialTables(), snapshot::tablesRemaining);
+                    synchronized (engineLock) { // stop() may run meanwhile: it holds this object's lock while it waits here
+                        if (state == LifecycleState.RUNNING) {
+                            snapshot.bulkRead(catchUp);
+                            startEngine(effective);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    finished.countDown();
+                } catch (RuntimeException e) {
+                    if (state == LifecycleState.RUNNING) {
+                        failure = e;
                         state = LifecycleState.FAILED;
-                        LOG.error("change capture from {} stopped: {}", config, message, error);
+                        LOG.error("change capture from {} stopped: {}", config, e.getMessage(), e);
                     }
                     finished.countDown();
-                })
-                .notifying(this::handleBatch)
-                .build();
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rhei-cdc");
-            t.setDaemon(true);
-            return t;
-        });
-        state = LifecycleState.RUNNING;
-        executor.execute(engine);
-        LOG.info("change capture started from {} into the log at sequence {}", config, log.lastSeq());
-        initialSnapshot.afterEngineStarted(() -> state == LifecycleState.RUNNING);
+                }
+            }, "rhei-bulk-snapshot");
+            bulkThread.setDaemon(true);
+            bulkThread.start();
+        } else {
+            startEngine(effective);
+        }
         resyncWatch = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rhei-resync-requests");
             t.setDaemon(true);
@@ -174,6 +186,30 @@ public final class PostgresCdcSource implements ChangeSource {
             ResyncSignal.send(effective, added);
             LOG.info("tables {} are new in source.tables.include: snapshotting only them", added);
         }
+    }
+
+    /** Builds and runs the Debezium engine on its own thread. */
+    private void startEngine(PostgresSourceConfig effective) {
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(effective.toDebezium())
+                .using((success, message, error) -> {
+                    if (!success && state != LifecycleState.STOPPED) {
+                        failure = error != null ? error : new RheiException(message);
+                        state = LifecycleState.FAILED;
+                        LOG.error("change capture from {} stopped: {}", config, message, error);
+                    }
+                    finished.countDown();
+                })
+                .notifying(this::handleBatch)
+                .build();
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rhei-cdc");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.execute(engine);
+        LOG.info("change capture started from {} into the log at sequence {}", config, log.lastSeq());
+        initialSnapshot.afterEngineStarted(() -> state == LifecycleState.RUNNING);
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
@@ -251,6 +287,22 @@ public final class PostgresCdcSource implements ChangeSource {
         }
         if (resyncWatch != null) {
             resyncWatch.shutdownNow();
+        }
+        if (bulkThread != null) {
+            if (state == LifecycleState.RUNNING) {
+                state = LifecycleState.STOPPED;
+            }
+            bulkSnapshot.stop();
+            try {
+                bulkThread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            bulkThread = null;
+            if (engine == null) {
+                finished.countDown();
+                LOG.info("change capture stopped during the bulk snapshot at log sequence {}; a restart continues it", log.lastSeq());
+            }
         }
         if (engine != null) {
             if (state == LifecycleState.RUNNING) {

@@ -31,13 +31,16 @@ import java.util.Properties;
  * source.signal-table      schema.table Rhei creates in the source database for the watermarks of resumable snapshots
  *                          (default public.rhei_signal); empty: initial snapshots are not resumable (read-only sources)
  * source.snapshot.chunk-rows  rows per chunk of a resumable snapshot (default 20000): the most a restart re-reads
+ * source.snapshot-method   bulk (default: binary COPY in page ranges, cut at the slot's exported snapshot) | incremental
+ * source.snapshot-workers  connections the bulk snapshot reads with (default 2)
  * </pre>
  */
 public record PostgresSourceConfig(String host, int port, String database, String user, String password,
                                    String tablesInclude, String tablesExclude, String columnsExclude,
                                    String slot, String publication, String snapshotMode, Duration heartbeatInterval,
                                    String heartbeatActionQuery, Path offsetsFile, String name, String signalTable,
-                                   int snapshotChunkRows, KeylessTables keylessTables, LostSlot onLostSlot) {
+                                   int snapshotChunkRows, KeylessTables keylessTables, LostSlot onLostSlot,
+                                   SnapshotMethod snapshotMethod, int snapshotWorkers) {
 
     public static final ConfigKey HOST = ConfigKey.of("source.host", "127.0.0.1", "PostgreSQL host");
     public static final ConfigKey PORT = ConfigKey.of("source.port", "5432", "PostgreSQL port");
@@ -72,9 +75,17 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
     public static final ConfigKey ON_LOST_SLOT = ConfigKey.of("source.slot.on-lost", "resnapshot",
             "when PostgreSQL invalidated the slot (`max_slot_wal_keep_size`) while capture was behind: `resnapshot` drops it, creates "
                     + "it again and reads every captured table again, replacing its rows; `fail` stops capture with the fix");
+    public static final ConfigKey SNAPSHOT_METHOD = ConfigKey.of("source.snapshot-method", "bulk",
+            "how the initial snapshot reads the tables: `bulk` (PostgreSQL's binary COPY in page ranges over several connections, "
+                    + "cut at the replication slot's exported snapshot) or `incremental` (Debezium's chunks by primary key)");
+    public static final ConfigKey SNAPSHOT_WORKERS = ConfigKey.of("source.snapshot-workers", "2",
+            "connections the bulk snapshot reads with at once");
     public static final List<ConfigKey> KEYS = List.of(HOST, PORT, DATABASE, USER, PASSWORD, PASSWORD_FILE, TABLES_INCLUDE, TABLES_EXCLUDE,
             COLUMNS_EXCLUDE, SLOT, PUBLICATION, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, HEARTBEAT_ACTION_QUERY, OFFSETS_FILE, SIGNAL_TABLE,
-            SNAPSHOT_CHUNK_ROWS, SLOT_STALL_TIMEOUT, KEYLESS_TABLES, ON_LOST_SLOT);
+            SNAPSHOT_CHUNK_ROWS, SLOT_STALL_TIMEOUT, KEYLESS_TABLES, ON_LOST_SLOT, SNAPSHOT_METHOD, SNAPSHOT_WORKERS);
+
+    /** Debezium's topic prefix: also the "server" of the partition its offsets are stored under. */
+    static final String TOPIC_PREFIX = "rhei";
 
     public static final String DEFAULT_SIGNAL_TABLE = "public.rhei_signal";
 
@@ -101,6 +112,9 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         if (!signalTable.isEmpty() && !signalTable.matches("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*")) {
             throw new RheiException("source.signal-table '" + signalTable + "' must be schema.table in lower-case letters, digits and underscores");
         }
+        if (snapshotWorkers < 1 || snapshotWorkers > 64) {
+            throw new RheiException("source.snapshot-workers must be between 1 and 64, got " + snapshotWorkers);
+        }
         if (snapshotChunkRows < 1) {
             throw new RheiException("source.snapshot.chunk-rows must be at least 1, got " + snapshotChunkRows);
         }
@@ -116,14 +130,15 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 s.getDuration(HEARTBEAT_INTERVAL), s.isSet(HEARTBEAT_ACTION_QUERY) ? s.get(HEARTBEAT_ACTION_QUERY).orElse("").strip() : DEFAULT_HEARTBEAT_ACTION,
                 Path.of(s.get(OFFSETS_FILE).orElse(logDir.resolve("cdc-offsets.dat").toString())), "rhei-" + slot,
                 s.isSet(SIGNAL_TABLE) ? s.get(SIGNAL_TABLE).orElse("").strip() : DEFAULT_SIGNAL_TABLE, s.getInt(SNAPSHOT_CHUNK_ROWS),
-                KeylessTables.parse(s.getString(KEYLESS_TABLES)), LostSlot.parse(s.getString(ON_LOST_SLOT)));
+                KeylessTables.parse(s.getString(KEYLESS_TABLES)), LostSlot.parse(s.getString(ON_LOST_SLOT)),
+                SnapshotMethod.parse(s.getString(SNAPSHOT_METHOD)), s.getInt(SNAPSHOT_WORKERS));
     }
 
     /** A configuration for a local server, as tests and the demo use. */
     public static PostgresSourceConfig local(int port, String database, String user, String password, Path offsetsFile, String slot) {
         return new PostgresSourceConfig("127.0.0.1", port, database, user, password, "", "", "", slot, slot + "_pub", "initial",
                 Duration.ofSeconds(10), DEFAULT_HEARTBEAT_ACTION, offsetsFile, "rhei-" + slot, DEFAULT_SIGNAL_TABLE, DEFAULT_CHUNK_ROWS,
-                KeylessTables.SKIP, LostSlot.RESNAPSHOT);
+                KeylessTables.SKIP, LostSlot.RESNAPSHOT, SnapshotMethod.BULK, 2);
     }
 
     /** What to do with a captured table that has neither a primary key nor a replica identity (source.keyless-tables). */
@@ -140,6 +155,28 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
                 default -> throw new RheiException("source.keyless-tables must be skip or capture, got '" + value + "'");
             };
         }
+    }
+
+    /** How the initial snapshot reads the tables (source.snapshot-method). */
+    public enum SnapshotMethod {
+        /** PostgreSQL's binary COPY in page ranges over several connections ({@link BulkSnapshot}). */
+        BULK,
+        /** Debezium's incremental snapshot: chunks by primary key between watermarks. */
+        INCREMENTAL;
+
+        static SnapshotMethod parse(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "bulk" -> BULK;
+                case "incremental" -> INCREMENTAL;
+                default -> throw new RheiException("source.snapshot-method must be bulk or incremental, got '" + value + "'");
+            };
+        }
+    }
+
+    public PostgresSourceConfig withSnapshotMethod(SnapshotMethod method, int workers) {
+        return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot, publication,
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables,
+                onLostSlot, method, workers);
     }
 
     /** What to do when PostgreSQL has invalidated the replication slot (source.slot.on-lost). */
@@ -160,7 +197,7 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
 
     public PostgresSourceConfig withOnLostSlot(LostSlot mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, mode);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, mode, snapshotMethod, snapshotWorkers);
     }
 
     /** The same, with {@code tables} (schema.table) left out as well. */
@@ -181,42 +218,42 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
             exclude = tablesExclude.isBlank() ? names : tablesExclude + "," + names;
         }
         return new PostgresSourceConfig(host, port, database, user, password, include, exclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     public PostgresSourceConfig withKeylessTables(KeylessTables mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, mode, onLostSlot);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, mode, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     public PostgresSourceConfig withTablesInclude(String regex) {
         return new PostgresSourceConfig(host, port, database, user, password, regex, tablesExclude, columnsExclude, slot, publication,
-                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
+                snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     public PostgresSourceConfig withHeartbeatInterval(Duration interval) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
+                publication, snapshotMode, interval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     public PostgresSourceConfig withSnapshotMode(String mode) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
+                publication, mode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     public PostgresSourceConfig withHeartbeatActionQuery(String sql) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot);
+                publication, snapshotMode, heartbeatInterval, sql, offsetsFile, name, signalTable, snapshotChunkRows, keylessTables, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     public PostgresSourceConfig withSignalTable(String table) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, table, snapshotChunkRows, keylessTables, onLostSlot);
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, table, snapshotChunkRows, keylessTables, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     public PostgresSourceConfig withSnapshotChunkRows(int rows) {
         return new PostgresSourceConfig(host, port, database, user, password, tablesInclude, tablesExclude, columnsExclude, slot,
-                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, rows, keylessTables, onLostSlot);
+                publication, snapshotMode, heartbeatInterval, heartbeatActionQuery, offsetsFile, name, signalTable, rows, keylessTables, onLostSlot, snapshotMethod, snapshotWorkers);
     }
 
     /** Whether initial snapshots can resume (a signal table holds their watermarks). */
@@ -227,6 +264,11 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
     /** Where the state of a resumable initial snapshot is kept (next to the offsets). */
     public Path initialSnapshotStateFile() {
         return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".initial-snapshot");
+    }
+
+    /** Where the bulk snapshot keeps what it has read (next to the offsets). */
+    public Path bulkSnapshotStateFile() {
+        return offsetsFile.resolveSibling(offsetsFile.getFileName() + ".bulk-snapshot");
     }
 
     /** Where {@code rhei resync} leaves its requests for the running capture (next to the offsets). */
@@ -275,7 +317,7 @@ public record PostgresSourceConfig(String host, int port, String database, Strin
         p.setProperty("database.user", user);
         p.setProperty("database.password", password);
         p.setProperty("database.dbname", database);
-        p.setProperty("topic.prefix", "rhei");
+        p.setProperty("topic.prefix", TOPIC_PREFIX);
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", slot);
         p.setProperty("publication.name", publication);

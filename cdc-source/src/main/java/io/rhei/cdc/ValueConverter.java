@@ -69,7 +69,7 @@ final class ValueConverter {
     }
 
     /** A char(n) value as PostgreSQL stores it: blank-padded to n characters (Debezium delivers it so already). */
-    private static Object padded(Object value, int length) {
+    static Object padded(Object value, int length) {
         if (!(value instanceof String s) || length == 0) {
             return value;
         }
@@ -93,7 +93,7 @@ final class ValueConverter {
         return Arrays.equals(b, UNCHANGED_BYTES) ? Unchanged.VALUE : b;
     }
 
-    private static Object decimal(Object value, ColumnType type) {
+    static Object decimal(Object value, ColumnType type) {
         BigDecimal d;
         if (value instanceof BigDecimal bd) {
             d = bd;

@@ -114,7 +114,7 @@ class CaptureCrashTest {
         Process current = null;
         try {
             writer.start();
-            current = child(logDir, offsets, "big", "public.big");
+            current = child(logDir, offsets, "big", "public.big", PostgresSourceConfig.SnapshotMethod.INCREMENTAL);
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                     .until(() -> snapshotReads(logDir, t) >= rows * 2L / 5);
             current.destroyForcibly(); // SIGKILL, mid-snapshot
@@ -122,7 +122,7 @@ class CaptureCrashTest {
             long beforeKill = snapshotReads(logDir, t);
             LOG.info("killed the capture process after {} snapshot rows were in the log", beforeKill);
             assertTrue(beforeKill < rows, "the kill came before the snapshot ended: " + beforeKill);
-            current = child(logDir, offsets, "big", "public.big");
+            current = child(logDir, offsets, "big", "public.big", PostgresSourceConfig.SnapshotMethod.INCREMENTAL);
             Thread.sleep(2000);
             writer.stop();
             try (Connection c = pg().connect(); Statement st = c.createStatement()) {
@@ -150,6 +150,63 @@ class CaptureCrashTest {
                 current.waitFor(30, TimeUnit.SECONDS);
             }
             CdcHarness.dropSlot(pg(), "big");
+        }
+    }
+
+    @Test
+    void sigkillDuringTheBulkSnapshotUnderWritesContinuesWithTheRangesNotYetReadAndEndsExact() throws Exception {
+        int rows = 1_000_000;
+        try (Connection c = pg().connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE public.bulkkill (id int8 PRIMARY KEY, v int4, s text)");
+            st.execute("INSERT INTO public.bulkkill SELECT g, 0, 'row ' || g FROM generate_series(1, " + rows + ") g");
+        }
+        Path logDir = dir.resolve("log-bulkkill");
+        Path offsets = dir.resolve("offsets-bulkkill.dat");
+        Path bulkState = Path.of(offsets + ".bulk-snapshot");
+        TableId t = TableId.parse("public.bulkkill");
+        // inserts, updates (which move rows to other pages) and deletes, before, during and after the kill
+        RandomWrites writer = new RandomWrites(pg(), "public.bulkkill", ", 1, 'new'", rows, 11, 0);
+        Process current = null;
+        try {
+            writer.start();
+            current = child(logDir, offsets, "bulkkill", "public.bulkkill");
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> Files.exists(bulkState) && Files.readString(bulkState).contains("done."));
+            current.destroyForcibly(); // SIGKILL, mid-snapshot: at least one range is durable, not all
+            current.waitFor(30, TimeUnit.SECONDS);
+            String stateAtKill = Files.readString(bulkState);
+            long beforeKill = snapshotReads(logDir, t);
+            LOG.info("killed the capture process after {} snapshot rows were in the log; state {}", beforeKill, stateAtKill);
+            assertTrue(beforeKill < rows, "the kill came before the snapshot ended: " + beforeKill);
+            current = child(logDir, offsets, "bulkkill", "public.bulkkill");
+            Thread.sleep(2000);
+            writer.stop();
+            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO public.bulkkill VALUES (-1, 0, 'sentinel')");
+            }
+            Path state = Path.of(offsets + ".initial-snapshot");
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Files.readString(state).contains("state=done") && logged(logDir, t, -1L));
+            current.destroy();
+            current.waitFor(60, TimeUnit.SECONDS);
+            long read = snapshotReads(logDir, t);
+            LOG.info("bulk snapshot of {} rows, SIGKILLed once: {} rows read in all ({} before the kill)", rows, read, beforeKill);
+            assertTrue(read < rows * 3L / 2, "rows read " + read + " of " + rows + ": the ranges already in the log were not read again");
+            try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(logDir).withMinFreeBytes(0));
+                 Connection c = pg().connect()) {
+                ReferenceSink sink = CdcHarness.applyAll(log);
+                Map<RowKey, Row> expected = CdcHarness.pgRows(c, sink.schema(t).orElseThrow());
+                assertEquals(expected.size(), sink.rows(t).size(), "rows");
+                assertTrue(expected.equals(sink.rows(t)), "every row equal to PostgreSQL's");
+                assertEquals(1, sink.schema(t).orElseThrow().version(), "one schema version: the bulk snapshot's equals the stream's");
+            }
+        } finally {
+            writer.stop();
+            if (current != null) {
+                current.destroyForcibly();
+                current.waitFor(30, TimeUnit.SECONDS);
+            }
+            CdcHarness.dropSlot(pg(), "bulkkill");
         }
     }
 
@@ -224,9 +281,13 @@ class CaptureCrashTest {
     }
 
     private Process child(Path logDir, Path offsets, String slot, String tables) throws Exception {
+        return child(logDir, offsets, slot, tables, PostgresSourceConfig.SnapshotMethod.BULK);
+    }
+
+    private Process child(Path logDir, Path offsets, String slot, String tables, PostgresSourceConfig.SnapshotMethod method) throws Exception {
         Path out = Files.createTempFile(dir, "child", ".log");
-        return ChildJvm.of(CaptureChild.class).args(String.valueOf(pg().port()), logDir.toString(), offsets.toString(), slot, tables)
-                .output(out).start();
+        return ChildJvm.of(CaptureChild.class).args(String.valueOf(pg().port()), logDir.toString(), offsets.toString(), slot, tables,
+                method.name()).output(out).start();
     }
 
     /** The inserted keys of the table, in log order, read from the log directory the child writes. */

@@ -228,7 +228,8 @@ class PostgresCdcSourceTest {
         sql("CREATE TABLE public.resumed (id int8 PRIMARY KEY, v int4, s text)",
                 "INSERT INTO public.resumed SELECT g, 0, 'row ' || g FROM generate_series(1, " + rows + ") g");
         TableId t = TableId.parse("public.resumed");
-        PostgresSourceConfig cfg = config("resumed", "public.resumed").withSnapshotChunkRows(chunk);
+        PostgresSourceConfig cfg = config("resumed", "public.resumed").withSnapshotChunkRows(chunk)
+                .withSnapshotMethod(PostgresSourceConfig.SnapshotMethod.INCREMENTAL, 2);
         RandomWrites writer = new RandomWrites(pg(), "public.resumed", ", 1, 'new'", rows, 11, 2);
         writer.start();
         try (ChronicleChangeLog log = openLog()) {
@@ -278,7 +279,8 @@ class PostgresCdcSourceTest {
         sql("CREATE TABLE public.growing (id int8 PRIMARY KEY, v int4)",
                 "INSERT INTO public.growing SELECT g, g % 7 FROM generate_series(1, " + rows + ") g");
         TableId t = TableId.parse("public.growing");
-        PostgresSourceConfig cfg = config("growing", "public.growing").withSnapshotChunkRows(2_000);
+        PostgresSourceConfig cfg = config("growing", "public.growing").withSnapshotChunkRows(2_000)
+                .withSnapshotMethod(PostgresSourceConfig.SnapshotMethod.INCREMENTAL, 2);
         try (ChronicleChangeLog log = openLog()) {
             PostgresCdcSource source = new PostgresCdcSource(cfg, log);
             try {

@@ -64,7 +64,8 @@ class PostgresPreflightTest {
                 "CREATE PUBLICATION other_pub", "ALTER PUBLICATION other_pub OWNER TO pub_owner", "GRANT SELECT ON pub_t TO pub_user");
         PostgresSourceConfig config = new PostgresSourceConfig("127.0.0.1", PG.server().port(), "postgres", "pub_user", "", "public.pub_t", "", "",
                 "pub_slot", "other_pub", "initial", java.time.Duration.ofSeconds(10), "", dir.resolve("offsets"), "rhei-pub", "", 1000,
-                PostgresSourceConfig.KeylessTables.SKIP, PostgresSourceConfig.LostSlot.RESNAPSHOT);
+                PostgresSourceConfig.KeylessTables.SKIP, PostgresSourceConfig.LostSlot.RESNAPSHOT,
+                PostgresSourceConfig.SnapshotMethod.BULK, 2);
         assertEquals("publication other_pub is owned by pub_owner, and role pub_user may not change its tables: ALTER PUBLICATION other_pub"
                 + " OWNER TO pub_user; (as pub_owner or a superuser), or set source.publication to a publication of pub_user", refusal(config));
     }
