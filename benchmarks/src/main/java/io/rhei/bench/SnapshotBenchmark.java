@@ -17,7 +17,8 @@ import java.sql.Statement;
 /**
  * The initial snapshot's rate (issue 19): a table of {@code rows} rows read from nothing into the change log, beside
  * PostgreSQL's own {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)} of the same table read by one JDBC connection
- * and discarded, in the same run; once per chunk size, as the chunk is the resumable snapshot's unit.
+ * and discarded, in the same run: Debezium's incremental snapshot (the method before the bulk one), then the bulk snapshot
+ * ({@code COPY} in page ranges) over 1, 2 and 4 connections.
  */
 final class SnapshotBenchmark {
     private final Report report;
@@ -43,15 +44,18 @@ final class SnapshotBenchmark {
             double copyRate = Math.max(copyRate(pg), copyRate(pg)); // the better of two: the first warms the cache
             report.line(String.format("PostgreSQL COPY ... TO STDOUT (FORMAT binary), one connection: %,.0f rows/s", copyRate));
             // a first, unreported read warms the JIT up: the first snapshot of a JVM ran at half the speed of the next
-            int[] chunks = {PostgresSourceConfig.DEFAULT_CHUNK_ROWS, PostgresSourceConfig.DEFAULT_CHUNK_ROWS, 100_000};
-            for (int run = 0; run < chunks.length; run++) {
-                double rate = captureRate(pg, dir.resolve("run-" + run), "bench_snap_" + run, chunks[run]);
-                if (run == 0) {
-                    report.line(String.format("warm-up read (not a figure): %,.0f rows/s", rate));
-                    continue;
-                }
-                report.ratio("snapshot into the log, chunk " + chunks[run], rate, "rows/s", "COPY binary", copyRate, rate / copyRate,
-                        ">= 0.5 of COPY", rate / copyRate >= 0.5);
+            int run = 0;
+            double warm = captureRate(pg, dir.resolve("run-" + run), "bench_snap_" + run++, PostgresSourceConfig.SnapshotMethod.BULK, 2);
+            report.line(String.format("warm-up read (not a figure): %,.0f rows/s", warm));
+            double incremental = captureRate(pg, dir.resolve("run-" + run), "bench_snap_" + run++, PostgresSourceConfig.SnapshotMethod.INCREMENTAL, 1);
+            report.line(String.format("incremental snapshot (Debezium's chunks of %,d rows, the method before the bulk one): %,.0f rows/s",
+                    PostgresSourceConfig.DEFAULT_CHUNK_ROWS, incremental));
+            for (int workers : new int[]{1, 2, 4}) {
+                double rate = captureRate(pg, dir.resolve("run-" + run), "bench_snap_" + run++, PostgresSourceConfig.SnapshotMethod.BULK, workers);
+                report.ratio("bulk snapshot into the log, " + workers + " connection" + (workers > 1 ? "s" : ""), rate, "rows/s", "COPY binary",
+                        copyRate, rate / copyRate, ">= 0.5 of COPY", rate / copyRate >= 0.5);
+                report.ratio("bulk snapshot, " + workers + " connection" + (workers > 1 ? "s" : "") + ", against the incremental one", rate,
+                        "rows/s", "incremental", incremental, rate / incremental, ">= 10x", rate / incremental >= 10);
             }
         } finally {
             LocalResources.deleteTree(dir);
@@ -72,9 +76,10 @@ final class SnapshotBenchmark {
         return rows / secs;
     }
 
-    private double captureRate(EmbeddedPostgresServer pg, Path dir, String slot, int chunk) throws Exception {
+    private double captureRate(EmbeddedPostgresServer pg, Path dir, String slot, PostgresSourceConfig.SnapshotMethod method, int workers)
+            throws Exception {
         PostgresSourceConfig cfg = PostgresSourceConfig.local(pg.port(), "postgres", "postgres", "", dir.resolve("offsets.dat"), slot)
-                .withTablesInclude("public\\.bench_snap").withSnapshotChunkRows(chunk);
+                .withTablesInclude("public\\.bench_snap").withSnapshotMethod(method, workers);
         long t0 = System.nanoTime();
         try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(dir.resolve("log")));
              PostgresCdcSource source = new PostgresCdcSource(cfg, log)) {
