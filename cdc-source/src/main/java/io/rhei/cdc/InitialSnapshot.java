@@ -250,8 +250,9 @@ final class InitialSnapshot {
         completedNotified = true;
     }
 
+    /** During the catch-up after a resumed bulk snapshot every table counts: none is exact before streaming passes it. */
     int tablesRemaining() {
-        return tablesRemaining;
+        return pending && catchUpLsn != 0 ? tables.size() : tablesRemaining;
     }
 
     /**
