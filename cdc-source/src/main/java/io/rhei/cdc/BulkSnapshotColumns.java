@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * How the bulk snapshot reads one table: the select list of its COPY and each column's wire format, from the
  * PostgreSQL type of each column in {@code pg_attribute}. Types Rhei keeps as text whose text Debezium streams as
- * PostgreSQL prints it (enums, citext, inet, ...) are selected as {@code ::text}; a type whose streamed form differs from
+ * PostgreSQL prints it (enums, citext, inet, ...) are selected as that text; a type whose streamed form differs from
  * PostgreSQL's text (interval, hstore, ...) makes the table unreadable this way, and the snapshot falls back to
  * Debezium's (said in the log).
  */
@@ -85,10 +85,10 @@ record BulkSnapshotColumns(TableId table, List<Column> columns, Wire[] wires, St
             if (i > 0) {
                 select.append(", ");
             }
-            select.append(SqlIdentifiers.quote(col.name()));
-            if (asText) {
-                select.append("::text");
-            }
+            String name = SqlIdentifiers.quote(col.name());
+            // format('%s') prints with the type's output function, which is what the stream carries; ::text is not
+            // always that (inet's cast to text keeps a /32 its output leaves out)
+            select.append(asText ? "CASE WHEN " + name + " IS NULL THEN NULL ELSE format('%s', " + name + ") END" : name);
         }
         return new Readable(Optional.of(new BulkSnapshotColumns(table, columns, wires, select.toString())), "");
     }

@@ -24,7 +24,7 @@ import java.util.UUID;
  * two of them.
  *
  * <p>Each column is decoded by the wire format of its PostgreSQL type ({@link Wire}), chosen by
- * {@link BulkSnapshotColumns}; types Rhei keeps as text without a binary decoder here are selected as {@code ::text}.
+ * {@link BulkSnapshotColumns}; types Rhei keeps as text without a binary decoder here are selected as their text.
  */
 final class CopyBinaryDecoder {
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
