@@ -87,8 +87,8 @@ final class BulkSnapshot {
     private record Range(TableId table, int index, String where) {
     }
 
-    /** Decoded rows of a range; {@code last} once the range is read through. */
-    private record Batch(Range range, List<Object[]> rows, boolean last) {
+    /** Decoded rows of a range with their keys, made by the reader; {@code last} once the range is read through. */
+    private record Batch(Range range, List<Row> rows, List<RowKey> keys, boolean last) {
     }
 
     /**
@@ -262,7 +262,7 @@ final class BulkSnapshot {
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < readers.size(); w++) {
             Connection reader = readers.get(w);
-            Thread t = new Thread(() -> readRanges(reader, todo, plans, batches), "rhei-bulk-snapshot-" + w);
+            Thread t = new Thread(() -> readRanges(reader, todo, plans, schemaOf, batches), "rhei-bulk-snapshot-" + w);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -282,14 +282,12 @@ final class BulkSnapshot {
                     continue;
                 }
                 TableId t = b.range().table();
-                TableSchema schema = schemaOf.get(t);
+                int version = schemaOf.get(t).version();
                 if (!b.rows().isEmpty()) {
                     events.clear();
-                    for (Object[] values : b.rows()) {
-                        Row row = Row.wrap(values);
-                        RowKey key = schema.hasPrimaryKey() ? schema.keyOf(row) : RowKey.wrap(values.clone());
-                        events.add(new ChangeEvent(LogRecord.UNSEQUENCED, t, Operation.SNAPSHOT_READ, schema.version(), key, null, row,
-                                positions.next(), 0, 0));
+                    for (int i = 0; i < b.rows().size(); i++) {
+                        events.add(new ChangeEvent(LogRecord.UNSEQUENCED, t, Operation.SNAPSHOT_READ, version, b.keys().get(i), null,
+                                b.rows().get(i), positions.next(), 0, 0));
                     }
                     log.append(events);
                     metrics.snapshotRowsCopied(t, events.size());
@@ -318,7 +316,7 @@ final class BulkSnapshot {
     }
 
     private void readRanges(Connection reader, ConcurrentLinkedQueue<Range> todo, Map<TableId, BulkSnapshotColumns> plans,
-                            BlockingQueue<Batch> out) {
+                            Map<TableId, TableSchema> schemas, BlockingQueue<Batch> out) {
         try {
             for (Range r = todo.poll(); r != null && !stopped; r = todo.poll()) {
                 BulkSnapshotColumns plan = plans.get(r.table());
@@ -326,18 +324,24 @@ final class BulkSnapshot {
                         + SqlIdentifiers.quote(r.table().table()) + r.where() + ") TO STDOUT (FORMAT binary)";
                 CopyOut copy = reader.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
                 CopyBinaryDecoder decoder = new CopyBinaryDecoder(r.table(), plan.columns(), plan.wires(), copy::readFromCopy);
-                List<Object[]> rows = new ArrayList<>(BATCH_ROWS);
-                for (Object[] row = decoder.next(); row != null; row = decoder.next()) {
+                TableSchema schema = schemas.get(r.table());
+                List<Row> rows = new ArrayList<>(BATCH_ROWS);
+                List<RowKey> keys = new ArrayList<>(BATCH_ROWS);
+                for (Object[] values = decoder.next(); values != null; values = decoder.next()) {
+                    Row row = Row.wrap(values);
                     rows.add(row);
+                    // a keyless table's key is its whole row
+                    keys.add(schema.hasPrimaryKey() ? schema.keyOf(row) : RowKey.wrap(values.clone()));
                     if (rows.size() == BATCH_ROWS) {
-                        out.put(new Batch(r, rows, false));
+                        out.put(new Batch(r, rows, keys, false));
                         rows = new ArrayList<>(BATCH_ROWS);
+                        keys = new ArrayList<>(BATCH_ROWS);
                     }
                 }
                 while (copy.isActive() && copy.readFromCopy() != null) {
                     // past the trailer: read to the end of the COPY, or the connection stays locked for the next one
                 }
-                out.put(new Batch(r, rows, true));
+                out.put(new Batch(r, rows, keys, true));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -148,7 +148,7 @@ public final class ChronicleChangeLog implements ChangeLog {
                     dropped++;
                     continue;
                 }
-                appendCodec.encode(r.withSeq(++seq));
+                appendCodec.encode(r, ++seq);
                 batch.writeBytes(appendCodec.encodedArray(), 0, appendCodec.encodedLength());
                 if (count == recordEnds.length) {
                     recordEnds = Arrays.copyOf(recordEnds, count * 2);

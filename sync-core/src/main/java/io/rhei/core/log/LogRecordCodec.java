@@ -86,10 +86,15 @@ public final class LogRecordCodec {
      * @throws MalformedRecordException naming the table, column and value that cannot be encoded
      */
     public void encode(LogRecord record) {
+        encode(record, record.seq());
+    }
+
+    /** As {@link #encode(LogRecord)}, with sequence number {@code seq} in place of the record's own (no copy of it made). */
+    public void encode(LogRecord record, long seq) {
         out.clear();
         out.writeByte(FORMAT_VERSION);
         out.writeByte(record instanceof ChangeEvent ? KIND_CHANGE : KIND_SCHEMA);
-        out.writeLong(record.seq());
+        out.writeLong(seq);
         SourcePosition p = record.position();
         out.writeLong(p.commitLsn());
         out.writeLong(p.lsn());
