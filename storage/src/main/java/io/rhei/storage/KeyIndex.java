@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A table's primary-key index: key to location (file id in the high 32 bits, row in the low 32; never 0).
  * Integer keys, by far the most common, get a compact open-addressing table of primitives ({@link LongKeyIndex}, 12 to
- * 16 bytes per key instead of about 110 for boxed map entries); other keys a hash map. Tables without a primary
+ * 16 bytes per key instead of about 110 for boxed map entries), keys of two integer columns the same table on both
+ * values packed into one long ({@link PackedKeyIndex}); other keys a hash map. Tables without a primary
  * key index the whole row, with one location per copy of it ({@link MultiKeyIndex}).
  */
 interface KeyIndex {
@@ -56,13 +57,22 @@ interface KeyIndex {
         if (!schema.hasPrimaryKey()) {
             return new MultiKeyIndex();
         }
-        if (schema.hasPrimaryKey() && schema.primaryKey().size() == 1) {
-            ColumnType.Kind kind = schema.column(schema.primaryKey().get(0)).orElseThrow().type().kind();
-            if (kind == ColumnType.Kind.INT16 || kind == ColumnType.Kind.INT32 || kind == ColumnType.Kind.INT64) {
-                return new LongKeyIndex();
-            }
+        if (schema.primaryKey().size() == 1 && isInteger(schema, 0)) {
+            return new LongKeyIndex();
+        }
+        if (schema.primaryKey().size() == 2 && isInteger(schema, 0) && isInteger(schema, 1)) {
+            return new PackedKeyIndex(kind(schema, 0), kind(schema, 1));
         }
         return new MapKeyIndex();
+    }
+
+    private static ColumnType.Kind kind(TableSchema schema, int keyColumn) {
+        return schema.column(schema.primaryKey().get(keyColumn)).orElseThrow().type().kind();
+    }
+
+    private static boolean isInteger(TableSchema schema, int keyColumn) {
+        ColumnType.Kind kind = kind(schema, keyColumn);
+        return kind == ColumnType.Kind.INT16 || kind == ColumnType.Kind.INT32 || kind == ColumnType.Kind.INT64;
     }
 
     /** Whole rows of a keyless table: each distinct row with the locations of its copies. */

@@ -33,10 +33,17 @@ final class LongKeyIndex implements KeyIndex {
         return ((Number) k.get(0)).longValue();
     }
 
-    /** Fibonacci hashing spreads sequential keys; the top bits pick the segment, the low 32 the slot. */
+    /**
+     * MurmurHash3's 64-bit finalizer: every bit of the key moves every bit of the hash, which packed keys (two values in
+     * the two halves, {@link PackedKeyIndex}) need; a plain multiply left the slot to the low half alone. The top bits
+     * pick the segment, the low 32 the slot.
+     */
     private static long hash(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return h ^ (h >>> 29);
+        long h = key ^ (key >>> 33);
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        return h ^ (h >>> 33);
     }
 
     private Segment segment(long h) {
@@ -45,31 +52,51 @@ final class LongKeyIndex implements KeyIndex {
 
     @Override
     public long get(RowKey key) {
-        long k = key(key);
+        return get(key(key));
+    }
+
+    @Override
+    public void put(RowKey key, long location) {
+        put(key(key), location);
+    }
+
+    @Override
+    public void remove(RowKey key) {
+        remove(key(key));
+    }
+
+    long get(long k) {
         long h = hash(k);
         Segment s = segment(h);
         int i = s.find(k, h);
         return i < 0 ? 0 : s.locations[i];
     }
 
-    @Override
-    public void put(RowKey key, long location) {
+    void put(long k, long location) {
         if (location == 0) {
             throw new IllegalArgumentException("location 0 is reserved");
         }
-        long k = key(key);
         long h = hash(k);
         if (segment(h).put(k, h, location)) {
             size++;
         }
     }
 
-    @Override
-    public void remove(RowKey key) {
-        long k = key(key);
+    void remove(long k) {
         long h = hash(k);
         if (segment(h).remove(k, h)) {
             size--;
+        }
+    }
+
+    /** Every entry: key and location. */
+    void forEach(java.util.function.BiConsumer<Long, Long> action) {
+        for (Segment s : segments) {
+            for (int i = 0; i < s.locations.length; i++) {
+                if (s.locations[i] != 0) {
+                    action.accept(s.keyAt(i), s.locations[i]);
+                }
+            }
         }
     }
 
