@@ -64,6 +64,8 @@ public final class PostgresCdcSource implements ChangeSource {
     private BulkSnapshot bulkSnapshot;
     private Thread bulkThread;
     private final Object engineLock = new Object();
+    /** Counted down once Debezium's task runs, or the engine ended: stop() closes the engine only after that. */
+    private final CountDownLatch taskStarted = new CountDownLatch(1);
 
     public PostgresCdcSource(PostgresSourceConfig config, ChangeLog log) {
         this.config = Objects.requireNonNull(config, "config");
@@ -198,7 +200,14 @@ public final class PostgresCdcSource implements ChangeSource {
                         state = LifecycleState.FAILED;
                         LOG.error("change capture from {} stopped: {}", config, message, error);
                     }
+                    taskStarted.countDown();
                     finished.countDown();
+                })
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        PostgresCdcSource.this.taskStarted.countDown();
+                    }
                 })
                 .notifying(this::handleBatch)
                 .build();
@@ -309,7 +318,19 @@ public final class PostgresCdcSource implements ChangeSource {
                 state = LifecycleState.STOPPED;
             }
             try {
+                // an engine closed while it is still starting logs a stack trace of its own ("Cannot change engine
+                // state to 'INITIALIZING'"): a stop right after the bulk snapshot waits for it to have started
+                if (!taskStarted.await(10, TimeUnit.SECONDS)) {
+                    LOG.debug("the Debezium engine had not started within 10 s; closing it anyway");
+                }
                 engine.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                try {
+                    engine.close();
+                } catch (IOException | RuntimeException closing) {
+                    LOG.warn("closing the Debezium engine: {}", closing.getMessage());
+                }
             } catch (IllegalStateException e) {
                 LOG.debug("Debezium engine already shut down: {}", e.getMessage());
             } catch (IOException e) {
