@@ -64,8 +64,15 @@ final class VortexTableFiles implements TableFiles {
     /** Files for a table that does not exist yet (its first commit creates version 1). */
     static VortexTableFiles create(ObjectStore store, TableSchema schema, BufferAllocator allocator, DelayedDeleter deleter) {
         String dir = directoryOf(schema.table());
-        if (!store.list(dir + MANIFESTS).isEmpty()) {
+        if (store.list(dir + MANIFESTS).stream().anyMatch(o -> manifestVersion(o.key(), dir) > 0)) {
             throw new RheiException(store.describe() + " already holds table " + schema.table() + " but it was not opened");
+        }
+        // A process killed while it wrote the table's first manifest leaves the temporary (and the data files) behind
+        // and no table (found by SidecarCrashTest: the restarted sync refused the table for good). No manifest refers
+        // to them: deleted.
+        for (ObjectStore.ObjectInfo o : store.list(dir)) {
+            LOG.info("deleting {} in {}: left by a first commit of {} that did not finish", o.key(), store.describe(), schema.table());
+            deleter.deleteNow(o.key());
         }
         return new VortexTableFiles(store, dir, allocator, deleter, 0);
     }
