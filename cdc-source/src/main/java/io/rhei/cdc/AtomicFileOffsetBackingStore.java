@@ -5,15 +5,11 @@ import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.storage.FileOffsetBackingStore;
 import org.apache.kafka.connect.json.JsonConverter;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -49,21 +45,23 @@ public final class AtomicFileOffsetBackingStore extends FileOffsetBackingStore {
 
     @Override
     protected void save() {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Map<byte[], byte[]> raw = new HashMap<>();
+        for (Map.Entry<ByteBuffer, ByteBuffer> e : data.entrySet()) {
+            raw.put(e.getKey() != null ? e.getKey().array() : null, e.getValue() != null ? e.getValue().array() : null);
+        }
         try {
-            Map<byte[], byte[]> raw = new HashMap<>();
-            for (Map.Entry<ByteBuffer, ByteBuffer> e : data.entrySet()) {
-                raw.put(e.getKey() != null ? e.getKey().array() : null, e.getValue() != null ? e.getValue().array() : null);
-            }
-            try (OutputStream out = Files.newOutputStream(tmp); ObjectOutputStream os = new ObjectOutputStream(out)) {
-                os.writeObject(raw);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            write(file, raw);
         } catch (IOException e) {
             throw new ConnectException("cannot write Debezium's offsets to " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Replaces {@code file} with these serialized key and value bytes, in Kafka's format. */
+    static void write(Path file, Map<byte[], byte[]> raw) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream os = new ObjectOutputStream(bytes)) {
+            os.writeObject(raw);
+        }
+        DurableFile.replace(file, bytes.toByteArray());
     }
 }

@@ -102,16 +102,21 @@ final class BulkSnapshot {
             return java.util.Optional.empty(); // a type Rhei does not support at all: the snapshot stops with this message
         }
         try (Connection c = config.connect()) {
-            for (var shape : shapes.values()) {
-                BulkSnapshotColumns.Readable r = BulkSnapshotColumns.plan(c, shape.table(), shape.columns());
-                if (r.columns().isEmpty()) {
-                    return java.util.Optional.of(r.problem());
-                }
-            }
-            return java.util.Optional.empty();
+            return plan(c, shapes).values().stream().filter(r -> r.columns().isEmpty()).map(BulkSnapshotColumns.Readable::problem)
+                    .findFirst();
         } catch (SQLException e) {
             return java.util.Optional.of(e.getMessage());
         }
+    }
+
+    /** How each table would be read by COPY, or why it cannot be. */
+    private static Map<TableId, BulkSnapshotColumns.Readable> plan(Connection c, Map<TableId, StreamSchemaReader.Shape> shapes)
+            throws SQLException {
+        Map<TableId, BulkSnapshotColumns.Readable> out = new java.util.LinkedHashMap<>();
+        for (var shape : shapes.values()) {
+            out.put(shape.table(), BulkSnapshotColumns.plan(c, shape.table(), shape.columns()));
+        }
+        return out;
     }
 
     /**
@@ -124,11 +129,11 @@ final class BulkSnapshot {
         Map<TableId, StreamSchemaReader.Shape> shapes = StreamSchemaReader.read(config, tables);
         Map<TableId, BulkSnapshotColumns> plans = new HashMap<>();
         Connection replication = null;
+        long catchUp = 0; // stays 0 when every range comes from the slot's exported snapshot
         try {
             try (Connection c = config.connect()) {
-                for (var shape : shapes.values()) {
-                    BulkSnapshotColumns.Readable r = BulkSnapshotColumns.plan(c, shape.table(), shape.columns());
-                    plans.put(shape.table(), r.columns().orElseThrow(() -> new RheiException(r.problem()
+                for (var r : plan(c, shapes).entrySet()) {
+                    plans.put(r.getKey(), r.getValue().columns().orElseThrow(() -> new RheiException(r.getValue().problem()
                             + ": set source.snapshot-method=incremental, or leave the column out (source.columns.exclude)")));
                 }
                 String resumeProblem = resumeProblem(c, state, tables, shapes);
@@ -157,9 +162,7 @@ final class BulkSnapshot {
                     replication.close(); // every reader has imported the snapshot: it lives on in their transactions
                     replication = null;
                 } else {
-                    long catchUp = currentLsn(c);
-                    state.catchUpLsn(catchUp);
-                    state.save();
+                    catchUp = currentLsn(c);
                     LOG.info("the bulk snapshot resumes: the ranges not yet in the log are read with a new snapshot; streaming from "
                             + "the slot's point ({}) replays the changes since, and the copy is exact once it passes {}",
                             org.postgresql.replication.LogSequenceNumber.valueOf(state.consistentLsn()),
@@ -181,7 +184,7 @@ final class BulkSnapshot {
         long rows = metrics.snapshotRowsCopied();
         LOG.info("bulk snapshot done: {} tables, {} rows in {} s ({} rows/s)", tables.size(), String.format("%,d", rows),
                 String.format("%.1f", secs), String.format("%,.0f", rows / Math.max(secs, 1e-3)));
-        return state.catchUpLsn();
+        return catchUp;
     }
 
     /** Stops the readers (their connections are closed, which ends a running COPY). */

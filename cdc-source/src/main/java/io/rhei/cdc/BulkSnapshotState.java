@@ -9,10 +9,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -20,8 +17,9 @@ import java.util.stream.Collectors;
 /**
  * What the bulk snapshot has done, kept next to Debezium's offsets so that a restart continues it: the replication
  * slot's consistent point (the exported snapshot's place in the WAL), each table's page ranges and which of them are
- * durable in the log, and, after a restart read the rest with a newer snapshot, the WAL position streaming must pass
- * before the copy is exact again. Rewritten whole to a temporary file and moved into place after each range.
+ * durable in the log. (Where streaming must pass after a restart read the rest with a newer snapshot is not kept here:
+ * each resumed read takes its own, and {@link InitialSnapshot} records it.) Rewritten whole ({@link DurableFile}) after
+ * each range.
  */
 final class BulkSnapshotState {
     private final Path file;
@@ -83,35 +81,11 @@ final class BulkSnapshotState {
         save();
     }
 
-    /** Streaming must pass this WAL position before the tables read by a resumed snapshot are exact (0: nothing to wait for). */
-    synchronized long catchUpLsn() {
-        return Long.parseLong(p.getProperty("catch-up-lsn", "0"));
-    }
-
-    synchronized void catchUpLsn(long lsn) {
-        p.setProperty("catch-up-lsn", Long.toString(lsn));
-    }
-
-    synchronized List<TableId> tablesWithRanges() {
-        List<TableId> out = new ArrayList<>();
-        for (String name : p.stringPropertyNames()) {
-            if (name.startsWith("ranges.")) {
-                out.add(TableId.parse(name.substring("ranges.".length())));
-            }
-        }
-        return out;
-    }
-
     synchronized void save() {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             StringWriter w = new StringWriter();
             p.store(w, "Rhei's bulk snapshot: delete only together with the change log and the offsets");
-            Files.writeString(tmp, w.toString(), StandardCharsets.ISO_8859_1);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFile.replace(file, w.toString().getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw new RheiException("cannot write the bulk snapshot's state " + file + ": " + e.getMessage(), e);
         }

@@ -13,7 +13,6 @@ import java.io.ObjectInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -79,18 +78,17 @@ final class InitialSnapshot {
                 Properties state = read(stateFile);
                 List<TableId> tables = parseTables(state.getProperty("tables", ""));
                 String mode = state.getProperty("state", "");
-                String noData = "no_data";
                 if (mode.equals("done")) {
-                    return new InitialSnapshot(config.withSnapshotMode(noData), tables, false, false, false);
+                    return new InitialSnapshot(config.withSnapshotMode("no_data"), tables, false, false, false);
                 }
                 if (mode.equals("bulk")) {
                     LOG.info("the bulk snapshot of {} tables was interrupted: it continues with the ranges not yet in the log", tables.size());
-                    InitialSnapshot s = new InitialSnapshot(config.withSnapshotMode(noData), tables, true, false, false);
+                    InitialSnapshot s = new InitialSnapshot(config.withSnapshotMode("no_data"), tables, true, false, false);
                     s.bulkReading = true;
                     return s.withEstimates(estimateRows(c, tables));
                 }
                 if (mode.startsWith("bulk-catchup@")) {
-                    InitialSnapshot s = new InitialSnapshot(config.withSnapshotMode(noData), tables, true, false, false);
+                    InitialSnapshot s = new InitialSnapshot(config.withSnapshotMode("no_data"), tables, true, false, false);
                     s.catchUpLsn = Long.parseLong(mode.substring("bulk-catchup@".length()));
                     s.tablesRemaining = 0;
                     return s;
@@ -436,18 +434,13 @@ final class InitialSnapshot {
         return p;
     }
 
-    /** Written to a temporary file and moved into place, so that a crash leaves the old state or the new one. */
+    /** Replaced whole ({@link DurableFile}), so that a crash leaves the old state or the new one. */
     private static void write(Path file, String state, List<TableId> tables) {
         String tableList = tables.stream().map(TableId::toString).collect(java.util.stream.Collectors.joining(","));
         String text = "# Rhei's resumable initial snapshot; delete this file only together with the change log and the offsets\n"
                 + "state=" + state + "\ntables=" + tableList + "\n";
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFile.replace(file, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new RheiException("cannot write the initial snapshot state " + file + ": " + e.getMessage(), e);
         }

@@ -142,14 +142,9 @@ final class LostSlotRecovery {
     }
 
     private static void writeMarker(Path marker, List<TableId> tables) throws IOException {
-        Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
         StringBuilder text = new StringBuilder();
         tables.forEach(t -> text.append(t).append('\n'));
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFile.replace(marker, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<TableId> readMarker(Path marker) throws IOException {

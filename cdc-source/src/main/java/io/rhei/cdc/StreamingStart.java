@@ -4,13 +4,6 @@ import io.rhei.core.RheiException;
 import org.apache.kafka.connect.json.JsonConverter;
 
 import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,18 +34,10 @@ final class StreamingStart {
         byte[] value = json.fromConnectData("", null, offset);
         Map<byte[], byte[]> raw = new HashMap<>();
         raw.put(key, value);
-        Path file = config.offsetsFile();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp); ObjectOutputStream os = new ObjectOutputStream(out)) {
-                os.writeObject(raw);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFileOffsetBackingStore.write(config.offsetsFile(), raw);
         } catch (IOException e) {
-            throw new RheiException("cannot write where streaming starts to " + file + ": " + e.getMessage(), e);
+            throw new RheiException("cannot write where streaming starts to " + config.offsetsFile() + ": " + e.getMessage(), e);
         }
     }
 }

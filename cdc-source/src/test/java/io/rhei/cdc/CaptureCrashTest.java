@@ -12,6 +12,7 @@ import io.rhei.core.model.Row;
 import io.rhei.core.model.RowKey;
 import io.rhei.core.testing.ReferenceSink;
 import io.rhei.core.model.TableId;
+import io.rhei.core.schema.TableSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -123,26 +124,13 @@ class CaptureCrashTest {
             LOG.info("killed the capture process after {} snapshot rows were in the log", beforeKill);
             assertTrue(beforeKill < rows, "the kill came before the snapshot ended: " + beforeKill);
             current = child(logDir, offsets, "big", "public.big", PostgresSourceConfig.SnapshotMethod.INCREMENTAL);
-            Thread.sleep(2000);
-            writer.stop();
-            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
-                st.execute("INSERT INTO public.big VALUES (-1, 0, 'sentinel')");
-            }
-            Path state = Path.of(offsets + ".initial-snapshot");
-            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Files.readString(state).contains("state=done") && logged(logDir, t, -1L));
+            awaitSnapshotDoneAfterTheWrites(writer, logDir, offsets, t);
             current.destroy();
             current.waitFor(60, TimeUnit.SECONDS);
             long read = snapshotReads(logDir, t);
             LOG.info("initial snapshot of {} rows, SIGKILLed once: {} rows read in all ({} before the kill)", rows, read, beforeKill);
             assertTrue(read < rows * 11L / 10, "rows read " + read + " of " + rows + ": the restarted capture went on where the killed one stopped");
-            try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(logDir).withMinFreeBytes(0));
-                 Connection c = pg().connect()) {
-                ReferenceSink sink = CdcHarness.applyAll(log);
-                Map<RowKey, Row> expected = CdcHarness.pgRows(c, sink.schema(t).orElseThrow());
-                assertEquals(expected.size(), sink.rows(t).size(), "rows");
-                assertTrue(expected.equals(sink.rows(t)), "every row equal to PostgreSQL's");
-            }
+            assertLogEqualsPostgres(logDir, t);
         } finally {
             writer.stop();
             if (current != null) {
@@ -179,27 +167,13 @@ class CaptureCrashTest {
             LOG.info("killed the capture process after {} snapshot rows were in the log; state {}", beforeKill, stateAtKill);
             assertTrue(beforeKill < rows, "the kill came before the snapshot ended: " + beforeKill);
             current = child(logDir, offsets, "bulkkill", "public.bulkkill");
-            Thread.sleep(2000);
-            writer.stop();
-            try (Connection c = pg().connect(); Statement st = c.createStatement()) {
-                st.execute("INSERT INTO public.bulkkill VALUES (-1, 0, 'sentinel')");
-            }
-            Path state = Path.of(offsets + ".initial-snapshot");
-            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Files.readString(state).contains("state=done") && logged(logDir, t, -1L));
+            awaitSnapshotDoneAfterTheWrites(writer, logDir, offsets, t);
             current.destroy();
             current.waitFor(60, TimeUnit.SECONDS);
             long read = snapshotReads(logDir, t);
             LOG.info("bulk snapshot of {} rows, SIGKILLed once: {} rows read in all ({} before the kill)", rows, read, beforeKill);
             assertTrue(read < rows * 3L / 2, "rows read " + read + " of " + rows + ": the ranges already in the log were not read again");
-            try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(logDir).withMinFreeBytes(0));
-                 Connection c = pg().connect()) {
-                ReferenceSink sink = CdcHarness.applyAll(log);
-                Map<RowKey, Row> expected = CdcHarness.pgRows(c, sink.schema(t).orElseThrow());
-                assertEquals(expected.size(), sink.rows(t).size(), "rows");
-                assertTrue(expected.equals(sink.rows(t)), "every row equal to PostgreSQL's");
-                assertEquals(1, sink.schema(t).orElseThrow().version(), "one schema version: the bulk snapshot's equals the stream's");
-            }
+            assertEquals(1, assertLogEqualsPostgres(logDir, t).version(), "one schema version: the bulk snapshot's equals the stream's");
         } finally {
             writer.stop();
             if (current != null) {
@@ -207,6 +181,34 @@ class CaptureCrashTest {
                 current.waitFor(30, TimeUnit.SECONDS);
             }
             CdcHarness.dropSlot(pg(), "bulkkill");
+        }
+    }
+
+    /**
+     * The restarted capture goes on 2 s beside the writes, which then stop; a sentinel row is written, and this waits
+     * until the initial snapshot is done and the sentinel is in the log: everything before it is.
+     */
+    private void awaitSnapshotDoneAfterTheWrites(RandomWrites writer, Path logDir, Path offsets, TableId t) throws Exception {
+        Thread.sleep(2000);
+        writer.stop();
+        try (Connection c = pg().connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO " + t + " VALUES (-1, 0, 'sentinel')");
+        }
+        Path state = Path.of(offsets + ".initial-snapshot");
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Files.readString(state).contains("state=done") && logged(logDir, t, -1L));
+    }
+
+    /** The log, applied, equals the table in PostgreSQL row by row; returns the table's schema as the log has it. */
+    private TableSchema assertLogEqualsPostgres(Path logDir, TableId t) throws Exception {
+        try (ChronicleChangeLog log = ChronicleChangeLog.open(ChronicleLogConfig.defaults(logDir).withMinFreeBytes(0));
+             Connection c = pg().connect()) {
+            ReferenceSink sink = CdcHarness.applyAll(log);
+            TableSchema schema = sink.schema(t).orElseThrow();
+            Map<RowKey, Row> expected = CdcHarness.pgRows(c, schema);
+            assertEquals(expected.size(), sink.rows(t).size(), "rows");
+            assertTrue(expected.equals(sink.rows(t)), "every row equal to PostgreSQL's");
+            return schema;
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * A table's primary-key index: key to location (file id in the high 32 bits, row in the low 32; never 0).
  * Integer keys, by far the most common, get a compact open-addressing table of primitives ({@link LongKeyIndex}, 12 to
- * 16 bytes per key instead of about 110 for boxed map entries), keys of two integer columns the same table on both
+ * 16 bytes per key instead of about 110 for boxed map entries); keys of two integer columns the same table, with both
  * values packed into one long ({@link PackedKeyIndex}); other keys a hash map. Tables without a primary
  * key index the whole row, with one location per copy of it ({@link MultiKeyIndex}).
  */

@@ -2,8 +2,6 @@ package io.rhei.storage;
 
 import io.rhei.core.model.RowKey;
 
-import java.util.Arrays;
-
 /**
  * A primary-key index for one integer key column, compact enough for tables of a hundred million rows on the default
  * heap: 12 to 16 bytes per key while the keys fit in 32 bits (always for smallint and integer keys, and for most
@@ -280,10 +278,5 @@ final class LongKeyIndex implements KeyIndex {
                 }
             }
         }
-    }
-
-    /** For tests: the arrays' capacity over all segments. */
-    int capacity() {
-        return Arrays.stream(segments).mapToInt(s -> s.locations.length).sum();
     }
 }

@@ -43,7 +43,7 @@ final class PackedKeyIndex implements KeyIndex {
         };
     }
 
-    /** From now on, a map: a key did not fit (said once, in the log of the caller's table). */
+    /** From now on, a map: a key did not fit. */
     private KeyIndex.MapKeyIndex unpackAll() {
         KeyIndex.MapKeyIndex map = new KeyIndex.MapKeyIndex();
         packed.forEach((k, loc) -> map.put(unpack(k), loc));
