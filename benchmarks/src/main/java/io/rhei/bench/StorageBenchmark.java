@@ -44,6 +44,10 @@ final class StorageBenchmark {
     private static final TableSchema SCHEMA = TableSchema.builder(TableId.parse("bench.accounts"))
             .key("id", ColumnType.INT64).column("qty", ColumnType.INT32).column("price", ColumnType.FLOAT64)
             .column("status", ColumnType.TEXT).column("updated", ColumnType.TIMESTAMPTZ).build();
+    /** The same table keyed by text: its key index holds fingerprints checked against the keys stored in the files. */
+    private static final TableSchema TEXT_KEYED = TableSchema.builder(TableId.parse("bench.accounts"))
+            .key("id", ColumnType.TEXT).column("qty", ColumnType.INT32).column("price", ColumnType.FLOAT64)
+            .column("status", ColumnType.TEXT).column("updated", ColumnType.TIMESTAMPTZ).build();
     private static final List<String> COLUMNS = List.of("id", "qty", "price", "status", "updated");
     private static final String[] STATUS = {"new", "paid", "shipped", "delivered", "cancelled"};
     private static final int LOAD_BATCH = 1_000_000;
@@ -66,15 +70,17 @@ final class StorageBenchmark {
                 + String.format("%,d", largeRows) + " rows");
         Path dir = Files.createTempDirectory("rhei-bench-storage");
         try (BufferAllocator root = new RootAllocator()) {
-            double small = upserts(root, dir.resolve("small"), smallRows, false, batches);
-            double large = upserts(root, dir.resolve("large"), largeRows, false, batches);
-            double rewriteSmall = upserts(root, dir.resolve("rewrite-small"), smallRows, true, 3);
-            double rewriteLarge = upserts(root, dir.resolve("rewrite-large"), largeRows, true, 3);
+            double small = upserts(root, dir.resolve("small"), SCHEMA, smallRows, false, batches);
+            double large = upserts(root, dir.resolve("large"), SCHEMA, largeRows, false, batches);
+            double textLarge = upserts(root, dir.resolve("text-large"), TEXT_KEYED, largeRows, false, batches);
+            double rewriteSmall = upserts(root, dir.resolve("rewrite-small"), SCHEMA, smallRows, true, 3);
+            double rewriteLarge = upserts(root, dir.resolve("rewrite-large"), SCHEMA, largeRows, true, 3);
             report.line(String.format("merge-on-read, median ms per batch: %,.1f at %,d rows, %,.1f at %,d rows", small, smallRows, large, largeRows));
             report.line(String.format("whole-table rewrite (baseline), median ms per batch: %,.1f at %,d rows, %,.1f at %,d rows",
                     rewriteSmall, smallRows, rewriteLarge, largeRows));
             double growth = large / small;
             report.ratio("batch time, large over small", large, "ms", "small", small, growth, "<= 1.5", growth <= 1.5);
+            report.ratio("text key vs bigint key at large (fingerprint index)", textLarge, "ms", "bigint", large, textLarge / large, "info", true);
             report.ratio("rewrite baseline, large over small", rewriteLarge, "ms", "small", rewriteSmall, rewriteLarge / rewriteSmall, "info", true);
             report.ratio("merge-on-read vs rewrite at large", large, "ms", "rewrite", rewriteLarge, rewriteLarge / large, "info (x faster)", true);
             scans(root, dir.resolve("scan"));
@@ -91,19 +97,20 @@ final class StorageBenchmark {
     }
 
     /** Loads {@code rows}, then applies {@code n} upsert batches of random existing keys; the median ms per batch. */
-    private double upserts(BufferAllocator root, Path dir, long rows, boolean rewrite, int n) {
+    private double upserts(BufferAllocator root, Path dir, TableSchema schema, long rows, boolean rewrite, int n) {
         long seq = 0;
         try (TableStorage storage = config(dir, rewrite).open(root)) {
-            storage.ensureTable(SCHEMA, 0);
+            storage.ensureTable(schema, 0);
             long t0 = System.nanoTime();
             for (long from = 0; from < rows; from += LOAD_BATCH) {
                 int count = (int) Math.min(LOAD_BATCH, rows - from);
                 List<RowChange> changes = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     long id = from + i;
-                    changes.add(RowChange.upsert(RowKey.of(id), row(id, 0), ++seq));
+                    Row row = row(schema, id, 0);
+                    changes.add(RowChange.upsert(RowKey.of(row.get(0)), row, ++seq));
                 }
-                storage.apply(new TableChangeBatch(SCHEMA, false, changes, seq - count + 1, seq, count));
+                storage.apply(new TableChangeBatch(schema, false, changes, seq - count + 1, seq, count));
             }
             double loadS = (System.nanoTime() - t0) / 1e9;
             Random rnd = new Random(rows);
@@ -114,30 +121,31 @@ final class StorageBenchmark {
                 while (changes.size() < UPSERT) {
                     long id = (long) (rnd.nextDouble() * rows);
                     if (seen.add(id)) {
-                        changes.add(RowChange.upsert(RowKey.of(id), row(id, b + 1), ++seq));
+                        Row row = row(schema, id, b + 1);
+                        changes.add(RowChange.upsert(RowKey.of(row.get(0)), row, ++seq));
                     }
                 }
                 long s = System.nanoTime();
-                storage.apply(new TableChangeBatch(SCHEMA, false, changes, seq - UPSERT + 1, seq, UPSERT));
+                storage.apply(new TableChangeBatch(schema, false, changes, seq - UPSERT + 1, seq, UPSERT));
                 if (rewrite) { // the baseline's rewrite is part of its commit; merge-on-read compacts in the background
                     ((VortexStorage) storage).awaitCompactions();
                 }
                 ms[b] = (System.nanoTime() - s) / 1e6;
             }
-            try (TableSnapshot snap = storage.snapshot(SCHEMA.table())) {
+            try (TableSnapshot snap = storage.snapshot(schema.table())) {
                 if (snap.rowCount() != rows) {
                     throw new IllegalStateException("table holds " + snap.rowCount() + " rows, expected " + rows);
                 }
-                report.line(String.format("%s %,d rows: loaded in %.1f s; %d batches of %,d upserts: median %.1f ms, max %.1f ms; %d files, %,d MB",
-                        rewrite ? "rewrite " : "merge-on-read", rows, loadS, n, UPSERT, median(ms), Arrays.stream(ms).max().orElse(0),
+                report.line(String.format("%s%s %,d rows: loaded in %.1f s; %d batches of %,d upserts: median %.1f ms, max %.1f ms; %d files, %,d MB",
+                        rewrite ? "rewrite " : "merge-on-read", schema == TEXT_KEYED ? ", text key" : "", rows, loadS, n, UPSERT, median(ms), Arrays.stream(ms).max().orElse(0),
                         snap.fileCount(), snap.bytes() >> 20));
             }
             double result = median(ms);
             storage.close();
             long o = System.nanoTime();
             try (TableStorage reopened = config(dir, rewrite).open(root)) {
-                if (reopened.appliedSeq(SCHEMA.table()) != seq) {
-                    throw new IllegalStateException("reopened at " + reopened.appliedSeq(SCHEMA.table()) + ", expected " + seq);
+                if (reopened.appliedSeq(schema.table()) != seq) {
+                    throw new IllegalStateException("reopened at " + reopened.appliedSeq(schema.table()) + ", expected " + seq);
                 }
                 report.line(String.format("   reopened (manifest, deletion vectors, key index rebuilt from %,d keys) in %.1f s", rows,
                         (System.nanoTime() - o) / 1e9));
@@ -146,8 +154,8 @@ final class StorageBenchmark {
         }
     }
 
-    private static Row row(long id, int version) {
-        return Row.of(id, (int) (id % 1000) + version, (id % 10_000) / 100.0 + version, STATUS[(int) (id % STATUS.length)],
+    private static Row row(TableSchema schema, long id, int version) {
+        return Row.of(schema == TEXT_KEYED ? "acct-" + id : (Object) id, (int) (id % 1000) + version, (id % 10_000) / 100.0 + version, STATUS[(int) (id % STATUS.length)],
                 Instant.ofEpochSecond(1_700_000_000L + id, 0));
     }
 
@@ -168,7 +176,7 @@ final class StorageBenchmark {
             memory.ensureTable(SCHEMA, 0);
             List<RowChange> changes = new ArrayList<>(rows);
             for (int i = 0; i < rows; i++) {
-                changes.add(RowChange.upsert(RowKey.of((long) i), row(i, 0), ++seq));
+                changes.add(RowChange.upsert(RowKey.of((long) i), row(SCHEMA, i, 0), ++seq));
             }
             memory.apply(new TableChangeBatch(SCHEMA, false, changes, 1, seq, rows));
             changes = null;

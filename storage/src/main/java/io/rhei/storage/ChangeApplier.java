@@ -52,9 +52,11 @@ final class ChangeApplier {
         Map<RowKey, Long> indexChanges = new HashMap<>();
         List<Row> appended = new ArrayList<>();
         List<RowKey> appendedKeys = new ArrayList<>();
-        for (RowChange c : batch.changes()) {
-            long found = truncate ? 0 : table.index.get(c.key());
-            Long loc = found == 0 ? null : found;
+        List<RowChange> changes = batch.changes();
+        long[] located = truncate ? new long[changes.size()] : table.index.locate(changes.stream().map(RowChange::key).toList());
+        for (int i = 0; i < changes.size(); i++) {
+            RowChange c = changes.get(i);
+            Long loc = located[i] == 0 ? null : located[i];
             if (loc != null) {
                 newDeletes.computeIfAbsent(loc >>> 32, f -> new RoaringBitmap()).add((int) (long) loc);
             }

@@ -49,6 +49,20 @@ abstract class DataFile {
     /** The stored value of one cell, for updates that leave TOASTed columns unchanged. */
     abstract Object value(int row, int position, BufferAllocator allocator);
 
+    /**
+     * The stored values of some cells: for each of {@code rows}, the columns at {@code positions} (-1: null), in that
+     * order. One cell at a time here; a file that reads more cheaply together overrides it.
+     */
+    Object[][] values(int[] rows, int[] positions, BufferAllocator allocator) {
+        Object[][] out = new Object[rows.length][positions.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int k = 0; k < positions.length; k++) {
+                out[i][k] = positions[k] < 0 ? null : value(rows[i], positions[k], allocator);
+            }
+        }
+        return out;
+    }
+
     /** Bytes the file takes where it lives (memory or disk/object storage). */
     abstract long bytes();
 

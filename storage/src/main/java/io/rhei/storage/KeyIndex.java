@@ -5,18 +5,29 @@ import io.rhei.core.schema.ColumnType;
 import io.rhei.core.schema.TableSchema;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A table's primary-key index: key to location (file id in the high 32 bits, row in the low 32; never 0).
  * Integer keys, by far the most common, get a compact open-addressing table of primitives ({@link LongKeyIndex}, 12 to
  * 16 bytes per key instead of about 110 for boxed map entries); keys of two integer columns the same table, with both
- * values packed into one long ({@link PackedKeyIndex}); other keys a hash map. Tables without a primary
- * key index the whole row, with one location per copy of it ({@link MultiKeyIndex}).
+ * values packed into one long ({@link PackedKeyIndex}); other keys a 64-bit fingerprint checked against the stored key
+ * ({@link FingerprintKeyIndex}). Tables without a primary key index the whole row, with one location per copy of it
+ * ({@link MultiKeyIndex}).
  */
 interface KeyIndex {
     /** 0 when the key is absent. */
     long get(RowKey key);
+
+    /** {@link #get} of each key, in order: one batch's lookups, which an index may answer together. */
+    default long[] locate(List<RowKey> keys) {
+        long[] found = new long[keys.size()];
+        for (int i = 0; i < found.length; i++) {
+            found[i] = get(keys.get(i));
+        }
+        return found;
+    }
 
     void put(RowKey key, long location);
 
@@ -53,7 +64,8 @@ interface KeyIndex {
         return loc != 0 && !excluded.test(loc) ? loc : 0;
     }
 
-    static KeyIndex forSchema(TableSchema schema) {
+    /** The index for a table's key; {@code stored} reads the keys stored at locations, for indexes that check against them. */
+    static KeyIndex forSchema(TableSchema schema, FingerprintKeyIndex.StoredKeys stored) {
         if (!schema.hasPrimaryKey()) {
             return new MultiKeyIndex();
         }
@@ -63,7 +75,7 @@ interface KeyIndex {
         if (schema.primaryKey().size() == 2 && isInteger(schema, 0) && isInteger(schema, 1)) {
             return new PackedKeyIndex(kind(schema, 0), kind(schema, 1));
         }
-        return new MapKeyIndex();
+        return new FingerprintKeyIndex(stored);
     }
 
     private static ColumnType.Kind kind(TableSchema schema, int keyColumn) {
@@ -170,7 +182,7 @@ interface KeyIndex {
         }
     }
 
-    /** Any key: a hash map of row keys. */
+    /** Any key: a hash map of row keys (the fallback of {@link PackedKeyIndex}, and {@link FingerprintKeyIndex}'s collisions). */
     final class MapKeyIndex implements KeyIndex {
         private final Map<RowKey, Long> map = new HashMap<>();
 

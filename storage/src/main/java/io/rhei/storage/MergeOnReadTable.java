@@ -79,7 +79,7 @@ final class MergeOnReadTable {
         this.files = files;
         this.state = state;
         this.nextFileId = nextFileId;
-        this.index = KeyIndex.forSchema(state.schema());
+        this.index = KeyIndex.forSchema(state.schema(), new StoredKeyReader(() -> this.state, allocator));
     }
 
     TableSchema schema() {

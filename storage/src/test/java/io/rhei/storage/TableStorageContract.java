@@ -138,8 +138,18 @@ abstract class TableStorageContract {
 
     @Test
     void randomBatchesMatchAModelThroughUpsertsDeletesToastTruncatesEvolutionAndCompaction() {
+        randomBatchesMatchAModel(false);
+    }
+
+    /** The same with a text key: the fingerprint index, whose lookups check the keys stored in the files. */
+    @Test
+    void randomBatchesOfATextKeyedTableMatchAModel() {
+        randomBatchesMatchAModel(true);
+    }
+
+    private void randomBatchesMatchAModel(boolean textKey) {
         Random rnd = new Random(11);
-        TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT32).column("qty", ColumnType.INT16)
+        TableSchema schema = TableSchema.builder(T).key("id", textKey ? ColumnType.TEXT : ColumnType.INT32).column("qty", ColumnType.INT16)
                 .column("note", ColumnType.TEXT).build();
         storage.ensureTable(schema, 0);
         Map<RowKey, Row> model = new HashMap<>();
@@ -163,7 +173,7 @@ abstract class TableStorageContract {
             Map<RowKey, RowChange> changes = new HashMap<>();
             int n = 1 + rnd.nextInt(40);
             for (int i = 0; i < n; i++) {
-                int id = rnd.nextInt(300);
+                Object id = textKey ? "sku-" + rnd.nextInt(300) : (Object) rnd.nextInt(300);
                 RowKey key = RowKey.of(id);
                 int kind = rnd.nextInt(10);
                 if (kind < 2) {
