@@ -101,6 +101,30 @@ final class RheiMetrics {
             out.add(new Sample("rhei_query_seconds", Map.of("quantile", "0.99"), queries.stats().latency().percentile(99) / 1e6, "gauge",
                     "Query latency, start to last batch sent"));
         }
+        jvm(out);
         return out;
+    }
+
+    /** The process's own memory: what an operator sizes the heap and the machine by. */
+    private static void jvm(List<Sample> out) {
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        out.add(Sample.gauge("jvm_memory_heap_used_bytes", heap.getUsed(), "Heap in use, live and not yet collected"));
+        out.add(Sample.gauge("jvm_memory_heap_committed_bytes", heap.getCommitted(), "Heap the JVM holds from the system"));
+        out.add(Sample.gauge("jvm_memory_heap_max_bytes", heap.getMax(), "The heap's limit (-Xmx, RHEI_HEAP)"));
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    out.add(Sample.gauge("process_resident_memory_bytes", kibibytes(line) * 1024, "Resident memory of the process"));
+                } else if (line.startsWith("VmHWM:")) {
+                    out.add(Sample.gauge("process_resident_memory_peak_bytes", kibibytes(line) * 1024, "Peak resident memory of the process"));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no resident memory figures
+        }
+    }
+
+    private static long kibibytes(String statusLine) {
+        return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
     }
 }

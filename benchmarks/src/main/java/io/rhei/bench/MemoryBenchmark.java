@@ -5,10 +5,6 @@ import io.rhei.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -33,17 +29,7 @@ final class MemoryBenchmark {
     void run() throws Exception {
         report.section(String.format(Locale.ROOT, "Memory: TPC-H SF %s into in-memory storage, child JVM -Xmx2g with etc/jvm.options, "
                 + "measured after %d s idle", scaleFactor, idleSeconds));
-        List<String> flags = new ArrayList<>();
-        Path options = Path.of("etc/jvm.options");
-        if (Files.exists(options)) {
-            for (String line : Files.readAllLines(options)) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    flags.add(line.strip());
-                }
-            }
-        }
-        flags.add("-Xmx2g");
-        Process p = ChildJvm.of(MemoryProbe.class).jvmFlags(flags.toArray(String[]::new))
+        Process p = ChildJvm.of(MemoryProbe.class).jvmFlags(SidecarJvm.flags(SidecarJvm.DEFAULT_HEAP))
                 .args(String.valueOf(scaleFactor), String.valueOf(idleSeconds)).start();
         String result = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

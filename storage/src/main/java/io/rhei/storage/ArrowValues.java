@@ -49,7 +49,13 @@ public final class ArrowValues {
                 if (d.scale() != type.scale()) {
                     d = d.setScale(type.scale(), RoundingMode.UNNECESSARY);
                 }
-                ((DecimalVector) vector).setSafe(index, d);
+                DecimalVector dv = (DecimalVector) vector;
+                java.math.BigInteger unscaled = d.unscaledValue();
+                if (unscaled.bitLength() < 64 && d.precision() <= dv.getPrecision()) {
+                    dv.setSafe(index, unscaled.longValue()); // most values: no byte array, no reversal
+                } else {
+                    dv.setSafe(index, d);
+                }
             }
             case TEXT, JSON, CHAR -> ((VarCharVector) vector).setSafe(index, ((String) value).getBytes(StandardCharsets.UTF_8));
             case UUID -> ((VarCharVector) vector).setSafe(index, value.toString().getBytes(StandardCharsets.UTF_8));

@@ -30,19 +30,26 @@ final class RowFileWriter {
                 v.setInitialCapacity(rows.size());
                 v.allocateNew();
             }
-            for (int c = 0; c < schema.columnCount(); c++) {
-                Column col = schema.column(c);
-                FieldVector v = vectors.get(c);
-                for (int r = 0; r < rows.size(); r++) {
-                    Object value = rows.get(r).get(c);
-                    if (value == null && !col.nullable()) {
-                        throw new RheiException("table " + schema.table() + " column " + col.name() + " is NOT NULL but the row "
-                                + rows.get(r) + " (log sequences " + batch.firstSeq() + ".." + batch.lastSeq() + ") has NULL there");
+            // row by row: each row's values are read once while in cache, and each vector is still written in order
+            int columns = schema.columnCount();
+            Column[] cols = new Column[columns];
+            FieldVector[] out = new FieldVector[columns];
+            for (int c = 0; c < columns; c++) {
+                cols[c] = schema.column(c);
+                out[c] = vectors.get(c);
+            }
+            for (int r = 0; r < rows.size(); r++) {
+                Row row = rows.get(r);
+                for (int c = 0; c < columns; c++) {
+                    Object value = row.get(c);
+                    if (value == null && !cols[c].nullable()) {
+                        throw new RheiException("table " + schema.table() + " column " + cols[c].name() + " is NOT NULL but the row "
+                                + row + " (log sequences " + batch.firstSeq() + ".." + batch.lastSeq() + ") has NULL there");
                     }
                     try {
-                        ArrowValues.set(v, r, col.type(), value);
+                        ArrowValues.set(out[c], r, cols[c].type(), value);
                     } catch (ClassCastException | ArithmeticException e) {
-                        throw new RheiException("table " + schema.table() + " column " + col.name() + " (" + col.type()
+                        throw new RheiException("table " + schema.table() + " column " + cols[c].name() + " (" + cols[c].type()
                                 + ") cannot store value " + value + " (" + value.getClass().getSimpleName() + "): " + e.getMessage(), e);
                     }
                 }

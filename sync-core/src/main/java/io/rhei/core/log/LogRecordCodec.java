@@ -341,7 +341,17 @@ public final class LogRecordCodec {
             case TAG_FLOAT64: return Double.longBitsToDouble(in.readLong());
             case TAG_DECIMAL: {
                 int scale = (int) in.readZigZag();
-                return new BigDecimal(new BigInteger(in.readBytes(in.readVarInt())), scale);
+                int len = in.readVarInt();
+                if (len >= 1 && len <= 8) { // most values: the digits as a long, no byte array or BigInteger
+                    int start = in.skip(len);
+                    byte[] a = in.array();
+                    long unscaled = a[start]; // big-endian two's complement, sign-extended from the first byte
+                    for (int i = 1; i < len; i++) {
+                        unscaled = (unscaled << 8) | (a[start + i] & 0xFF);
+                    }
+                    return BigDecimal.valueOf(unscaled, scale);
+                }
+                return new BigDecimal(new BigInteger(in.readBytes(len)), scale);
             }
             case TAG_TEXT: {
                 int len = in.readVarInt();

@@ -61,6 +61,27 @@ class LogRecordCodecTest {
         assertEquals(e, roundTrip(e));
     }
 
+    /** Decimals of up to 8 bytes are decoded as longs: every byte length and sign, at each side of each boundary. */
+    @Test
+    void decimalsRoundTripWithTheirDigitsAndScaleAtEveryByteLength() {
+        List<BigDecimal> values = new java.util.ArrayList<>(List.of(BigDecimal.ZERO, new BigDecimal("0.00"), new BigDecimal("-0.01"),
+                new BigDecimal("1E+5"), new BigDecimal("-12345678901234567890.5")));
+        for (int bits = 1; bits <= 72; bits++) {
+            java.math.BigInteger edge = java.math.BigInteger.ONE.shiftLeft(bits - 1);
+            for (java.math.BigInteger u : List.of(edge, edge.subtract(java.math.BigInteger.ONE), edge.negate(), edge.negate().subtract(java.math.BigInteger.ONE))) {
+                values.add(new BigDecimal(u, bits % 7));
+            }
+        }
+        TableSchema schema = TableSchema.builder(TableId.parse("shop.prices")).key("id", ColumnType.INT64).column("p", ColumnType.decimal(38, 6)).build();
+        for (BigDecimal v : values) {
+            ChangeEvent e = ChangeEvent.upsert(Operation.INSERT, schema.table(), 1, RowKey.of(1L), Row.of(1L, v), new SourcePosition(1, 1, 0), 1, 1)
+                    .withSeq(1);
+            BigDecimal back = (BigDecimal) ((ChangeEvent) roundTrip(e)).after().get(1);
+            assertEquals(v.unscaledValue(), back.unscaledValue(), v.toString());
+            assertEquals(v.scale(), back.scale(), v.toString());
+        }
+    }
+
     @Test
     void nullsUnchangedAndBeforeImagesRoundTrip() {
         Object[] values = new Object[ALL_TYPES.columnCount()];

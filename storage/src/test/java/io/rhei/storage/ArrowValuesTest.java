@@ -1,0 +1,32 @@
+package io.rhei.storage;
+
+import io.rhei.core.schema.ColumnType;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.DecimalVector;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ArrowValuesTest {
+    /** Decimals whose digits fit a long are written as one; the rest through BigDecimal: both read back as written. */
+    @Test
+    void decimalsOfEverySignAndSizeReadBackAsWritten() {
+        List<BigDecimal> values = List.of(new BigDecimal("0.00"), new BigDecimal("-1.50"), new BigDecimal("-92233720368547758.08"),
+                new BigDecimal("92233720368547758.07"), new BigDecimal("-92233720368547758.09"), new BigDecimal("92233720368547758.08"),
+                new BigDecimal("-999999999999999999999999999999999999.99"), new BigDecimal("1.5"));
+        ColumnType type = ColumnType.decimal(38, 2);
+        try (RootAllocator root = new RootAllocator(); DecimalVector v = new DecimalVector("d", root, 38, 2)) {
+            v.allocateNew(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                ArrowValues.set(v, i, type, values.get(i));
+            }
+            v.setValueCount(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                assertEquals(values.get(i).setScale(2), ArrowValues.get(v, i, type));
+            }
+        }
+    }
+}
