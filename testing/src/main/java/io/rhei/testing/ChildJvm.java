@@ -26,6 +26,11 @@ public final class ChildJvm {
         return new ChildJvm(mainClass.getName());
     }
 
+    /** A main class named, for one the caller's module has on its test classpath only (a Kafka broker, for instance). */
+    public static ChildJvm of(String mainClass) {
+        return new ChildJvm(mainClass);
+    }
+
     /** Extra JVM flags, e.g. {@code -Xmx1g}. */
     public ChildJvm jvmFlags(String... flags) {
         jvmFlags.addAll(Arrays.asList(flags));

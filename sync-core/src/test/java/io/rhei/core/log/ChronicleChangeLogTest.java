@@ -5,10 +5,7 @@ import io.rhei.core.model.LogRecord;
 import io.rhei.core.model.Operation;
 import io.rhei.core.model.Row;
 import io.rhei.core.model.RowKey;
-import io.rhei.core.model.SchemaChange;
 import io.rhei.core.model.SourcePosition;
-import io.rhei.core.model.TableId;
-import io.rhei.core.testing.Events;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
@@ -21,127 +18,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ChronicleChangeLogTest {
-    private static final TableId ORDERS = TableId.parse("public.orders");
+class ChronicleChangeLogTest extends ChangeLogContract {
 
     @TempDir
     Path dir;
-
-    private static ChangeEvent event(long i) {
-        Operation op = switch ((int) (i % 3)) {
-            case 0 -> Operation.INSERT;
-            case 1 -> Operation.UPDATE;
-            default -> Operation.DELETE;
-        };
-        SourcePosition pos = new SourcePosition(1000 + i * 8, 1000 + i * 8, 0);
-        if (op == Operation.DELETE) {
-            return ChangeEvent.delete(ORDERS, 1, RowKey.of(i % 5000), null, pos, i / 10, 1_700_000_000_000_000L + i);
-        }
-        return ChangeEvent.upsert(op, ORDERS, 1, RowKey.of(i % 5000), Row.of(i % 5000, "customer-" + i, (int) i, i % 7 == 0 ? null : i * 0.5),
-                pos, i / 10, 1_700_000_000_000_000L + i);
-    }
 
     private ChronicleLogConfig config() {
         return ChronicleLogConfig.defaults(dir).withFsync(ChronicleLogConfig.FsyncPolicy.NONE).withMinFreeBytes(0);
     }
 
-    @Test
-    void millionEventsRoundTripInOrderWithEqualContent() throws Exception {
-        int total = 1_000_000;
-        try (ChronicleChangeLog log = ChronicleChangeLog.open(config())) {
-            List<ChangeEvent> batch = new ArrayList<>(10_000);
-            for (long i = 1; i <= total; i++) {
-                batch.add(event(i));
-                if (batch.size() == 10_000) {
-                    ChangeLog.AppendResult r = log.append(batch);
-                    assertEquals(10_000, r.appended());
-                    assertEquals(i, r.lastSeq());
-                    batch.clear();
-                }
-            }
-            assertEquals(total, log.lastSeq());
-            try (LogReader reader = log.openReader(1)) {
-                List<LogRecord> got = new ArrayList<>();
-                long expected = 1;
-                while (expected <= total) {
-                    got.clear();
-                    int n = reader.poll(got, 8192, Duration.ofSeconds(5));
-                    assertTrue(n > 0, "reader stalled at sequence " + expected);
-                    for (LogRecord r : got) {
-                        assertEquals(event(expected).withSeq(expected), r, "record " + expected);
-                        expected++;
-                    }
-                }
-                got.clear();
-                assertEquals(0, reader.poll(got, 10, Duration.ofMillis(20)), "nothing after the last record");
-            }
-        }
+    @Override
+    protected ChangeLog open() {
+        return ChronicleChangeLog.open(config());
     }
 
-    @Test
-    void resumesFromSequenceAfterReopen() throws Exception {
-        try (ChronicleChangeLog log = ChronicleChangeLog.open(config())) {
-            log.append(List.of(event(1), event(2), event(3)));
-        }
-        try (ChronicleChangeLog log = ChronicleChangeLog.open(config())) {
-            assertEquals(3, log.lastSeq(), "sequence watermark recovered from disk");
-            assertEquals(event(3).position(), log.lastPosition());
-            ChangeLog.AppendResult r = log.append(List.of(event(4), event(5)));
-            assertEquals(4, r.firstSeq());
-            try (LogReader reader = log.openReader(3)) {
-                List<LogRecord> got = new ArrayList<>();
-                reader.poll(got, 10, Duration.ofSeconds(1));
-                assertEquals(List.of(3L, 4L, 5L), got.stream().map(LogRecord::seq).toList());
-                assertEquals(event(5).withSeq(5), got.get(2));
-            }
-        }
-    }
-
-    @Test
-    void dropsRedeliveredEventsAtAppendAcrossRestart() {
-        try (ChronicleChangeLog log = ChronicleChangeLog.open(config())) {
-            log.append(List.of(event(1), event(2), event(3)));
-        }
-        try (ChronicleChangeLog log = ChronicleChangeLog.open(config())) {
-            // A source restarting from an older offset re-delivers 2 and 3, then continues with 4.
-            ChangeLog.AppendResult r = log.append(List.of(event(2), event(3), event(4)));
-            assertEquals(1, r.appended());
-            assertEquals(2, r.droppedDuplicates());
-            assertEquals(4, r.firstSeq());
-            assertEquals(4, log.lastSeq());
-            ChangeLog.AppendResult again = log.append(List.of(event(4)));
-            assertEquals(0, again.appended());
-            assertEquals(4, log.lastSeq());
-        }
-    }
-
-    @Test
-    void tailBlocksUntilAnAppendOrTimeout() throws Exception {
-        try (ChronicleChangeLog log = ChronicleChangeLog.open(config()); LogReader reader = log.openReader(1)) {
-            List<LogRecord> got = new ArrayList<>();
-            long t0 = System.nanoTime();
-            assertEquals(0, reader.poll(got, 10, Duration.ofMillis(200)));
-            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(150), "poll waited for its timeout");
-            Thread writer = new Thread(() -> {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                log.append(List.of(event(1)));
-            });
-            writer.start();
-            assertEquals(1, reader.poll(got, 10, Duration.ofSeconds(10)));
-            writer.join();
-            assertEquals(1, got.get(0).seq());
-        }
+    @Override
+    protected int roundTripRecords() {
+        return 1_000_000;
     }
 
     @Test
@@ -242,21 +141,6 @@ class ChronicleChangeLogTest {
             List<LogRecord> got = new ArrayList<>();
             reader.poll(got, 10, Duration.ofMillis(100));
             assertEquals(600, got.get(0).seq(), "records after the damage are still reachable by sequence");
-        }
-    }
-
-    @Test
-    void schemaChangesRoundTrip() throws Exception {
-        var schema = Events.keyValueSchema("public.kv");
-        try (ChronicleChangeLog log = ChronicleChangeLog.open(config())) {
-            log.append(List.of(SchemaChange.of(schema, new SourcePosition(1, 1, 0))));
-            try (LogReader reader = log.openReader(1)) {
-                List<LogRecord> got = new ArrayList<>();
-                reader.poll(got, 10, Duration.ofSeconds(1));
-                SchemaChange sc = (SchemaChange) got.get(0);
-                assertEquals(schema, sc.schema());
-                assertEquals(1, sc.seq());
-            }
         }
     }
 
