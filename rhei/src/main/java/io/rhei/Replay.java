@@ -4,7 +4,7 @@ import io.rhei.core.RheiException;
 import io.rhei.core.config.Settings;
 import io.rhei.core.engine.SyncEngine;
 import io.rhei.core.engine.SyncEngineConfig;
-import io.rhei.core.log.ChronicleChangeLog;
+import io.rhei.core.log.ChangeLog;
 import io.rhei.core.model.TableId;
 import io.rhei.storage.StorageConfig;
 import io.rhei.storage.TableSnapshot;
@@ -12,7 +12,6 @@ import io.rhei.storage.TableStorage;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,22 +40,19 @@ import java.util.function.LongConsumer;
  */
 public final class Replay implements AutoCloseable {
     private final BufferAllocator allocator = new RootAllocator();
-    private final ChronicleChangeLog log;
+    private final ChangeLog log;
     private final TableStorage tables;
     private final SyncEngine engine;
     private final long from;
     private final long end;
     private volatile Thread worker;
 
-    private Replay(Path logDir, Settings settings, Long untilSeq) {
+    private Replay(String logLocation, Settings settings, Long untilSeq) {
         StorageConfig storage = StorageConfig.from(settings);
         if (storage.inMemory()) {
             throw new RheiException("replay needs durable storage (a directory or s3://bucket/prefix): tables in memory would be lost at exit");
         }
-        if (!Files.isDirectory(logDir)) {
-            throw new RheiException("no change log at " + logDir.toAbsolutePath() + " (give the log.dir of the sidecar that recorded it)");
-        }
-        this.log = ChronicleChangeLog.open(logDir);
+        this.log = ChangeLogs.openForReplay(logLocation);
         try {
             this.tables = storage.open(allocator);
         } catch (RuntimeException e) {
@@ -73,7 +69,7 @@ public final class Replay implements AutoCloseable {
     }
 
     public static final class Builder {
-        private Path log;
+        private String log;
         private String storage;
         private Long untilSeq;
         private final Map<String, String> keys = new HashMap<>();
@@ -83,7 +79,13 @@ public final class Replay implements AutoCloseable {
 
         /** The change log directory (the {@code log.dir} of the sidecar that recorded it). */
         public Builder log(Path directory) {
-            this.log = Objects.requireNonNull(directory, "directory");
+            this.log = Objects.requireNonNull(directory, "directory").toString();
+            return this;
+        }
+
+        /** A change log directory, or a Kafka log topic as {@code kafka://host:port[,host:port]/topic}. */
+        public Builder log(String location) {
+            this.log = Objects.requireNonNull(location, "location");
             return this;
         }
 

@@ -9,7 +9,7 @@ import io.rhei.core.config.Settings;
 import io.rhei.core.engine.SyncEngine;
 import io.rhei.core.engine.SyncEngineConfig;
 import io.rhei.core.engine.SyncMetrics;
-import io.rhei.core.log.ChronicleChangeLog;
+import io.rhei.core.log.ChangeLog;
 import io.rhei.core.log.ChronicleLogConfig;
 import io.rhei.core.model.Lsn;
 import io.rhei.core.model.TableId;
@@ -83,7 +83,7 @@ public final class Rhei implements AutoCloseable {
     private final ServerConfig servers;
     private final Consumer<Throwable> onFailure;
     private final BufferAllocator allocator = new RootAllocator();
-    private final ChronicleChangeLog log;
+    private final ChangeLog log;
     private final DataFusionOlapEngine olap;
     private final Freshness freshness;
     private final RestartBackoff captureRestarts = new RestartBackoff("capture");
@@ -111,10 +111,9 @@ public final class Rhei implements AutoCloseable {
         this.onFailure = onFailure;
         this.engineConfig = SyncEngineConfig.from(settings);
         this.slotStallTimeout = settings.getDuration(PostgresSourceConfig.SLOT_STALL_TIMEOUT);
-        ChronicleLogConfig logConfig = ChronicleLogConfig.from(settings);
         TableStorage storage = StorageConfig.from(settings).open(allocator);
         this.olap = new DataFusionOlapEngine(storage, NativeQueryOptions.from(settings));
-        this.log = ChronicleChangeLog.open(logConfig);
+        this.log = ChangeLogs.open(settings);
         this.source = new PostgresCdcSource(sourceConfig, log);
         this.engine = SyncEngine.builder(log, olap).config(engineConfig).build();
         this.freshness = new Freshness(() -> source, () -> engine.appliedThroughSeq());
@@ -424,7 +423,7 @@ public final class Rhei implements AutoCloseable {
         return slots;
     }
 
-    ChronicleChangeLog log() {
+    ChangeLog log() {
         return log;
     }
 

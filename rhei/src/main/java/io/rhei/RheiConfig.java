@@ -3,7 +3,6 @@ package io.rhei;
 import io.rhei.cdc.PostgresSourceConfig;
 import io.rhei.core.config.ConfigKey;
 import io.rhei.core.engine.SyncEngineConfig;
-import io.rhei.core.log.ChronicleLogConfig;
 import io.rhei.olap.exec.NativeQueryOptions;
 import io.rhei.server.ServerConfig;
 import io.rhei.storage.StorageConfig;
@@ -22,7 +21,7 @@ public final class RheiConfig {
 
     public static final List<Section> SECTIONS = List.of(
             new Section("capture (`source.*`)", PostgresSourceConfig.KEYS),
-            new Section("change log (`log.*`)", ChronicleLogConfig.KEYS),
+            new Section("change log (`log.*`)", ChangeLogs.KEYS),
             new Section("sync (`sync.*`)", SyncEngineConfig.KEYS),
             new Section("storage (`storage.*`)", StorageConfig.KEYS),
             new Section("queries (`olap.*`)", NativeQueryOptions.KEYS),

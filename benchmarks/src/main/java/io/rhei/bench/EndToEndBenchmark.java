@@ -5,6 +5,7 @@ import io.rhei.testing.ShopWorkload;
 import io.rhei.PostgresSource;
 import io.rhei.Rhei;
 import io.rhei.testing.EmbeddedPostgresServer;
+import io.rhei.testing.KafkaTestBroker;
 import io.rhei.core.metrics.LatencyHistogram;
 
 import java.io.IOException;
@@ -52,8 +53,13 @@ public final class EndToEndBenchmark {
         OUT.printf(Locale.ROOT, "Rhei end-to-end benchmark: %d cores, Java %s, max heap %d MiB; steady %,d changes/s for %d s, bulk %,d rows%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, rate,
                 seconds, bulk);
-        for (String storage : a.contains("--memory-only") ? List.of("memory:") : List.of("memory:", "vortex")) {
-            b.run(storage);
+        if (a.contains("--kafka")) { // issue 20: the same run with the change log on Kafka, beside Chronicle
+            b.run("memory:", false);
+            b.run("memory:", true);
+        } else {
+            for (String storage : a.contains("--memory-only") ? List.of("memory:") : List.of("memory:", "vortex")) {
+                b.run(storage, false);
+            }
         }
         System.exit(0);
     }
@@ -63,12 +69,14 @@ public final class EndToEndBenchmark {
         return i >= 0 && i + 1 < a.size() ? Integer.parseInt(a.get(i + 1)) : dflt;
     }
 
-    private void run(String storageMode) throws Exception {
+    private void run(String storageMode, boolean kafka) throws Exception {
         Path dir = Files.createTempDirectory("rhei-e2e");
         String storage = storageMode.equals("vortex") ? dir.resolve("tables").toString() : "memory:";
         OUT.println();
-        OUT.println("== End to end into " + (storageMode.equals("vortex") ? "local Vortex files" : "memory"));
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"))) {
+        OUT.println("== End to end into " + (storageMode.equals("vortex") ? "local Vortex files" : "memory") + ", change log on "
+                + (kafka ? "Kafka (one KRaft broker in a child JVM on this machine)" : "Chronicle Queue"));
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"));
+             KafkaTestBroker broker = kafka ? KafkaTestBroker.start(dir.resolve("kafka")) : null) {
             try (Connection c = pg.connect(); Statement st = c.createStatement()) {
                 ShopWorkload.createSchema(c, 2000, 300);
                 st.execute("CREATE TABLE ticks (id int8 PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
@@ -76,7 +84,8 @@ public final class EndToEndBenchmark {
             }
             try (Rhei p = Rhei.builder().source(PostgresSource.builder().port(pg.port()).user("postgres").slot("rhei_e2e")
                     .tables("public\\..*").set("source.offsets-file", dir.resolve("offsets.dat").toString()).build())
-                    .log(dir.resolve("log")).storage(storage).build()) {
+                    .log(dir.resolve("log")).storage(storage).set("log.type", kafka ? "kafka" : "chronicle")
+                    .set("log.kafka.bootstrap-servers", kafka ? broker.bootstrapServers() : "").build()) {
                 p.start();
                 waitUntil(() -> count(p, "products") == 300 && count(p, "customers") == 2000, 120);
                 // the bulk snapshot is read before streaming starts: measure once a change made now is seen, so that

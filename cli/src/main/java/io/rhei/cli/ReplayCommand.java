@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -20,8 +19,9 @@ import java.util.concurrent.Callable;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Rebuilds OLAP tables (Vortex storage) from a change log; resumes where it stopped when run again.")
 final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--log", required = true, description = "the change log directory (log.dir of the sidecar that recorded it)")
-    Path logDir;
+    @Option(names = "--log", required = true,
+            description = "the change log: a directory (log.dir of the sidecar that recorded it) or kafka://host:port/topic")
+    String logDir;
 
     @Option(names = "--storage", required = true, description = "where the tables go: a local directory or s3://bucket/prefix")
     String storage;

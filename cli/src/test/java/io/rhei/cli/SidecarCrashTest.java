@@ -3,6 +3,12 @@ package io.rhei.cli;
 import io.rhei.testing.LocalResources;
 import io.rhei.testing.SidecarConfig;
 import io.rhei.testing.ChildJvm;
+import io.rhei.core.log.LogReader;
+import io.rhei.core.model.LogRecord;
+import io.rhei.core.model.SourcePosition;
+import io.rhei.log.kafka.KafkaChangeLog;
+import io.rhei.log.kafka.KafkaLogConfig;
+import io.rhei.testing.KafkaTestBroker;
 import io.rhei.testing.ShopWorkload;
 import io.rhei.testing.EmbeddedPostgresServer;
 import io.rhei.olap.DataFusionOlapEngine;
@@ -22,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -62,6 +69,39 @@ class SidecarCrashTest {
 
     @Test
     void sigkilledTwentyTimesTheSidecarEndsWithPostgresStateTableByTable() throws Exception {
+        crashLoop(KILLS, Map.of(), null);
+    }
+
+    /**
+     * The same with the change log on Kafka (issue 20): the sidecar SIGKILLed 10 times and the broker killed and
+     * restarted once mid-stream. The tables end equal to PostgreSQL's, and the topic holds every change once: gap-free
+     * sequence numbers (the reader checks them) and source positions that only ever grow.
+     */
+    @Test
+    void withTheLogOnKafkaSigkilledTenTimesAndTheBrokerRestartedTheSidecarEndsWithPostgresState() throws Exception {
+        try (KafkaTestBroker broker = KafkaTestBroker.start(dir.resolve("kafka"))) {
+            crashLoop(10, Map.of("log.type", "kafka", "log.kafka.bootstrap-servers", broker.bootstrapServers(), "log.kafka.topic", "shop-changes",
+                    "log.kafka.timeout", "20s"), broker);
+            try (KafkaChangeLog log = KafkaChangeLog.open(KafkaLogConfig.of(broker.bootstrapServers(), "shop-changes"));
+                 LogReader reader = log.openReader(1)) {
+                List<LogRecord> got = new ArrayList<>();
+                SourcePosition previous = SourcePosition.NONE;
+                long records = 0;
+                while (records < log.lastSeq()) {
+                    got.clear();
+                    assertTrue(reader.poll(got, 10_000, Duration.ofSeconds(10)) > 0, "the topic's reader stalled at " + reader.nextSeq());
+                    for (LogRecord r : got) {
+                        assertTrue(r.position().isAfter(previous), "record " + r.seq() + " at " + r.position() + " after " + previous);
+                        previous = r.position();
+                        records++;
+                    }
+                }
+                LOG.info("the Kafka topic holds {} records, gap-free, each source position once", records);
+            }
+        }
+    }
+
+    private void crashLoop(int killCount, Map<String, String> logKeys, KafkaTestBroker broker) throws Exception {
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start()) {
             try (Connection c = pg.connect(); Statement st = c.createStatement()) {
                 ShopWorkload.createSchema(c, 30_000, 500); // a snapshot that takes a moment
@@ -69,8 +109,10 @@ class SidecarCrashTest {
             }
             int flightPort = LocalResources.freePort();
             Path config = dir.resolve("rhei.properties");
-            SidecarConfig.of(pg.port(), "crash_sidecar", dir.resolve("log")).set("storage.uri", dir.resolve("tables"))
-                    .set("storage.compaction.max-files", 4).set("storage.gc.grace", "0s").set("server.port", flightPort).writeTo(config);
+            SidecarConfig sidecarConfig = SidecarConfig.of(pg.port(), "crash_sidecar", dir.resolve("log")).set("storage.uri", dir.resolve("tables"))
+                    .set("storage.compaction.max-files", 4).set("storage.gc.grace", "0s").set("server.port", flightPort);
+            logKeys.forEach(sidecarConfig::set);
+            sidecarConfig.writeTo(config);
             ShopWorkload workload = new ShopWorkload(() -> connect(pg), 150);
             Thread writer = new Thread(workload, "shop-workload");
             Random rnd = new Random(7);
@@ -78,7 +120,13 @@ class SidecarCrashTest {
             try {
                 writer.start();
                 int kills = 0;
-                while (kills < KILLS) {
+                while (kills < killCount) {
+                    if (broker != null && kills == killCount / 2) {
+                        LOG.info("killing the Kafka broker mid-stream, and starting it again in 2 s");
+                        broker.kill();
+                        Thread.sleep(2_000);
+                        broker.restart();
+                    }
                     Thread.sleep(kills == 0 ? 1500 + rnd.nextInt(1500) : 2500 + rnd.nextInt(3000));
                     if (!sidecar.isAlive()) {
                         LOG.warn("the sidecar exited by itself (code {}); starting it again", sidecar.exitValue());
@@ -87,7 +135,7 @@ class SidecarCrashTest {
                         sidecar.destroyForcibly(); // SIGKILL
                         sidecar.waitFor(30, TimeUnit.SECONDS);
                         kills++;
-                        LOG.info("SIGKILL {} of {}; the workload has committed {} transactions; the sidecar's last log line: {}", kills, KILLS,
+                        LOG.info("SIGKILL {} of {}; the workload has committed {} transactions; the sidecar's last log line: {}", kills, killCount,
                                 workload.committed(), lastWords);
                     }
                     sidecar = start(config);

@@ -47,7 +47,7 @@ public record ChronicleLogConfig(Path directory, FsyncPolicy fsync, RollCycle ro
                 net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE);
     }
 
-    public static final ConfigKey DIR = ConfigKey.of("log.dir", "", "change log directory (required)");
+    public static final ConfigKey DIR = ConfigKey.of("log.dir", "", "change log directory, and capture's state (required; with `log.type=kafka`, for that state only)");
     public static final ConfigKey FSYNC = ConfigKey.of("log.fsync", "batch",
             "`batch`: msync at the end of every append; `none`: no msync (survives a process crash, not power loss)");
     public static final ConfigKey ROLL_CYCLE = ConfigKey.of("log.roll-cycle", "FAST_HOURLY", "segment length (Chronicle roll cycle name)");
