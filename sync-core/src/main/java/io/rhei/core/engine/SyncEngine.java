@@ -296,8 +296,9 @@ public final class SyncEngine implements AutoCloseable {
                 || now - oldestPendingNanos >= config.maxBatchDelay().toNanos())) {
             flush();
         }
+        // every step, not only when idle: during a long catch-up (an initial snapshot) the lag must show how far behind
+        metrics.logEnd(log.lastSeq());
         if (idle) {
-            metrics.logEnd(log.lastSeq());
             caughtUp = pendingEvents == 0;
             if (caughtUp) {
                 appliedThroughSeq = lastProcessedSeq; // what was read added nothing to apply (skipped or held)
