@@ -55,7 +55,7 @@ final class ChangeLogs {
             if (uri.getRawAuthority() == null || topic.isEmpty()) {
                 throw new RheiException("a Kafka log is kafka://host:port/topic, got " + location);
             }
-            return KafkaChangeLog.open(new KafkaLogConfig(uri.getRawAuthority(), topic, (short) 1, Duration.ofSeconds(60)));
+            return KafkaChangeLog.openReadOnly(new KafkaLogConfig(uri.getRawAuthority(), topic, (short) 1, Duration.ofSeconds(60)));
         }
         Path dir = Path.of(location);
         if (!Files.isDirectory(dir)) {

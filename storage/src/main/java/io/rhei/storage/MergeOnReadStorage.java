@@ -50,6 +50,21 @@ abstract class MergeOnReadStorage implements TableStorage {
     protected abstract TableFiles filesForNewTable(TableSchema schema);
 
     /** Adds a table opened from storage. */
+    /**
+     * A read-only storage's newer state of a table: readers' snapshots of the old one keep their files until they close;
+     * new snapshots see this one.
+     */
+    protected final void replaced(MergeOnReadTable table) {
+        MergeOnReadTable old = tables.put(table.schema().table(), table);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    protected final boolean readOnly() {
+        return readOnly;
+    }
+
     protected final void opened(MergeOnReadTable table) {
         tables.put(table.schema().table(), table);
     }

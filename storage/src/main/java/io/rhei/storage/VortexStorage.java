@@ -19,6 +19,8 @@ public final class VortexStorage extends MergeOnReadStorage {
     private static final Logger LOG = LoggerFactory.getLogger(VortexStorage.class);
     private final ObjectStore store;
     private final DelayedDeleter deleter;
+    /** Table directory to the manifest version open (read-only storage follows these forward). */
+    private final java.util.Map<String, Long> versions = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Opens (or starts) the storage for the sync, its one writer; takes ownership of {@code store}. */
     public VortexStorage(BufferAllocator parent, StorageConfig config, ObjectStore store) {
@@ -35,18 +37,11 @@ public final class VortexStorage extends MergeOnReadStorage {
         this.deleter = new DelayedDeleter(store, config.gcGrace());
         try {
             long t0 = System.nanoTime();
-            Set<String> dirs = new TreeSet<>();
-            for (ObjectStore.ObjectInfo o : store.list(VortexTableFiles.TABLES)) {
-                String rest = o.key().substring(VortexTableFiles.TABLES.length());
-                int slash = rest.indexOf('/');
-                if (slash > 0) {
-                    dirs.add(VortexTableFiles.TABLES + rest.substring(0, slash + 1));
-                }
-            }
-            for (String dir : dirs) {
+            for (String dir : tableDirectories()) {
                 VortexTableFiles.Opened o = VortexTableFiles.open(store, dir, allocator, deleter, !readOnly);
                 if (o != null) {
                     opened(MergeOnReadTable.open(o.state(), allocator, config, o.files(), !readOnly));
+                    versions.put(dir, o.files().version());
                     LOG.info("opened table {} from {}: {} files, applied sequence {}", o.state().schema().table(), store.describe(),
                             o.state().segments().size(), o.state().appliedSeq());
                 }
@@ -56,6 +51,51 @@ public final class VortexStorage extends MergeOnReadStorage {
             close();
             throw e instanceof RheiException ? e : new RheiException("cannot open " + store.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    private Set<String> tableDirectories() {
+        Set<String> dirs = new TreeSet<>();
+        for (ObjectStore.ObjectInfo o : store.list(VortexTableFiles.TABLES)) {
+            String rest = o.key().substring(VortexTableFiles.TABLES.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                dirs.add(VortexTableFiles.TABLES + rest.substring(0, slash + 1));
+            }
+        }
+        return dirs;
+    }
+
+    /** What one {@link #refresh} did: tables moved to a newer commit, and the oldest of those commits' age when loaded. */
+    public record Refresh(int tablesMoved, long oldestCommitAgeMillis) {
+    }
+
+    /**
+     * A read-only storage catches up with its writer (a query replica, {@code rhei serve}): each table whose newest
+     * manifest is newer than the one open is opened at it, and tables created since are opened. A table only ever
+     * moves forward, to exactly one committed state; queries running keep the state they started with.
+     */
+    public synchronized Refresh refresh() {
+        if (!readOnly()) {
+            throw new IllegalStateException("refresh() follows a writer: it is for storage opened read-only");
+        }
+        int moved = 0;
+        long oldest = 0;
+        long now = System.currentTimeMillis();
+        for (String dir : tableDirectories()) {
+            long[] newest = VortexTableFiles.newestManifest(store, dir);
+            if (newest[0] <= versions.getOrDefault(dir, 0L)) {
+                continue;
+            }
+            VortexTableFiles.Opened o = VortexTableFiles.open(store, dir, allocator, deleter, false);
+            if (o == null || o.files().version() <= versions.getOrDefault(dir, 0L)) {
+                continue;
+            }
+            replaced(MergeOnReadTable.open(o.state(), allocator, config, o.files(), false));
+            versions.put(dir, o.files().version());
+            moved++;
+            oldest = Math.max(oldest, now - newest[1]);
+        }
+        return new Refresh(moved, oldest);
     }
 
     @Override

@@ -57,6 +57,25 @@ final class VortexTableFiles implements TableFiles {
         this.version = version;
     }
 
+    /** The manifest version these files were opened at (or last committed). */
+    long version() {
+        return version;
+    }
+
+    /** The newest manifest of a table directory and when it was written: {version, millis}, or {0, 0} when there is none. */
+    static long[] newestManifest(ObjectStore store, String dir) {
+        long latest = 0;
+        long written = 0;
+        for (ObjectStore.ObjectInfo o : store.list(dir)) {
+            long v = manifestVersion(o.key(), dir);
+            if (v > latest) {
+                latest = v;
+                written = o.lastModifiedMillis();
+            }
+        }
+        return new long[] {latest, written};
+    }
+
     static String directoryOf(io.rhei.core.model.TableId table) {
         return TABLES + java.net.URLEncoder.encode(table.toString(), java.nio.charset.StandardCharsets.UTF_8) + "/";
     }

@@ -70,6 +70,8 @@ public final class KafkaChangeLog implements ChangeLog {
     private final TopicPartition partition;
     private final Admin admin;
     private final KafkaConsumerGroups groups;
+    /** A writer fences the topic's other writers at open; a read-only log (replay, other syncs) never does. */
+    private final boolean writable;
     private final Object appendLock = new Object();
     private final LogRecordCodec codec = new LogRecordCodec();
     private KafkaProducer<byte[], byte[]> producer;
@@ -79,25 +81,46 @@ public final class KafkaChangeLog implements ChangeLog {
     private volatile SourcePosition lastPosition = SourcePosition.NONE;
     private volatile boolean closed;
 
-    private KafkaChangeLog(KafkaLogConfig config) {
+    private KafkaChangeLog(KafkaLogConfig config, boolean writable) {
         this.config = config;
+        this.writable = writable;
         this.partition = new TopicPartition(config.topic(), 0);
         this.admin = Admin.create(clientProperties(config));
         this.groups = new KafkaConsumerGroups(config, partition);
     }
 
-    /** Opens the log: creates the topic if it is missing, and reads its last record back. */
+    /**
+     * Opens the log for writing: creates the topic if it is missing, takes the topic's transactional id (fencing any
+     * other writer, and completing or aborting what a previous one left open), then reads the last record back. The
+     * order matters: a commit acknowledged to the previous writer becomes visible to readers a moment later (the
+     * coordinator writes its markers after answering), and taking the id waits for that.
+     */
     public static KafkaChangeLog open(KafkaLogConfig config) {
-        KafkaChangeLog log = new KafkaChangeLog(config);
+        return open(config, true);
+    }
+
+    /** Opens the log for reading only (replay, a second sync): no writer is fenced; {@link #append} is refused. */
+    public static KafkaChangeLog openReadOnly(KafkaLogConfig config) {
+        return open(config, false);
+    }
+
+    private static KafkaChangeLog open(KafkaLogConfig config, boolean writable) {
+        KafkaChangeLog log = new KafkaChangeLog(config, writable);
         try {
             log.ensureTopic();
-            log.readTail();
+            if (writable) {
+                synchronized (log.appendLock) {
+                    log.producer(); // fences, then reads the tail
+                }
+            } else {
+                log.readTail();
+            }
         } catch (RuntimeException e) {
             log.close();
             throw e;
         }
-        LOG.info("change log on Kafka topic {} at {}: {} records, last sequence {}", config.topic(), config.bootstrapServers(),
-                log.lastSeq - Math.max(0, log.firstSeq() - 1), log.lastSeq);
+        LOG.info("change log on Kafka topic {} at {}{}: last sequence {}", config.topic(), config.bootstrapServers(),
+                writable ? "" : " (read only)", log.lastSeq);
         return log;
     }
 
@@ -186,6 +209,9 @@ public final class KafkaChangeLog implements ChangeLog {
     public AppendResult append(List<? extends LogRecord> records) {
         synchronized (appendLock) {
             ensureOpen();
+            if (!writable) {
+                throw new IllegalStateException("Kafka change log " + config.topic() + " is open for reading only");
+            }
             if (fencedBy != null) {
                 throw new RheiException(fencedBy);
             }

@@ -128,8 +128,9 @@ class KafkaChangeLogTest extends ChangeLogContract {
     /** A second process writing the topic fences the first (one transactional id per topic): never two writers' records. */
     @Test
     void aSecondWriterOfTheTopicFencesTheFirst() throws Exception {
-        try (ChangeLog first = open(); ChangeLog second = open()) {
+        try (ChangeLog first = open()) {
             first.append(List.of(event(1)));
+            ChangeLog second = open(); // takes the topic over
             second.append(List.of(event(2)));
             RheiException e = assertThrows(RheiException.class, () -> first.append(List.of(event(3))));
             assertTrue(e.getMessage().startsWith("another process took over Kafka topic " + topic), e.getMessage());
@@ -141,6 +142,25 @@ class KafkaChangeLogTest extends ChangeLogContract {
                     assertTrue(reader.poll(got, 10, Duration.ofSeconds(10)) > 0);
                 }
                 assertEquals(List.of(event(1).withSeq(1), event(2).withSeq(2), event(3).withSeq(3)), got);
+            }
+            second.close();
+        }
+    }
+
+    /** A read-only log (replay, a second sync) reads without fencing the writer, and refuses to append. */
+    @Test
+    void aReadOnlyLogReadsBesideTheWriterWithoutFencingIt() throws Exception {
+        try (ChangeLog writer = open()) {
+            writer.append(List.of(event(1), event(2)));
+            try (ChangeLog reader = KafkaChangeLog.openReadOnly(config()); LogReader r = reader.openReader(1)) {
+                assertEquals(2, reader.lastSeq());
+                assertThrows(IllegalStateException.class, () -> reader.append(List.of(event(3))));
+                writer.append(List.of(event(3)));
+                List<LogRecord> got = new ArrayList<>();
+                while (got.size() < 3) {
+                    assertTrue(r.poll(got, 10, Duration.ofSeconds(10)) > 0);
+                }
+                assertEquals(3, got.get(2).seq());
             }
         }
     }

@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Objects as files under a local directory. Writes go to a temporary file that is fsynced and then renamed (or, for
@@ -117,17 +116,27 @@ public final class LocalObjectStore implements ObjectStore {
             return List.of();
         }
         List<ObjectInfo> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String key = root.relativize(p).toString().replace('\\', '/');
-                if (key.startsWith(prefix)) {
-                    try {
-                        out.add(new ObjectInfo(key, Files.size(p), Files.getLastModifiedTime(p).toMillis()));
-                    } catch (NoSuchFileException gone) {
-                        // deleted while listing
+        try {
+            // a writer renames and deletes files while this walks (a temporary manifest becomes the manifest): what
+            // vanishes between the directory read and its attributes was not there
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    String key = root.relativize(p).toString().replace('\\', '/');
+                    if (attrs.isRegularFile() && key.startsWith(prefix)) {
+                        out.add(new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toMillis()));
                     }
+                    return java.nio.file.FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ObjectStoreException(describe() + ": cannot list " + prefix + ": " + e, e);
         }
