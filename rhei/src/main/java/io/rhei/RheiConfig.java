@@ -25,7 +25,8 @@ public final class RheiConfig {
             new Section("sync (`sync.*`)", SyncEngineConfig.KEYS),
             new Section("storage (`storage.*`)", StorageConfig.KEYS),
             new Section("queries (`olap.*`)", NativeQueryOptions.KEYS),
-            new Section("servers (`server.*`, `metrics.*`)", ServerConfig.KEYS));
+            new Section("servers (`server.*`, `metrics.*`)", ServerConfig.KEYS),
+            new Section("query replicas (`replica.*`, `rhei serve`)", QueryReplica.KEYS));
 
     /** All keys. */
     public static final List<ConfigKey> KEYS = all();

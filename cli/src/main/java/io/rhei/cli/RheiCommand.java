@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rhei} command. */
 @Command(name = "rhei", mixinStandardHelpOptions = true, version = "rhei 0.1.0",
         description = "Keeps analytical copies of PostgreSQL tables current and queries them with DataFusion.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ResyncCommand.class, QueryCommand.class, StatusCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ResyncCommand.class, QueryCommand.class, StatusCommand.class, ServeCommand.class})
 public final class RheiCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
