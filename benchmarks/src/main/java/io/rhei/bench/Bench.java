@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [snapshot] [storage] [protocol] [memory] [olap] [scale] [--seconds N] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [snapshot] [storage] [protocol] [memory] [olap] [scale] [replicas] [--seconds N] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -22,7 +22,7 @@ public final class Bench {
             events = Integer.parseInt(a.get(i + 1));
         }
         boolean all = a.stream().noneMatch(s -> s.equals("core") || s.equals("cdc") || s.equals("olap") || s.equals("storage")
-                || s.equals("protocol") || s.equals("snapshot") || s.equals("memory") || s.equals("scale"));
+                || s.equals("protocol") || s.equals("snapshot") || s.equals("memory") || s.equals("scale") || s.equals("replicas"));
         Report report = new Report(System.out);
         report.line("Rhei benchmarks: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
@@ -53,6 +53,12 @@ public final class Bench {
         if (all || a.contains("memory")) {
             int sf = a.indexOf("--sf");
             new MemoryBenchmark(report, sf >= 0 && sf + 1 < a.size() ? Double.parseDouble(a.get(sf + 1)) : quick ? 0.01 : 0.1, quick ? 5 : 70).run();
+        }
+        if (a.contains("replicas") || (all && quick)) {
+            int sf = a.indexOf("--sf");
+            int m = a.indexOf("--seconds");
+            new ReplicaBenchmark(report, sf >= 0 && sf + 1 < a.size() ? Double.parseDouble(a.get(sf + 1)) : quick ? 0.01 : 1.0,
+                    m >= 0 && m + 1 < a.size() ? Integer.parseInt(a.get(m + 1)) : quick ? 3 : 20).run();
         }
         if (a.contains("scale") || (all && quick)) { // hours at its default size: run when named (or small, with --quick)
             int sf = a.indexOf("--sf");
