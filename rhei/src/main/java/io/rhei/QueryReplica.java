@@ -154,10 +154,6 @@ public final class QueryReplica implements AutoCloseable {
         return metrics.port();
     }
 
-    public long appliedSeq(TableId table) {
-        return storage.appliedSeq(table);
-    }
-
     @Override
     public void close() {
         refresher.shutdownNow();

@@ -48,6 +48,7 @@ final class FingerprintKeyIndex implements KeyIndex {
     public long[] locate(List<RowKey> keys) {
         owners.clear();
         long[] found = new long[keys.size()];
+        long[] fps = new long[keys.size()];
         List<Integer> unverified = new ArrayList<>();
         for (int i = 0; i < found.length; i++) {
             RowKey key = keys.get(i);
@@ -57,6 +58,7 @@ final class FingerprintKeyIndex implements KeyIndex {
                 continue;
             }
             long fp = fingerprint.applyAsLong(key);
+            fps[i] = fp;
             RowKey owner = owners.get(fp);
             loc = byFingerprint.get(fp);
             if (loc == 0 || owner != null) {
@@ -74,7 +76,7 @@ final class FingerprintKeyIndex implements KeyIndex {
             RowKey[] owning = stored.at(locations);
             for (int j = 0; j < locations.length; j++) {
                 int i = unverified.get(j);
-                owners.put(fingerprint.applyAsLong(keys.get(i)), owning[j]);
+                owners.put(fps[i], owning[j]);
                 if (!owning[j].equals(keys.get(i))) {
                     found[i] = 0; // another key's entry: this key is not in the table
                 }
