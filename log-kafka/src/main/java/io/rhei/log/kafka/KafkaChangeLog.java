@@ -51,7 +51,10 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Restarts.</b> The sequence counter and the de-duplication watermark (the last source position) are read back
  * from the topic's last committed record at open, and again after an append whose outcome is unknown (a commit that
  * timed out), so a source re-delivering after a crash is de-duplicated against what the brokers hold, not against
- * local state.
+ * local state. A transaction still open on the partition once the writer has fenced every older producer has no one
+ * left to end it (Kafka can leave a commit's marker unwritten across a broker restart): {@link HangingTransactions}
+ * aborts it and the writer appends again its records past the committed tail. The counter never goes back: a tail
+ * that reads lower than what this process committed is waited for, not trusted.
  *
  * <p><b>Consumers and retention.</b> Readers are plain assigned consumers (no group membership); each sync resumes from
  * its tables' applied sequences. {@link #markConsumed} records a consumer's position as the committed offset of the
@@ -73,6 +76,7 @@ public final class KafkaChangeLog implements ChangeLog {
     private final boolean writable;
     private final Object appendLock = new Object();
     private final LogRecordCodec codec = new LogRecordCodec();
+    private final HangingTransactions hanging;
     private KafkaProducer<byte[], byte[]> producer;
     /** Another process took the topic's transactional id: this log appends no more. */
     private String fencedBy;
@@ -86,6 +90,7 @@ public final class KafkaChangeLog implements ChangeLog {
         this.partition = new TopicPartition(config.topic(), 0);
         this.admin = Admin.create(clientProperties(config));
         this.groups = new KafkaConsumerGroups(config, partition);
+        this.hanging = new HangingTransactions(admin, config, partition, codec);
     }
 
     /**
@@ -132,6 +137,10 @@ public final class KafkaChangeLog implements ChangeLog {
     }
 
     static KafkaConsumer<byte[], byte[]> consumer(KafkaLogConfig config, String group) {
+        return consumer(config, group, org.apache.kafka.common.IsolationLevel.READ_COMMITTED); // an aborted append is never read
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(KafkaLogConfig config, String group, org.apache.kafka.common.IsolationLevel isolation) {
         Properties p = clientProperties(config);
         if (group != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -140,7 +149,7 @@ public final class KafkaChangeLog implements ChangeLog {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // an aborted append is never read
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -312,12 +321,80 @@ public final class KafkaChangeLog implements ChangeLog {
                 created.close(Duration.ZERO);
                 throw unreachable("start a transactional writer of topic " + config.topic(), e);
             }
-            producer = created;
             // Read after fencing: what an older writer (or this log's previous producer) committed is final now, and
             // its open transaction is aborted; the counter read at open may predate its last appends.
-            readTail();
+            long committedHere = lastSeq;
+            try {
+                // markers still on their way get a moment; a transaction open after that has no owner left to end it
+                List<LogRecord> held = hanging.settle(Duration.ofMillis(Math.min(5_000, config.timeout().toMillis())));
+                readTail();
+                if (!held.isEmpty()) {
+                    appendAgain(created, held);
+                }
+                if (lastSeq < committedHere) {
+                    awaitTailAtLeast(committedHere);
+                }
+            } catch (RuntimeException e) {
+                created.close(Duration.ZERO);
+                lastSeq = Math.max(lastSeq, committedHere);
+                throw e;
+            }
+            producer = created;
         }
         return producer;
+    }
+
+    /**
+     * Appends again, with the next sequence numbers, the records of aborted hanging transactions whose source positions
+     * lie past the committed tail ({@link HangingTransactions}); the others are committed already.
+     */
+    private void appendAgain(KafkaProducer<byte[], byte[]> p, List<LogRecord> held) {
+        List<LogRecord> again = new ArrayList<>();
+        SourcePosition watermark = lastPosition;
+        for (LogRecord r : held) {
+            if (r.position().isAfter(watermark)) {
+                again.add(r);
+                watermark = r.position();
+            }
+        }
+        if (again.isEmpty()) {
+            return;
+        }
+        long seq = lastSeq;
+        p.beginTransaction();
+        for (LogRecord r : again) {
+            p.send(new ProducerRecord<>(config.topic(), 0, KafkaLogRecords.key(r), codec.toBytes(r.withSeq(++seq))));
+        }
+        p.commitTransaction();
+        LOG.warn("Kafka topic {}: appended again {} records of the aborted transactions (sequence {} to {})", config.topic(), again.size(),
+                lastSeq + 1, seq);
+        lastSeq = seq;
+        lastPosition = watermark;
+    }
+
+    /**
+     * This log committed up to {@code seq} itself, yet the topic's tail reads lower: the brokers have not made all of
+     * it visible yet (a restarted broker's high watermark catching up). The counter never goes back: a lower one would
+     * give the next append's records sequence numbers that committed records already hold.
+     */
+    private void awaitTailAtLeast(long seq) {
+        LOG.warn("Kafka topic {} shows sequence {} as its last, but this process committed up to {}: waiting for the brokers to make it visible",
+                config.topic(), lastSeq, seq);
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        while (lastSeq < seq) {
+            if (System.nanoTime() > deadline) {
+                throw new RheiException("Kafka topic " + config.topic() + " shows sequence " + lastSeq + " as its last, but this process "
+                        + "committed up to " + seq + ": the brokers lost acknowledged records or have not made them visible within "
+                        + config.timeout().toSeconds() + " s (log.kafka.timeout); nothing more is appended until they are");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RheiException("interrupted while reading the end of Kafka topic " + config.topic(), e);
+            }
+            readTail();
+        }
     }
 
     @Override
