@@ -64,6 +64,48 @@ class DecimalOverflowTest {
         assertEquals(0, new BigDecimal("-1.785714285714285714").compareTo(small.setScale(18, java.math.RoundingMode.HALF_UP)), rows.toString());
     }
 
+    /**
+     * decimal(31,4) times decimal(16,2): rows whose operands fit 21 and 16 digits take the 128-bit product, the others
+     * the 256-bit one; every product is exact, NULLs stay NULL, on both sides of the boundary.
+     */
+    @Test
+    void aWideProductIsExactWhetherItsOperandsFitTheNarrowProductOrNot() {
+        TableSchema wide = TableSchema.builder(TableId.parse("public.wide")).key("id", ColumnType.INT64).column("a", ColumnType.decimal(31, 4))
+                .column("b", ColumnType.decimal(16, 2)).build();
+        engine.ensureTable(wide, 3);
+        BigDecimal[][] values = {
+                {new BigDecimal("12.3456"), new BigDecimal("1.05")},
+                {new BigDecimal("1234567890123456789012.3456"), new BigDecimal("0.01")}, // 22 integer digits: the wide product
+                {null, new BigDecimal("1.00")},
+                {new BigDecimal("5.0000"), null},
+                {new BigDecimal("-99999999999999999.9999"), new BigDecimal("-99999999999999.99")}, // the largest narrow operands
+                {new BigDecimal("100000000000000000.0000"), new BigDecimal("2.00")}, // 10^17: one digit too many
+                {new BigDecimal("-100000000000000000.0001"), new BigDecimal("-0.01")}, // past -10^17
+        };
+        List<RowChange> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            rows.add(RowChange.upsert(RowKey.of((long) i), Row.of((long) i, values[i][0], values[i][1]), 4));
+        }
+        engine.apply(new TableChangeBatch(wide, false, rows, 4, 4, rows.size()));
+        List<List<Object>> got = q("SELECT id, a * b FROM wide ORDER BY id");
+        BigDecimal total = BigDecimal.ZERO;
+        for (int i = 0; i < values.length; i++) {
+            BigDecimal expected = values[i][0] == null || values[i][1] == null ? null : values[i][0].multiply(values[i][1]);
+            BigDecimal actual = (BigDecimal) got.get(i).get(1);
+            if (expected == null) {
+                assertEquals(null, actual, "row " + i);
+            } else {
+                assertEquals(0, expected.compareTo(actual), "row " + i + ": " + actual + " where the product is " + expected);
+                total = total.add(expected);
+            }
+        }
+        assertEquals(0, total.compareTo((BigDecimal) q("SELECT sum(a * b) FROM wide").get(0).get(0)));
+        // the plan's shape: a CASE between the 128-bit product of the operands narrowed to decimal(21,4) and
+        // decimal(16,2) (precisions adding up to 37), and the product of the operands as typed
+        String plan = new io.rhei.olap.sql.SqlPlanner(engine.storage()).plan("SELECT a * b FROM wide").plan().toString();
+        assertTrue(plan.contains("caseWhen") && plan.contains("precision: 21"), plan);
+    }
+
     @Test
     void aResultBeyondThirtyEightDigitsIsAnErrorNotANull() {
         QueryException e = assertThrows(QueryException.class, () -> q("SELECT id, n * i8 * i8 FROM nt ORDER BY id"));

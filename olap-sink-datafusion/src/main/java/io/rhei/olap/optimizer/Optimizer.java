@@ -24,15 +24,22 @@ public final class Optimizer {
         // [NOT] EXISTS with a correlated filter becomes a semi (anti) join; other subqueries (IN, EXISTS, scalar)
         // become correlates, then joins and aggregates.
         rel = ExistsToSemiJoin.rewrite(rel);
-        rel = hep(rel, CoreRules.FILTER_SUB_QUERY_TO_CORRELATE, CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE, CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
-        rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+        PlanFeatures features = PlanFeatures.of(rel);
+        if (features.subQueries()) {
+            rel = hep(rel, CoreRules.FILTER_SUB_QUERY_TO_CORRELATE, CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE, CoreRules.JOIN_SUB_QUERY_TO_CORRELATE);
+        }
+        if (features.subQueries() || features.correlation()) {
+            rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+        }
         rel = GroupingSetsToUnion.rewrite(rel, relBuilder);
         rel = PullCommonFactors.rewrite(rel);
         rel = NotEqualsToNotIn.rewrite(rel);
         // Constant expressions (DATE '1998-12-01' - INTERVAL '90' DAY) fold to literals before lowering.
         rel = hep(rel, CoreRules.FILTER_REDUCE_EXPRESSIONS, ProjectReduceKeepingBpchar.INSTANCE, CoreRules.JOIN_REDUCE_EXPRESSIONS);
         // INTERSECT and EXCEPT (not ALL) become a UNION ALL of the branches, counted per branch by an aggregate
-        rel = hep(rel, CoreRules.INTERSECT_TO_DISTINCT, CoreRules.MINUS_TO_DISTINCT);
+        if (features.intersectOrExcept()) {
+            rel = hep(rel, CoreRules.INTERSECT_TO_DISTINCT, CoreRules.MINUS_TO_DISTINCT);
+        }
         rel = hep(rel, CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN, CoreRules.UNION_TO_DISTINCT,
                 CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_MERGE);
         // Join order by Rhei's estimates from column statistics, not the FROM order.
@@ -42,12 +49,18 @@ public final class Optimizer {
         rel = SingleValueCheckedAfterJoin.rewrite(rel);
         rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
         RelNode guarded = FilteredAggregateArguments.rewrite(rel);
-        if (guarded != rel) {
+        boolean trimmedAgain = guarded != rel;
+        if (trimmedAgain) {
             // the arguments it guarded are no longer read unguarded: computed on every row, they would still fail
             rel = new RelFieldTrimmer(null, relBuilder).trim(guarded);
         }
-        rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
-        return hep(rel, CoreRules.PROJECT_REMOVE);
+        if (features.windows()) {
+            rel = hep(rel, CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
+        }
+        if (features.windows() || trimmedAgain) {
+            rel = hep(rel, CoreRules.PROJECT_REMOVE); // what the passes since the last one left
+        }
+        return rel;
     }
 
     private static RelNode hep(RelNode rel, RelOptRule... rules) {

@@ -238,7 +238,7 @@ final class AggregateLowering {
             merged.addFields(CometTypes.of(types.get(k)));
         }
         LoweredPlan stage = new LoweredPlan(plan.sql, agg, List.copyOf(plan.scans.subList(scansBefore, plan.scans.size())), names,
-                new org.apache.arrow.vector.types.pojo.Schema(fields), "");
+                new org.apache.arrow.vector.types.pojo.Schema(fields), () -> "");
         plan.scans.subList(scansBefore, plan.scans.size()).clear();
         plan.scanRels.subList(scansBefore, plan.scanRels.size()).clear();
         plan.scans.add(new ScanInput.Partitioned(stage, split, merged.getSource()));

@@ -10,5 +10,10 @@ import java.util.List;
  * and the optimised logical plan it was lowered from, as text (for {@code explain}).
  */
 public record LoweredPlan(String sql, Operator plan, List<ScanInput> scans, List<String> columnNames, Schema plannedSchema,
-                          String logicalPlan) {
+                          java.util.function.Supplier<String> logicalPlanText) {
+
+    /** The optimised logical plan as text: written when asked for ({@code explain}), not for every plan made. */
+    public String logicalPlan() {
+        return logicalPlanText.get();
+    }
 }

@@ -389,7 +389,7 @@ public final class PlanLowering {
                         org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
             }
             branches.add(new LoweredPlan(sql, op, List.copyOf(sub.scans()), u.getRowType().getFieldNames(),
-                    new org.apache.arrow.vector.types.pojo.Schema(schema), ""));
+                    new org.apache.arrow.vector.types.pojo.Schema(schema), () -> ""));
         }
         Scan.Builder s = Scan.newBuilder().setSource("union").setArrowFfiSafe(true);
         for (RelDataTypeField f : fields) {

@@ -246,12 +246,26 @@ public final class SqlPlanner {
             fields.add(new Field(name, FieldType.nullable(CometTypes.arrow(out.get(i).getType())), null));
         }
         LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields),
-                org.apache.calcite.plan.RelOptUtil.toString(rel));
+                planText(rel));
         if (allocator != null && !lowering.usesClock()) {
             // only plans made with the tables' statistics are worth reusing
             cache.put(cacheKey, lowered, tablesRead(rel));
         }
         return lowered;
+    }
+
+    private static java.util.function.Supplier<String> planText(RelNode rel) {
+        return new java.util.function.Supplier<>() {
+            private String text;
+
+            @Override
+            public synchronized String get() {
+                if (text == null) {
+                    text = org.apache.calcite.plan.RelOptUtil.toString(rel);
+                }
+                return text;
+            }
+        };
     }
 
     /** One planning step with a fresh Calcite planner; Calcite's exceptions become one-line query errors. */
