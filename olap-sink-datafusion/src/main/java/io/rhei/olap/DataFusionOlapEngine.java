@@ -192,7 +192,7 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
     }
 
     /**
-     * A parallel aggregation: {@code olap.parallelism} native plans run the stage at once, on this thread and on
+     * A stage in shares (a partial aggregation, a top-k sort): {@code olap.parallelism} native plans run it at once, on this thread and on
      * pool threads, taking the split table's slices from one shared feed as they go (so a slow share takes fewer);
      * every share reads the same snapshots. Their results are kept for the plan that merges them.
      */
@@ -231,13 +231,13 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (failure == null) {
                         failure = e.getCause() instanceof RuntimeException r ? r
-                                : new QueryException(stage.sql(), "a share of a parallel aggregation failed: " + e.getCause(), e.getCause());
+                                : new QueryException(stage.sql(), "a share of a parallel stage failed: " + e.getCause(), e.getCause());
                         feed.close();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     if (failure == null) {
-                        failure = new QueryException(stage.sql(), "interrupted while a parallel aggregation ran", e);
+                        failure = new QueryException(stage.sql(), "interrupted while a parallel stage ran", e);
                         feed.close();
                     }
                 }
@@ -271,7 +271,7 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
             out.metrics.add(reader.metrics());
         } catch (java.io.IOException e) {
             out.close();
-            throw new QueryException(stage.sql(), "reading a share of a parallel aggregation: " + e.getMessage(), e);
+            throw new QueryException(stage.sql(), "reading a share of a parallel stage: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             out.close();
             throw e;

@@ -136,6 +136,32 @@ class DataFusionOlapEngineTest {
         assertTrue(r.metrics().max("elapsed_compute") > 0, r.metrics().render());
     }
 
+    /**
+     * A top-k sort over many slices runs in shares (each keeps its first rows, a last sort keeps the first of those)
+     * and answers what one plan on one thread answers: NULLs, descending keys, offsets, and a join below.
+     */
+    @Test
+    void aTopKSortInSharesAnswersAsOnePlanDoes() {
+        DataFusionOlapEngine sliced = new DataFusionOlapEngine(engine.storage(), new NativeQueryOptions(4L << 30,
+                NativeQueryOptions.defaults().spillDir(), 8192, 64, 2, 0, 0));
+        DataFusionOlapEngine onePlan = new DataFusionOlapEngine(engine.storage(), NativeQueryOptions.defaults().withParallelism(1));
+        TableSchema customers = TableSchema.builder(TableId.parse("public.customers")).key("id", ColumnType.INT32).column("name", ColumnType.TEXT).build();
+        engine.ensureTable(customers, 2000);
+        List<RowChange> names = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            names.add(RowChange.upsert(RowKey.of(c), Row.of(c, "customer " + c), 2001));
+        }
+        engine.apply(new TableChangeBatch(customers, false, names, 2001, 2001, names.size()));
+        for (String sql : List.of("SELECT id, weight FROM orders ORDER BY weight DESC NULLS LAST, id LIMIT 10 OFFSET 3",
+                "SELECT id, weight FROM orders ORDER BY weight NULLS FIRST, id LIMIT 12",
+                "SELECT id, status FROM orders WHERE customer < 5 ORDER BY status, id DESC LIMIT 5",
+                "SELECT o.id, c.name FROM orders o JOIN customers c ON o.customer = c.id ORDER BY o.weight, o.id DESC LIMIT 4 OFFSET 1")) {
+            var plan = new io.rhei.olap.sql.SqlPlanner(engine.storage(), 2, 0, 0).plan(sql);
+            assertTrue(plan.scans().stream().anyMatch(scan -> scan instanceof io.rhei.olap.physical.ScanInput.Partitioned), sql + ": in shares");
+            assertEquals(QueryResults.read(onePlan.query(sql, root)).rows(), QueryResults.read(sliced.query(sql, root)).rows(), sql);
+        }
+    }
+
     @Test
     void offsetAndTopK() {
         List<List<Object>> r = q("SELECT id FROM orders ORDER BY id LIMIT 3 OFFSET 2");

@@ -44,9 +44,11 @@ import java.util.List;
 final class AggregateLowering {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AggregateLowering.class);
     private final PlanLowering plan;
+    private final ParallelShares shares;
 
     AggregateLowering(PlanLowering plan) {
         this.plan = plan;
+        this.shares = new ParallelShares(plan);
     }
 
     /**
@@ -62,7 +64,7 @@ final class AggregateLowering {
         if (a.getGroupType() != Aggregate.Group.SIMPLE) {
             throw new UnsupportedSqlException(plan.sql, "GROUPING SETS / ROLLUP / CUBE");
         }
-        TableScan splitTarget = plan.parallelism > 1 ? splitTarget(a.getInput()) : null;
+        TableScan splitTarget = plan.parallelism > 1 ? shares.splitTarget(a.getInput()) : null;
         int scansBefore = plan.scans.size();
         Operator child = plan.lower(a.getInput());
         List<RelDataTypeField> in = a.getInput().getRowType().getFieldList();
@@ -204,45 +206,19 @@ final class AggregateLowering {
      * Runs aggregation {@code agg} (whose scans are those from {@code scansBefore} on) as several native plans at once,
      * each over a share of {@code target}'s rows, and returns the plan that merges their results (the same columns
      * as {@code agg}'s); null when the scans do not allow it. Exact because everything between the aggregation and
-     * {@code target} distributes over a split of its rows ({@link #splitTarget}) and every aggregate merges.
+     * {@code target} distributes over a split of its rows ({@link ParallelShares#splitTarget}) and every aggregate merges.
      */
     private Operator partitioned(Aggregate aggregate, Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes,
                                  List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges) {
-        int split = -1;
-        for (int k = scansBefore; k < plan.scans.size(); k++) {
-            if (!(plan.scans.get(k) instanceof ScanInput.Table)) {
-                return null; // a union or another parallel aggregation below: not nested
-            }
-            if (plan.scanRels.get(k) == target) {
-                if (split >= 0) {
-                    return null; // the same scan node twice
-                }
-                split = k - scansBefore;
-            }
-        }
-        if (split < 0) {
-            return null;
-        }
         if (!worthSplitting(aggregate, target, scansBefore)) {
             return null;
         }
         List<RelDataType> types = new ArrayList<>(groupTypes);
         types.addAll(partTypes);
-        List<String> names = new ArrayList<>();
-        List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
-        Scan.Builder merged = Scan.newBuilder().setSource("rhei:aggregate-shares:" + plan.nextStage++).setArrowFfiSafe(true);
-        for (int k = 0; k < types.size(); k++) {
-            names.add("c" + k);
-            fields.add(new org.apache.arrow.vector.types.pojo.Field("c" + k,
-                    org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(types.get(k))), null));
-            merged.addFields(CometTypes.of(types.get(k)));
+        Scan.Builder merged = shares.split(agg, scansBefore, target, types);
+        if (merged == null) {
+            return null;
         }
-        LoweredPlan stage = new LoweredPlan(plan.sql, agg, List.copyOf(plan.scans.subList(scansBefore, plan.scans.size())), names,
-                new org.apache.arrow.vector.types.pojo.Schema(fields), () -> "");
-        plan.scans.subList(scansBefore, plan.scans.size()).clear();
-        plan.scanRels.subList(scansBefore, plan.scanRels.size()).clear();
-        plan.scans.add(new ScanInput.Partitioned(stage, split, merged.getSource()));
-        plan.scanRels.add(null);
         HashAggregate.Builder partial = HashAggregate.newBuilder().setMode(AggregateMode.Partial);
         HashAggregate.Builder fin = HashAggregate.newBuilder().setMode(AggregateMode.Final);
         int g = groupTypes.size();
@@ -267,18 +243,11 @@ final class AggregateLowering {
      * aggregated again). Measured on TPC-H SF 1 (README): scan-heavy aggregations gain up to 1.7x.
      */
     private boolean worthSplitting(Aggregate aggregate, TableScan target, int scansBefore) {
-        double split = plan.cardinality.rows(target);
-        double others = 0;
-        for (int k = scansBefore; k < plan.scanRels.size(); k++) {
-            if (plan.scanRels.get(k) != target && plan.scanRels.get(k) != null) {
-                others += plan.cardinality.rows(plan.scanRels.get(k));
-            }
-        }
         double groups = plan.cardinality.rows(aggregate);
         double input = plan.cardinality.rows(aggregate.getInput());
         // every share's groups are aggregated again by the merge: many groups per input row make the split a loss
-        boolean worth = split >= plan.parallelMinRows && split >= 2 * others && groups * 8 <= input;
-        LOG.debug("aggregation {}: split table ~{} rows, other scans ~{} rows, ~{} groups from ~{} rows: {}", aggregate.getId(), split, others,
+        boolean worth = shares.large(target, scansBefore) && groups * 8 <= input;
+        LOG.debug("aggregation {}: split table ~{} rows, ~{} groups from ~{} rows: {}", aggregate.getId(), plan.cardinality.rows(target),
                 groups, input, worth ? "parallel" : "one plan");
         return worth;
     }
@@ -290,36 +259,6 @@ final class AggregateLowering {
             case MIN -> AggExpr.newBuilder().setMin(Min.newBuilder().setChild(child).setDatatype(type)).build();
             default -> AggExpr.newBuilder().setMax(Max.newBuilder().setChild(child).setDatatype(type)).build();
         };
-    }
-
-    /**
-     * The table scan whose rows an aggregation over {@code rel} may split into shares: reached only through
-     * projections, filters and joins that distribute over a split of that side (either side of an inner join, the
-     * preserved side of an outer, semi or anti join); the largest such scan by estimate. Null when there is none.
-     */
-    private TableScan splitTarget(RelNode rel) {
-        if (rel instanceof TableScan ts) {
-            return ts;
-        }
-        if (rel instanceof Project || rel instanceof Filter) {
-            return splitTarget(rel.getInput(0));
-        }
-        if (rel instanceof Join j) {
-            return switch (j.getJoinType()) {
-                case INNER -> larger(splitTarget(j.getLeft()), splitTarget(j.getRight()));
-                case LEFT, SEMI, ANTI -> splitTarget(j.getLeft());
-                case RIGHT -> splitTarget(j.getRight());
-                default -> null;
-            };
-        }
-        return null;
-    }
-
-    private TableScan larger(TableScan a, TableScan b) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        return plan.cardinality.rows(b) > plan.cardinality.rows(a) ? b : a;
     }
 
     /** The type a decimal AVG sums in: the type system's SUM type of its argument. */

@@ -272,6 +272,7 @@ public final class PlanLowering {
     }
 
     private Operator sort(Sort s) {
+        int scansBefore = scans.size();
         Operator child = lower(s.getInput());
         int offset = s.offset == null ? 0 : RexLiteral.intValue(s.offset);
         Integer fetch = s.fetch == null ? null : RexLiteral.intValue(s.fetch);
@@ -287,6 +288,9 @@ public final class PlanLowering {
                 sb.setFetch(fetch + offset); // top-k
             }
             out = op(child).setSort(sb).build();
+            if (fetch != null && parallelism > 1) {
+                out = TopKInShares.lower(this, s, out, sb, scansBefore);
+            }
         }
         if (offset > 0 || (fetch != null && keys.isEmpty())) {
             Limit.Builder lb = Limit.newBuilder().setLimit(fetch == null ? Integer.MAX_VALUE : fetch + offset).setOffset(offset);
