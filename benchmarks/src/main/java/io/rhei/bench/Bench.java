@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [snapshot] [storage] [protocol] [memory] [olap] [scale] [replicas] [--seconds N] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [snapshot] [storage] [protocol] [memory] [olap] [clickbench] [scale] [replicas] [--seconds N] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -22,7 +22,7 @@ public final class Bench {
             events = Integer.parseInt(a.get(i + 1));
         }
         boolean all = a.stream().noneMatch(s -> s.equals("core") || s.equals("cdc") || s.equals("olap") || s.equals("storage")
-                || s.equals("protocol") || s.equals("snapshot") || s.equals("memory") || s.equals("scale") || s.equals("replicas"));
+                || s.equals("protocol") || s.equals("snapshot") || s.equals("memory") || s.equals("scale") || s.equals("replicas") || s.equals("clickbench"));
         Report report = new Report(System.out);
         report.line("Rhei benchmarks: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
@@ -70,6 +70,10 @@ public final class Bench {
             int sf = a.indexOf("--sf");
             double scale = sf >= 0 && sf + 1 < a.size() ? Double.parseDouble(a.get(sf + 1)) : quick ? 0.01 : 1.0;
             new OlapBenchmark(report, scale, !a.contains("--no-postgres")).run();
+        }
+        if (all || a.contains("clickbench")) {
+            int r = a.indexOf("--rows");
+            new ClickBenchBenchmark(report, r >= 0 && r + 1 < a.size() ? Long.parseLong(a.get(r + 1)) : quick ? 20_000 : 2_000_000).run();
         }
     }
 }

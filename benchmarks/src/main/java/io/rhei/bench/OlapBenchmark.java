@@ -50,6 +50,8 @@ import java.util.stream.Stream;
  */
 final class OlapBenchmark {
     private static final int RUNS = 3;
+    /** Plans timed per query for the planning column: planning takes milliseconds, so more runs steady its median. */
+    private static final int PLANS = 15;
     private final Report report;
     private final double scaleFactor;
     private final boolean withPostgres;
@@ -109,20 +111,33 @@ final class OlapBenchmark {
                 }
             }
             report.line(String.format(Locale.ROOT, "loaded DuckDB%s in %.1f s", pg != null ? " and PostgreSQL" : "", (System.nanoTime() - t0) / 1e9));
-            report.line("Rhei ms: a query run again reuses its plan (olap.plan-cache-size); planning ms: planning it anew, not included");
-            report.line(String.format(Locale.ROOT, "%-5s %12s %14s %14s %12s %12s %14s %14s", "query", "Rhei ms", "(planning ms)",
-                    "(1 thread ms)", "DuckDB ms", "PG ms", "Rhei/DuckDB", "PG/Rhei"));
+            report.line("Rhei ms: a query run again reuses its plan (olap.plan-cache-size); planned anew: every run plans the query again "
+                    + "(no plan cache); planning: the planner alone, JIT-warm (the median of " + PLANS + " plans); 1 thread: olap.parallelism 1");
+            report.line(String.format(Locale.ROOT, "%-5s %10s %12s %10s %10s %10s %10s %12s %12s", "query", "Rhei ms", "planned anew",
+                    "planning", "1 thread", "DuckDB ms", "PG ms", "anew/DuckDB", "PG/Rhei"));
             SqlPlanner planner = new SqlPlanner(rhei.storage());
             // the same storage queried by an engine that runs each query on one thread: what parallel aggregation gains
             DataFusionOlapEngine oneThread = new DataFusionOlapEngine(rhei.storage(), NativeQueryOptions.defaults().withParallelism(1));
+            DataFusionOlapEngine anew = new DataFusionOlapEngine(rhei.storage(), NativeQueryOptions.defaults().withPlanCacheSize(0));
+            // a server runs warm: every query once through each engine, and planned a few times, before anything is timed
+            for (int q = 1; q <= 22; q++) {
+                String sql = TpchDataset.query(q);
+                rheiQuery(rhei, root, sql);
+                rheiQuery(anew, root, sql);
+                for (int i = 0; i < PLANS; i++) {
+                    planner.plan(sql, root);
+                }
+            }
             double logVsDuck = 0;
-            double logVsDuckPlanning = 0;
+            double logVsDuckAnew = 0;
             double logVsPg = 0;
+            double[] planning = new double[22];
             int n = 0;
             for (int q = 1; q <= 22; q++) {
                 String sql = TpchDataset.query(q);
                 double r = median(() -> rheiQuery(rhei, root, sql));
-                double plan = median(() -> planner.plan(sql, root).scans().size());
+                double fresh = median(() -> rheiQuery(anew, root, sql));
+                double plan = median(PLANS, () -> planner.plan(sql, root).scans().size());
                 double single = median(() -> rheiQuery(oneThread, root, sql));
                 double d = median(() -> jdbcQuery(duck, sql));
                 double p = Double.NaN;
@@ -132,23 +147,30 @@ final class OlapBenchmark {
                         p = time(() -> jdbcQuery(c, sql));
                     }
                 }
+                planning[q - 1] = plan;
                 logVsDuck += Math.log(r / d);
-                logVsDuckPlanning += Math.log((r + plan) / d);
+                logVsDuckAnew += Math.log(fresh / d);
                 if (pg != null) {
-                    logVsPg += Math.log(p / r);
+                    logVsPg += Math.log(p / fresh);
                 }
                 n++;
-                report.line(String.format(Locale.ROOT, "Q%-4d %12.1f %14.1f %14.1f %12.1f %12.1f %14.2f %14.2f", q, r, plan, single, d, p, r / d,
-                        p / r));
+                report.line(String.format(Locale.ROOT, "Q%-4d %10.1f %12.1f %10.2f %10.1f %10.1f %10.1f %12.2f %12.2f", q, r, fresh, plan, single, d, p,
+                        fresh / d, p / fresh));
             }
-            double geoDuck = Math.exp(logVsDuck / n);
-            report.line(String.format(Locale.ROOT, "geometric mean Rhei/DuckDB %.2f (target <= 2.0: %s)", geoDuck, geoDuck <= 2.0 ? "OK" : "MISSED"));
-            // Rhei ms reuses each query's plan (olap.plan-cache-size); this is the figure with every run planned anew
-            report.line(String.format(Locale.ROOT, "   with planning ms added to every query (no plan cache): Rhei/DuckDB %.2f",
-                    Math.exp(logVsDuckPlanning / n)));
+            anew.close();
+            oneThread.close();
+            double geoAnew = Math.exp(logVsDuckAnew / n);
+            report.line(String.format(Locale.ROOT, "geometric mean Rhei/DuckDB, every query planned anew: %.2f (target <= 1.0: %s)", geoAnew,
+                    geoAnew <= 1.0 ? "OK" : "MISSED"));
+            report.line(String.format(Locale.ROOT, "geometric mean Rhei/DuckDB, plans reused: %.2f", Math.exp(logVsDuck / n)));
+            Arrays.sort(planning);
+            double medianPlanning = (planning[10] + planning[11]) / 2;
+            report.line(String.format(Locale.ROOT, "planning: median %.2f ms per query (target <= 5: %s), max %.2f ms", medianPlanning,
+                    medianPlanning <= 5 ? "OK" : "MISSED", planning[21]));
             if (pg != null) {
                 double geoPg = Math.exp(logVsPg / n);
-                report.line(String.format(Locale.ROOT, "geometric mean PostgreSQL/Rhei %.2f (target >= 3.0: %s)", geoPg, geoPg >= 3.0 ? "OK" : "MISSED"));
+                report.line(String.format(Locale.ROOT, "geometric mean PostgreSQL/Rhei (planned anew) %.2f (target >= 10: %s)", geoPg,
+                        geoPg >= 10 ? "OK" : "MISSED"));
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -213,6 +235,23 @@ final class OlapBenchmark {
             }
             report.ratio("Rhei query (rows/s)", rows / (rheiMs / 1000), "rows/s", "Java loop", rows / (javaMs / 1000), javaMs / rheiMs,
                     ">= 1.3x faster", javaMs / rheiMs >= 1.3);
+            // The physical limit: the query reads k (4 bytes) and v (8 bytes) per row; a plain sum over a long[] of the
+            // same size is what this machine's memory delivers to one core
+            long bytes = rows * 12L;
+            long[] words = new long[(int) (bytes / 8)];
+            Arrays.fill(words, 1L);
+            double loopMs = median(9, () -> {
+                long sum = 0;
+                for (long w : words) {
+                    sum += w;
+                }
+                return sum;
+            });
+            double bandwidth = bytes / (loopMs / 1000) / 1e9;
+            double rheiRate = bytes / (rheiMs / 1000) / 1e9;
+            report.line(String.format(Locale.ROOT, "memory bandwidth: a sum over a long[] of the query's %,d MB reads %.1f GB/s on one core; "
+                    + "Rhei's scan-filter-aggregate reads its columns at %.1f GB/s with %d native plans: %.0f%% of one core's bandwidth",
+                    bytes / 1_000_000, bandwidth, rheiRate, NativeQueryOptions.defaults().parallelism(), 100 * rheiRate / bandwidth));
         }
     }
 
@@ -227,13 +266,17 @@ final class OlapBenchmark {
     }
 
     private static double median(Timed t) throws Exception {
+        return median(RUNS, t);
+    }
+
+    private static double median(int runs, Timed t) throws Exception {
         t.run();
-        double[] ms = new double[RUNS];
-        for (int i = 0; i < RUNS; i++) {
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
             ms[i] = time(t);
         }
         Arrays.sort(ms);
-        return ms[RUNS / 2];
+        return ms[runs / 2];
     }
 
     private static long rheiQuery(DataFusionOlapEngine rhei, RootAllocator root, String sql) throws IOException {
@@ -260,7 +303,7 @@ final class OlapBenchmark {
         return rows;
     }
 
-    private static String duckDbVersion() {
+    static String duckDbVersion() {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT version()")) {
             rs.next();
