@@ -162,6 +162,48 @@ class DataFusionOlapEngineTest {
         }
     }
 
+    /** count(*) reads the table's narrowest column, not all of them (the field trimmer leaves such a scan whole). */
+    @Test
+    void countingRowsReadsOneColumn() {
+        var plan = new io.rhei.olap.sql.SqlPlanner(engine.storage(), 1, Long.MAX_VALUE, 0).plan("SELECT count(*), count(*) + 1 FROM orders");
+        assertEquals(List.of("customer"), ((io.rhei.olap.physical.ScanInput.Table) plan.scans().get(0)).columns());
+        assertEquals(List.of(List.of(950L, 951L)), q("SELECT count(*), count(*) + 1 FROM orders"));
+    }
+
+    /**
+     * Sums of one integer column plus constants are one sum and one count ({@code sum(x) + c * count(x)}): the same
+     * answers, NULLs and empty input included, and the plan computes no {@code x + c}.
+     */
+    @Test
+    void sumsOfAColumnPlusConstantsAreOneSumAndOneCount() {
+        TableSchema screens = TableSchema.builder(TableId.parse("public.screens")).key("id", ColumnType.INT64).column("g", ColumnType.INT32)
+                .column("w", ColumnType.INT16).build();
+        engine.ensureTable(screens, 3000);
+        List<RowChange> rows = new ArrayList<>();
+        long[] sum = new long[3];
+        long[] n = new long[3];
+        for (long i = 0; i < 300; i++) {
+            Short w = i % 11 == 0 ? null : (short) (i * 97 % 32000 - 16000);
+            rows.add(RowChange.upsert(RowKey.of(i), Row.of(i, (int) (i % 3), w), 3001));
+            if (w != null) {
+                sum[(int) (i % 3)] += w;
+                n[(int) (i % 3)]++;
+            }
+        }
+        engine.apply(new TableChangeBatch(screens, false, rows, 3001, 3001, rows.size()));
+        String sql = "SELECT g, sum(w + 1), sum(w + 32767), sum(2 + w), max(w + 1), count(*) FROM screens GROUP BY g ORDER BY g";
+        List<List<Object>> expected = new ArrayList<>();
+        for (int g = 0; g < 3; g++) {
+            expected.add(List.of(g, sum[g] + n[g], sum[g] + 32767 * n[g], sum[g] + 2 * n[g], q("SELECT max(w) + 1 FROM screens WHERE g = " + g)
+                    .get(0).get(0), 100L));
+        }
+        assertEquals(expected, q(sql));
+        String plan = new io.rhei.olap.sql.SqlPlanner(engine.storage()).plan(sql).logicalPlan();
+        assertTrue(plan.contains("COUNT($") && !plan.contains("32767)"), plan);
+        // no rows: NULL, as sum(w + c) gives
+        assertEquals(List.of(java.util.Arrays.asList(null, null)), q("SELECT sum(w + 1), sum(w + 2) FROM screens WHERE id < 0"));
+    }
+
     @Test
     void offsetAndTopK() {
         List<List<Object>> r = q("SELECT id FROM orders ORDER BY id LIMIT 3 OFFSET 2");

@@ -47,7 +47,12 @@ public final class Optimizer {
         rel = SemiJoinBeforeAggregate.rewrite(rel, cardinality);
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
         rel = SingleValueCheckedAfterJoin.rewrite(rel);
+        RelNode summed = SumsOfOffsetsFromOneSum.rewrite(rel, relBuilder);
+        if (summed != rel) {
+            rel = new RelFieldTrimmer(null, relBuilder).trim(summed); // the sums' x + c are computed no more
+        }
         rel = hep(rel, CoreRules.FILTER_MERGE, CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE);
+        rel = CountOverNarrowestColumn.rewrite(rel, relBuilder);
         RelNode guarded = FilteredAggregateArguments.rewrite(rel);
         boolean trimmedAgain = guarded != rel;
         if (trimmedAgain) {

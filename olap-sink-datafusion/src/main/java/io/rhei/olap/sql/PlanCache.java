@@ -37,6 +37,11 @@ final class PlanCache {
         };
     }
 
+    /** Whether plans are kept at all (a capacity of 0 keeps none). */
+    boolean enabled() {
+        return capacity > 0;
+    }
+
     /** The plan made for {@code sql}, if the tables it reads are still as it assumed. */
     Optional<LoweredPlan> get(String sql, TableStorage storage) {
         if (capacity == 0) {

@@ -56,6 +56,21 @@ final class PostgresSqlText {
     }
 
     /** {@code pattern}'s matches in code (never inside string literals, quoted identifiers or comments) replaced. */
+    /** {@link #replaceOutsideQuotes(String, Pattern, java.util.function.Function)} where {@code sql} holds {@code word} (any case). */
+    private static String replaceOutsideQuotes(String sql, String word, Pattern pattern,
+                                               java.util.function.Function<java.util.regex.MatchResult, String> with) {
+        return containsIgnoringCase(sql, word) ? replaceOutsideQuotes(sql, pattern, with) : sql;
+    }
+
+    private static boolean containsIgnoringCase(String text, String word) {
+        for (int i = 0, last = text.length() - word.length(); i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String replaceOutsideQuotes(String sql, Pattern pattern, java.util.function.Function<java.util.regex.MatchResult, String> with) {
         Matcher m = pattern.matcher(withoutQuoted(sql));
         StringBuilder out = new StringBuilder(sql.length());
@@ -247,14 +262,16 @@ final class PostgresSqlText {
     private static final Pattern DEFAULT_COLLATION = Pattern.compile("(?i)\\bCOLLATE\\s+(?:pg_catalog\\s*\\.\\s*)?\"?default\"?");
 
     static String rewrite(String original) {
-        String sql = replaceOutsideQuotes(original, CURRENT_SCHEMA_ITEM, PostgresSqlText::searchPathItem);
-        sql = replaceOutsideQuotes(sql, SEARCH_PATH_POSITIONS, PostgresSqlText::searchPathPositions);
-        sql = replaceOutsideQuotes(sql, GET_KEYWORDS, m -> "pg_catalog.pg_get_keywords");
-        sql = replaceOutsideQuotes(sql, ARRAY_LITERAL_COMPARISON, PostgresSqlText::arrayLiteralComparison);
-        sql = replaceOutsideQuotes(sql, TOAST_OPTIONS, m -> m.group(1));
-        sql = replaceOutsideQuotes(sql, ARRAY_TYPE_CAST, m -> m.group(1) + " ARRAY");
-        sql = replaceOutsideQuotes(sql, QUALIFIED_OPERATOR, m -> " " + m.group(1) + " ");
-        sql = replaceOutsideQuotes(sql, DEFAULT_COLLATION, m -> " ");
+        // each rewrite only where the word it needs occurs: most queries (analytics) need none, and every pass scans
+        String sql = original;
+        sql = replaceOutsideQuotes(sql, "current_schemas", CURRENT_SCHEMA_ITEM, PostgresSqlText::searchPathItem);
+        sql = replaceOutsideQuotes(sql, "generate_series", SEARCH_PATH_POSITIONS, PostgresSqlText::searchPathPositions);
+        sql = replaceOutsideQuotes(sql, "pg_get_keywords", GET_KEYWORDS, m -> "pg_catalog.pg_get_keywords");
+        sql = replaceOutsideQuotes(sql, "::", ARRAY_LITERAL_COMPARISON, PostgresSqlText::arrayLiteralComparison);
+        sql = replaceOutsideQuotes(sql, "reloptions", TOAST_OPTIONS, m -> m.group(1));
+        sql = replaceOutsideQuotes(sql, "::", ARRAY_TYPE_CAST, m -> m.group(1) + " ARRAY");
+        sql = replaceOutsideQuotes(sql, "operator", QUALIFIED_OPERATOR, m -> " " + m.group(1) + " ");
+        sql = replaceOutsideQuotes(sql, "collate", DEFAULT_COLLATION, m -> " ");
         Matcher show = SHOW.matcher(sql);
         if (show.matches()) {
             String name = show.group(1).replace("\"", "");

@@ -20,11 +20,7 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.tools.FrameworkConfig;
 import org.apache.calcite.tools.Frameworks;
-import org.apache.calcite.tools.Planner;
-import org.apache.calcite.tools.RelConversionException;
 import org.apache.calcite.tools.ValidationException;
 
 import java.util.ArrayList;
@@ -164,12 +160,12 @@ public final class SqlPlanner {
         }
     }
 
-    private static List<ColumnType> inferParameterTypes(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes, Planner planner)
-            throws SqlParseException, ValidationException {
+    private static List<ColumnType> inferParameterTypes(String sql, ParameterMarkers markers, List<ColumnType> declaredTypes,
+                                                        QueryConversion planner) throws SqlParseException, ValidationException {
         SqlNode parsed = PostgresDialect.rewriteParsed(planner.parse(markers.sql()));
         requireQuery(sql, parsed);
         planner.validate(parsed);
-        List<RelDataTypeField> markerTypes = planner.getParameterRowType().getFieldList();
+        List<RelDataTypeField> markerTypes = planner.parameterRowType().getFieldList();
         ColumnType[] types = new ColumnType[markers.parameterCount()];
         for (int m = markers.parameterOf().length - 1; m >= 0; m--) {
             types[markers.parameterOf()[m]] = ParameterTypes.of(markerTypes.get(m).getType()); // the first marker's type wins
@@ -223,8 +219,8 @@ public final class SqlPlanner {
     }
 
     /** {@code original} names the result's columns; {@code toPlan} is what is planned (parameters bound). */
-    private LoweredPlan lower(String sql, String cacheKey, Planner planner, SqlNode original, SqlNode toPlan,
-                              org.apache.arrow.memory.BufferAllocator allocator) throws ValidationException, RelConversionException {
+    private LoweredPlan lower(String sql, String cacheKey, QueryConversion planner, SqlNode original, SqlNode toPlan,
+                              org.apache.arrow.memory.BufferAllocator allocator) throws ValidationException {
         List<SqlNode> namingItems = PostgresColumnNames.namingItems(original);
         SqlNode parsed = PostgresDialect.rewriteParsed(toPlan);
         requireQuery(sql, parsed);
@@ -247,7 +243,7 @@ public final class SqlPlanner {
         }
         LoweredPlan lowered = new LoweredPlan(sql, op, List.copyOf(lowering.scans()), names, new Schema(fields),
                 planText(rel));
-        if (allocator != null && !lowering.usesClock()) {
+        if (allocator != null && !lowering.usesClock() && cache.enabled()) {
             // only plans made with the tables' statistics are worth reusing
             cache.put(cacheKey, lowered, tablesRead(rel));
         }
@@ -268,25 +264,16 @@ public final class SqlPlanner {
         };
     }
 
-    /** One planning step with a fresh Calcite planner; Calcite's exceptions become one-line query errors. */
+    /** One planning step with a fresh conversion; Calcite's exceptions become one-line query errors. */
     private interface PlanningStep<T> {
-        T run(Planner planner) throws SqlParseException, ValidationException, RelConversionException;
+        T run(QueryConversion planner) throws SqlParseException, ValidationException;
     }
 
     private <T> T planning(String sql, PlanningStep<T> step) {
         SchemaPlus root = Frameworks.createRootSchema(false);
         StorageCatalog.register(root, storage);
         PostgresDialect.registerTypeNames(root);
-        FrameworkConfig config = Frameworks.newConfigBuilder()
-                .parserConfig(PostgresDialect.parserConfig())
-                .operatorTable(PostgresDialect.OPERATORS)
-                .defaultSchema(root.getSubSchema("public"))
-                .typeSystem(RheiTypeSystem.INSTANCE)
-                .executor(ConstantFolder.INSTANCE)
-                .sqlToRelConverterConfig(SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false)
-                        .withInSubQueryThreshold(Integer.MAX_VALUE))
-                .build();
-        Planner planner = Frameworks.getPlanner(config);
+        QueryConversion planner = new QueryConversion(root, root.getSubSchema("public"));
         try {
             return step.run(planner);
         } catch (AssertionError e) {
@@ -308,10 +295,6 @@ public final class SqlPlanner {
                         + why.replaceFirst("^.*No match found for function signature ", "") + ")");
             }
             throw new QueryException(sql, "invalid query: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
-        } catch (RelConversionException e) {
-            throw new QueryException(sql, "cannot plan: " + e.getMessage(), e);
-        } finally {
-            planner.close();
         }
     }
 }
