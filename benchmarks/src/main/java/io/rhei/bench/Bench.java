@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [snapshot] [storage] [protocol] [memory] [olap] [clickbench] [scale] [replicas] [--seconds N] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--quick]}: runs the named suites (all by default)
+ * Entry point of {@code scripts/bench}. {@code bench [core] [cdc] [snapshot] [storage] [protocol] [memory] [olap] [clickbench] [scale] [replicas] [--seconds N] [--events N] [--changes N] [--rows N] [--sf F] [--no-postgres] [--files] [--quick]}: runs the named suites (all by default)
  * and prints each figure beside a baseline measured in the same run.
  */
 public final class Bench {
@@ -69,7 +69,7 @@ public final class Bench {
         if (all || a.contains("olap")) {
             int sf = a.indexOf("--sf");
             double scale = sf >= 0 && sf + 1 < a.size() ? Double.parseDouble(a.get(sf + 1)) : quick ? 0.01 : 1.0;
-            new OlapBenchmark(report, scale, !a.contains("--no-postgres")).run();
+            new OlapBenchmark(report, scale, !a.contains("--no-postgres"), a.contains("--files")).run();
         }
         if (all || a.contains("clickbench")) {
             int r = a.indexOf("--rows");
