@@ -48,6 +48,14 @@ final class VortexTableFiles implements TableFiles {
     private final DelayedDeleter deleter;
     private long version;
     private Set<String> liveDeletionVectors = Set.of();
+    /**
+     * The manifest of a commit whose write failed without saying whether it landed (the object store went away while it
+     * answered): if the next commit finds that version taken by exactly these bytes, it was this process's own.
+     */
+    private UnconfirmedManifest unconfirmed;
+
+    private record UnconfirmedManifest(long version, byte[] bytes) {
+    }
 
     private VortexTableFiles(ObjectStore store, String dir, BufferAllocator allocator, DelayedDeleter deleter, long version) {
         this.store = store;
@@ -192,18 +200,7 @@ final class VortexTableFiles implements TableFiles {
             schemas.put(f.schema().version(), f.schema());
             entries.add(new Manifest.FileEntry(f.id(), f.key(), f.rowCount(), f.schema().version(), s.stored(), s.deleted().getCardinality()));
         }
-        Manifest m = new Manifest(version + 1, commit.schema(), commit.appliedSeq(), commit.nextFileId(), entries);
-        String key = manifestKey(dir, m.version());
-        try {
-            store.putIfAbsent(key, m.encode(schemas));
-        } catch (ObjectExistsException e) {
-            throw new RheiException("table " + commit.schema().table() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            segments.stream().filter(s -> s.stored() != null && !liveDeletionVectors.contains(s.stored().key()))
-                    .map(s -> s.stored().key()).distinct().forEach(deleter::deleteLater);
-            throw new RheiException("table " + commit.schema().table() + ": commit of sequence " + commit.appliedSeq()
-                    + " failed, the table stays at its last commit: " + e.getMessage(), e);
-        }
+        Manifest m = writeManifest(commit, entries, schemas, segments);
         version = m.version();
         Set<String> live = deletionVectorKeys(segments);
         for (String old : liveDeletionVectors) {
@@ -216,6 +213,49 @@ final class VortexTableFiles implements TableFiles {
             deleter.deleteLater(manifestKey(dir, version - KEEP_MANIFESTS));
         }
         return segments;
+    }
+
+    /**
+     * Writes the commit's manifest as the next version. A version found taken by this process's own earlier commit,
+     * whose write failed without an answer and yet landed, is passed over: that commit's state is a committed state
+     * (readers may have seen it), and this one, made from the last confirmed version and every change since, follows it.
+     * Taken by anything else, it is another writer's, and the commit fails.
+     */
+    private Manifest writeManifest(TableCommit commit, List<Manifest.FileEntry> entries, Map<Integer, TableSchema> schemas,
+                                   List<Segment> segments) {
+        long next = version + 1;
+        while (true) {
+            Manifest m = new Manifest(next, commit.schema(), commit.appliedSeq(), commit.nextFileId(), entries);
+            String key = manifestKey(dir, next);
+            byte[] bytes = m.encode(schemas);
+            try {
+                store.putIfAbsent(key, bytes);
+                unconfirmed = null;
+                return m;
+            } catch (ObjectExistsException e) {
+                if (unconfirmed == null || unconfirmed.version() != next || !java.util.Arrays.equals(unconfirmed.bytes(), existing(key))) {
+                    throw new RheiException("table " + commit.schema().table() + ": " + e.getMessage(), e);
+                }
+                LOG.warn("table {}: manifest {} is this process's own commit whose write failed without an answer and landed; "
+                        + "this commit (sequence {}) follows it as version {}", commit.schema().table(), next, commit.appliedSeq(), next + 1);
+                unconfirmed = null;
+                next++;
+            } catch (RuntimeException e) {
+                unconfirmed = new UnconfirmedManifest(next, bytes);
+                segments.stream().filter(s -> s.stored() != null && !liveDeletionVectors.contains(s.stored().key()))
+                        .map(s -> s.stored().key()).distinct().forEach(deleter::deleteLater);
+                throw new RheiException("table " + commit.schema().table() + ": commit of sequence " + commit.appliedSeq()
+                        + " failed, the table stays at its last commit: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private byte[] existing(String key) {
+        try {
+            return store.get(key);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Writes the deletion vectors this commit changed into one object; the segments then point into it. */
