@@ -200,7 +200,7 @@ final class VortexTableFiles implements TableFiles {
             schemas.put(f.schema().version(), f.schema());
             entries.add(new Manifest.FileEntry(f.id(), f.key(), f.rowCount(), f.schema().version(), s.stored(), s.deleted().getCardinality()));
         }
-        Manifest m = writeManifest(commit, entries, schemas, segments);
+        Manifest m = writeManifest(commit, entries, schemas);
         version = m.version();
         Set<String> live = deletionVectorKeys(segments);
         for (String old : liveDeletionVectors) {
@@ -221,8 +221,7 @@ final class VortexTableFiles implements TableFiles {
      * (readers may have seen it), and this one, made from the last confirmed version and every change since, follows it.
      * Taken by anything else, it is another writer's, and the commit fails.
      */
-    private Manifest writeManifest(TableCommit commit, List<Manifest.FileEntry> entries, Map<Integer, TableSchema> schemas,
-                                   List<Segment> segments) {
+    private Manifest writeManifest(TableCommit commit, List<Manifest.FileEntry> entries, Map<Integer, TableSchema> schemas) {
         long next = version + 1;
         while (true) {
             Manifest m = new Manifest(next, commit.schema(), commit.appliedSeq(), commit.nextFileId(), entries);
@@ -241,9 +240,9 @@ final class VortexTableFiles implements TableFiles {
                 unconfirmed = null;
                 next++;
             } catch (RuntimeException e) {
+                // The manifest may have landed: its new deletion vectors stay (a reopened table reads the newest
+                // manifest); if it did not, they are unreferenced, and the collection at open removes them.
                 unconfirmed = new UnconfirmedManifest(next, bytes);
-                segments.stream().filter(s -> s.stored() != null && !liveDeletionVectors.contains(s.stored().key()))
-                        .map(s -> s.stored().key()).distinct().forEach(deleter::deleteLater);
                 throw new RheiException("table " + commit.schema().table() + ": commit of sequence " + commit.appliedSeq()
                         + " failed, the table stays at its last commit: " + e.getMessage(), e);
             }
