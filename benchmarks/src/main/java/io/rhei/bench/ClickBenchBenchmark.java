@@ -8,7 +8,6 @@ import io.rhei.storage.InMemoryStorage;
 import io.rhei.storage.StorageConfig;
 import io.rhei.testing.LocalResources;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -87,7 +86,7 @@ final class ClickBenchBenchmark {
             for (String sql : queries) {
                 for (DataFusionOlapEngine engine : List.of(memory, vortex)) {
                     try {
-                        rheiQuery(engine, root, sql);
+                        OlapBenchmark.rheiQuery(engine, root, sql);
                     } catch (RuntimeException e) {
                         // reported below, where it is timed
                     }
@@ -104,15 +103,15 @@ final class ClickBenchBenchmark {
                 double rm;
                 double rv;
                 try {
-                    rm = median(() -> rheiQuery(memory, root, sql));
-                    rv = median(() -> rheiQuery(vortex, root, sql));
+                    rm = median(() -> OlapBenchmark.rheiQuery(memory, root, sql));
+                    rv = median(() -> OlapBenchmark.rheiQuery(vortex, root, sql));
                 } catch (RuntimeException e) {
                     refused.add("Q" + q + ": " + firstLine(e.getMessage()));
                     report.line(String.format(Locale.ROOT, "Q%-3d refused by Rhei: %s", q, firstLine(e.getMessage())));
                     continue;
                 }
-                double dm = median(() -> jdbcQuery(duckMemory, sql));
-                double df = median(() -> jdbcQuery(duckFile, sql));
+                double dm = median(() -> OlapBenchmark.jdbcQuery(duckMemory, sql));
+                double df = median(() -> OlapBenchmark.jdbcQuery(duckFile, sql));
                 String answer = "";
                 if (!sql.toUpperCase(Locale.ROOT).contains("LIMIT")) {
                     compared++;
@@ -184,30 +183,6 @@ final class ClickBenchBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-    }
-
-    private static long rheiQuery(DataFusionOlapEngine rhei, RootAllocator root, String sql) throws IOException {
-        long n = 0;
-        try (ArrowReader r = rhei.query(sql, root)) {
-            while (r.loadNextBatch()) {
-                n += r.getVectorSchemaRoot().getRowCount();
-            }
-        }
-        return n;
-    }
-
-    private static long jdbcQuery(Connection c, String sql) throws SQLException {
-        long n = 0;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int cols = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                for (int i = 1; i <= cols; i++) {
-                    rs.getObject(i);
-                }
-                n++;
-            }
-        }
-        return n;
     }
 
     private static List<String> rheiRows(DataFusionOlapEngine rhei, RootAllocator root, String sql) {

@@ -291,7 +291,8 @@ final class OlapBenchmark {
         return ms[runs / 2];
     }
 
-    private static long rheiQuery(DataFusionOlapEngine rhei, RootAllocator root, String sql) throws IOException {
+    /** Runs {@code sql} in Rhei and reads every row; the row count. */
+    static long rheiQuery(DataFusionOlapEngine rhei, RootAllocator root, String sql) throws IOException {
         long rows = 0;
         try (ArrowReader r = rhei.query(sql, root)) {
             while (r.loadNextBatch()) {
@@ -301,7 +302,8 @@ final class OlapBenchmark {
         return rows;
     }
 
-    private static long jdbcQuery(Connection c, String sql) throws SQLException {
+    /** Runs {@code sql} over JDBC and reads every value; the row count. */
+    static long jdbcQuery(Connection c, String sql) throws SQLException {
         long rows = 0;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             int cols = rs.getMetaData().getColumnCount();
