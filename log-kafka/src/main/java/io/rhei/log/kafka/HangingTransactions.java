@@ -57,20 +57,10 @@ final class HangingTransactions {
      */
     List<LogRecord> settle(Duration grace) {
         try {
-            long deadline = System.nanoTime() + grace.toNanos();
-            long stable;
-            long end;
-            while (true) {
-                stable = endOffset(IsolationLevel.READ_COMMITTED);
-                end = endOffset(IsolationLevel.READ_UNCOMMITTED);
-                if (stable >= end) {
-                    return List.of();
-                }
-                if (System.nanoTime() > deadline) {
-                    break;
-                }
-                Thread.sleep(100);
+            if (awaitStable(grace)) {
+                return List.of();
             }
+            long end = endOffset(IsolationLevel.READ_UNCOMMITTED);
             List<ProducerState> open = admin.describeProducers(List.of(partition)).partitionResult(partition)
                     .get(timeoutMs(), TimeUnit.MILLISECONDS).activeProducers().stream()
                     .filter(p -> p.currentTransactionStartOffset().isPresent()).toList();
@@ -87,7 +77,10 @@ final class HangingTransactions {
                 admin.abortTransaction(new AbortTransactionSpec(partition, p.producerId(), (short) p.producerEpoch(), p.coordinatorEpoch().orElse(-1)))
                         .all().get(timeoutMs(), TimeUnit.MILLISECONDS);
             }
-            awaitStable();
+            if (!awaitStable(config.timeout())) {
+                throw new RheiException("Kafka topic " + config.topic() + " still has an open transaction " + config.timeout().toSeconds()
+                        + " s after Rhei aborted it (log.kafka.timeout); its readers wait until it ends (kafka-transactions.sh abort)");
+            }
             return held;
         } catch (ExecutionException e) {
             throw new RheiException("cannot end the open transactions of Kafka topic " + config.topic() + ": " + e.getCause().getMessage()
@@ -101,15 +94,16 @@ final class HangingTransactions {
         }
     }
 
-    private void awaitStable() throws ExecutionException, TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + config.timeout().toNanos();
+    /** Whether the last stable offset reaches the end of the partition within {@code within}. */
+    private boolean awaitStable(Duration within) throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (endOffset(IsolationLevel.READ_COMMITTED) < endOffset(IsolationLevel.READ_UNCOMMITTED)) {
             if (System.nanoTime() > deadline) {
-                throw new RheiException("Kafka topic " + config.topic() + " still has an open transaction " + config.timeout().toSeconds()
-                        + " s after Rhei aborted it (log.kafka.timeout); its readers wait until it ends (kafka-transactions.sh abort)");
+                return false;
             }
             Thread.sleep(100);
         }
+        return true;
     }
 
     private List<LogRecord> readUncommitted(long from, long end) {

@@ -228,35 +228,13 @@ public final class KafkaChangeLog implements ChangeLog {
             }
             KafkaProducer<byte[], byte[]> p = producer(); // first, since a new producer reads the counter and watermark again
             // Encode everything first: a record that cannot be encoded fails the call before anything is sent.
-            List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(records.size());
-            List<SourcePosition> positions = new ArrayList<>(records.size());
-            int dropped = 0;
-            long seq = lastSeq;
-            SourcePosition watermark = lastPosition;
-            for (LogRecord r : records) {
-                if (!r.position().isAfter(watermark)) {
-                    dropped++;
-                    continue;
-                }
-                byte[] value = codec.toBytes(r.withSeq(++seq));
-                if (value.length > MAX_RECORD_BYTES) {
-                    throw new io.rhei.core.log.MalformedRecordException("a change of " + r.table() + " encodes to " + value.length
-                            + " bytes, more than the " + (MAX_RECORD_BYTES >> 20) + " MiB a Kafka log record may hold; nothing appended");
-                }
-                batch.add(new ProducerRecord<>(config.topic(), 0, KafkaLogRecords.key(r), value));
-                positions.add(r.position());
-                watermark = r.position();
-            }
-            if (batch.isEmpty()) {
-                return new AppendResult(0, dropped, 0, 0);
+            Encoded batch = encodePastTail(records);
+            if (batch.records().isEmpty()) {
+                return new AppendResult(0, batch.dropped(), 0, 0);
             }
             long first = lastSeq + 1;
             try {
-                p.beginTransaction();
-                for (ProducerRecord<byte[], byte[]> r : batch) {
-                    p.send(r);
-                }
-                p.commitTransaction(); // flushes; throws if any record failed
+                sendInOneTransaction(p, batch.records());
             } catch (org.apache.kafka.common.errors.ProducerFencedException | org.apache.kafka.common.errors.InvalidProducerEpochException e) {
                 fencedBy = "another process took over Kafka topic " + config.topic() + " (transactional id " + transactionalId()
                         + "): this one appends no more; one Rhei writes one log topic (give each its own log.kafka.topic)";
@@ -264,13 +242,50 @@ public final class KafkaChangeLog implements ChangeLog {
                 throw new RheiException(fencedBy, e);
             } catch (RuntimeException e) {
                 failed(p, e);
-                throw new RheiException("appending " + batch.size() + " records to Kafka topic " + config.topic() + " at " + config.bootstrapServers()
+                throw new RheiException("appending " + batch.records().size() + " records to Kafka topic " + config.topic() + " at " + config.bootstrapServers()
                         + " failed: " + e.getMessage() + "; nothing of it is visible, and the source retries from what the brokers acknowledged", e);
             }
-            lastSeq = first + batch.size() - 1;
-            lastPosition = positions.get(positions.size() - 1);
-            return new AppendResult(batch.size(), dropped, first, lastSeq);
+            lastSeq = first + batch.records().size() - 1;
+            lastPosition = batch.lastPosition();
+            return new AppendResult(batch.records().size(), batch.dropped(), first, lastSeq);
         }
+    }
+
+    /** The records to send for an append: those past the tail's source position, numbered on from the counter. */
+    private record Encoded(List<ProducerRecord<byte[], byte[]>> records, int dropped, SourcePosition lastPosition) {
+    }
+
+    /**
+     * Encodes the records whose source positions lie past the tail's (the others are duplicates, counted as dropped),
+     * with the sequence numbers that follow the counter; a record too large for Kafka fails it before anything is sent.
+     */
+    private Encoded encodePastTail(List<? extends LogRecord> records) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
+        int dropped = 0;
+        long seq = lastSeq;
+        SourcePosition watermark = lastPosition;
+        for (LogRecord r : records) {
+            if (!r.position().isAfter(watermark)) {
+                dropped++;
+                continue;
+            }
+            byte[] value = codec.toBytes(r.withSeq(++seq));
+            if (value.length > MAX_RECORD_BYTES) {
+                throw new io.rhei.core.log.MalformedRecordException("a change of " + r.table() + " encodes to " + value.length
+                        + " bytes, more than the " + (MAX_RECORD_BYTES >> 20) + " MiB a Kafka log record may hold; nothing appended");
+            }
+            out.add(new ProducerRecord<>(config.topic(), 0, KafkaLogRecords.key(r), value));
+            watermark = r.position();
+        }
+        return new Encoded(out, dropped, watermark);
+    }
+
+    private static void sendInOneTransaction(KafkaProducer<byte[], byte[]> p, List<ProducerRecord<byte[], byte[]>> records) {
+        p.beginTransaction();
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            p.send(r);
+        }
+        p.commitTransaction(); // flushes; throws if any record failed
     }
 
     /**
@@ -349,27 +364,15 @@ public final class KafkaChangeLog implements ChangeLog {
      * lie past the committed tail ({@link HangingTransactions}); the others are committed already.
      */
     private void appendAgain(KafkaProducer<byte[], byte[]> p, List<LogRecord> held) {
-        List<LogRecord> again = new ArrayList<>();
-        SourcePosition watermark = lastPosition;
-        for (LogRecord r : held) {
-            if (r.position().isAfter(watermark)) {
-                again.add(r);
-                watermark = r.position();
-            }
-        }
-        if (again.isEmpty()) {
+        Encoded again = encodePastTail(held);
+        if (again.records().isEmpty()) {
             return;
         }
-        long seq = lastSeq;
-        p.beginTransaction();
-        for (LogRecord r : again) {
-            p.send(new ProducerRecord<>(config.topic(), 0, KafkaLogRecords.key(r), codec.toBytes(r.withSeq(++seq))));
-        }
-        p.commitTransaction();
-        LOG.warn("Kafka topic {}: appended again {} records of the aborted transactions (sequence {} to {})", config.topic(), again.size(),
-                lastSeq + 1, seq);
-        lastSeq = seq;
-        lastPosition = watermark;
+        sendInOneTransaction(p, again.records());
+        LOG.warn("Kafka topic {}: appended again {} records of the aborted transactions (sequence {} to {})", config.topic(),
+                again.records().size(), lastSeq + 1, lastSeq + again.records().size());
+        lastSeq += again.records().size();
+        lastPosition = again.lastPosition();
     }
 
     /**
