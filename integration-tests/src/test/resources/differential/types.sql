@@ -6,6 +6,11 @@ SELECT id FROM types_t WHERE c = 'ab   '
 SELECT id FROM types_t WHERE c <> 'ab'
 SELECT id FROM types_t WHERE c < 'abc' ORDER BY id
 SELECT id FROM types_t WHERE c IN ('a', 'x y', 'Zoë') ORDER BY id
+SELECT id FROM types_t WHERE (c IN ('ab', 'x y  ', 'abcdefgh') AND id < 40) OR (c IN ('a', ' b', 'Zoë') AND vc IS NOT NULL) ORDER BY id
+SELECT id FROM types_t WHERE c NOT IN ('ab', 'abcdefgh', 'x y') ORDER BY id
+SELECT id FROM types_t WHERE c NOT IN ('abcdefgh', 'abcdefghi') ORDER BY id
+SELECT a.id, b.id FROM types_t a JOIN types_t b ON a.id = b.id + 1 AND (a.c = 'ab' OR b.c IN ('a', 'x y', 'abcdef')) ORDER BY 1, 2
+SELECT a.id, b.id FROM types_t a LEFT JOIN types_t b ON a.id = b.id + 2 AND (a.c IN ('ab', 'ABC') OR b.c = ' b  ') ORDER BY 1, 2
 SELECT id FROM types_t WHERE c LIKE 'ab%' ORDER BY id
 SELECT id FROM types_t WHERE c LIKE 'ab' ORDER BY id
 SELECT id FROM types_t WHERE c = vc ORDER BY id

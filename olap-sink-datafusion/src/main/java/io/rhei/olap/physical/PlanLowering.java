@@ -349,7 +349,8 @@ public final class PlanLowering {
         if (!info.isEqui()) {
             RexNode remaining = info.getRemaining(rexBuilder);
             if (!remaining.isAlwaysTrue()) {
-                hj.setCondition(rex.lower(remaining));
+                // over both sides' columns (the join's output where it has them): stored char(n) compare untrimmed
+                hj.setCondition(j.getJoinType().projectsRight() ? rex.lowerOver(j, remaining) : rex.lower(remaining));
             }
         }
         return op(left, right).setHashJoin(hj).build();

@@ -185,19 +185,23 @@ public final class RexLowering {
         boolean bpchar = Bpchar.is(operand);
         int stored = storedCharLength(operand);
         if (stored > 0) {
+            // a value longer than n equals no stored value and is left out; when all are, the general path
+            boolean anyFits = false;
             for (Object range : points.rangeSet.asRanges()) {
-                if (((com.google.common.collect.Range<?>) range).lowerEndpoint() instanceof org.apache.calcite.util.NlsString text
-                        && Bpchar.padded(text.getValue(), stored) == null) {
-                    stored = 0; // a value longer than n: the general path
-                }
+                anyFits |= !(((com.google.common.collect.Range<?>) range).lowerEndpoint() instanceof org.apache.calcite.util.NlsString text)
+                        || Bpchar.padded(text.getValue(), stored) != null;
             }
+            stored = anyFits ? stored : 0;
         }
         org.apache.comet.serde.ExprOuterClass.In.Builder in = org.apache.comet.serde.ExprOuterClass.In.newBuilder()
                 .setInValue(stored > 0 ? lower(storedColumn(operand)) : bpchar ? withoutTrailingBlanks(operand) : lower(operand)).setNegated(negated);
         for (Object range : points.rangeSet.asRanges()) {
             Comparable<?> value = ((com.google.common.collect.Range<?>) range).lowerEndpoint();
             if (stored > 0 && value instanceof org.apache.calcite.util.NlsString text) {
-                in.addLists(stringLiteral(Bpchar.padded(text.getValue(), stored)));
+                String padded = Bpchar.padded(text.getValue(), stored);
+                if (padded != null) {
+                    in.addLists(stringLiteral(padded));
+                }
             } else if (bpchar && value instanceof org.apache.calcite.util.NlsString text) {
                 in.addLists(stringLiteral(Bpchar.stripTrailingBlanks(text.getValue())));
             } else {
@@ -444,13 +448,34 @@ public final class RexLowering {
 
     /** A string operand without trailing blanks: rtrim of an expression, or the literal's value trimmed here. */
     Expr withoutTrailingBlanks(RexNode node) {
-        if (node instanceof RexLiteral lit && !lit.isNull() && isString(lit.getType())) {
-            return stringLiteral(Bpchar.stripTrailingBlanks(lit.getValueAs(String.class)));
+        String constant = stringConstant(node);
+        if (constant != null) {
+            return stringLiteral(Bpchar.stripTrailingBlanks(constant));
         }
         if (!isString(node.getType())) {
             return castIfNeeded(node, rexBuilder.getTypeFactory().createSqlType(SqlTypeName.VARCHAR));
         }
         return rtrim(lower(node));
+    }
+
+    /**
+     * The value of a string literal, or of the cast of one to a string type it fits unchanged (Calcite's
+     * {@code CAST('AIR'):CHAR(10)} where an IN list meets a char(n) column); null for anything else. Read here so
+     * that a comparison with it neither trims nor casts per row.
+     */
+    private static String stringConstant(RexNode node) {
+        if (node instanceof RexLiteral lit) {
+            return !lit.isNull() && isString(lit.getType()) ? lit.getValueAs(String.class) : null;
+        }
+        if (node.getKind() != SqlKind.CAST || !isString(node.getType())
+                || !(((RexCall) node).getOperands().get(0) instanceof RexLiteral lit) || lit.isNull() || !isString(lit.getType())) {
+            return null;
+        }
+        String value = lit.getValueAs(String.class);
+        int length = node.getType().getPrecision();
+        boolean fits = length == org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED
+                || Bpchar.stripTrailingBlanks(value).codePointCount(0, Bpchar.stripTrailingBlanks(value).length()) <= length;
+        return fits ? value : null;
     }
 
     private static Expr lowerCase(Expr e) {
@@ -488,8 +513,8 @@ public final class RexLowering {
         int length = leftLength > 0 ? leftLength : storedCharLength(r);
         RexNode column = leftLength > 0 ? l : length > 0 ? r : null;
         RexNode other = column == l ? r : l;
-        String padded = column != null && equality && other instanceof RexLiteral lit && !lit.isNull() && isString(lit.getType())
-                ? Bpchar.padded(lit.getValueAs(String.class), length) : null;
+        String constant = stringConstant(other);
+        String padded = column != null && equality && constant != null ? Bpchar.padded(constant, length) : null;
         if (padded != null) {
             // a stored char(n) column holds exactly n characters: equal to the literal padded to n (no trim per row)
             be = BinaryExpr.newBuilder().setLeft(lower(storedColumn(column))).setRight(stringLiteral(padded)).build();
