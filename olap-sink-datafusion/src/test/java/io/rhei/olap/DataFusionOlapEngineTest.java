@@ -239,6 +239,22 @@ class DataFusionOlapEngineTest {
         }
     }
 
+    /**
+     * A filter's comparisons of columns with constants are evaluated first, the least selective first, and what can
+     * fail (a division) after them, so that DataFusion copies a batch for the rows a conjunct keeps at most once, and
+     * a guard still comes before what it guards; the answer is the query's.
+     */
+    @Test
+    void cheapConjunctsRunFirstLeastSelectiveFirstAndCostlyOnesAfterThem() {
+        String sql = "SELECT count(*) FROM orders WHERE total / customer > 0.5 AND customer = 7 AND id < 999999 AND customer <> 0";
+        assertEquals(List.of(List.of(q("SELECT count(*) FROM orders WHERE customer = 7 AND total > 3.5").get(0).get(0))), q(sql));
+        String plan = new io.rhei.olap.sql.SqlPlanner(engine.storage()).plan(sql).plan().toString();
+        int everyRow = plan.indexOf("999999");
+        int oneInTen = plan.indexOf("int_val: 7");
+        int division = plan.indexOf("divide");
+        assertTrue(everyRow >= 0 && oneInTen > everyRow && division > oneInTen, plan);
+    }
+
     @Test
     void offsetAndTopK() {
         List<List<Object>> r = q("SELECT id FROM orders ORDER BY id LIMIT 3 OFFSET 2");

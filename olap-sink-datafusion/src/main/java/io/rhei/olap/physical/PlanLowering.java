@@ -98,7 +98,7 @@ public final class PlanLowering {
             Operator child = lower(f.getInput());
             pushIntoScan(f, scansBefore);
             return op(child).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder()
-                    .setPredicate(rex.lowerOver(f.getInput(), f.getCondition()))).build();
+                    .setPredicate(rex.lowerOver(f.getInput(), ConjunctOrder.order(f.getCondition(), f.getInput(), cardinality, rexBuilder)))).build();
         }
         if (rel instanceof Aggregate a) {
             return new AggregateLowering(this).aggregate(a);

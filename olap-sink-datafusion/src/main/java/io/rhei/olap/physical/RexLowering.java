@@ -222,9 +222,11 @@ public final class RexLowering {
             case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL, IS_NOT_DISTINCT_FROM, IS_DISTINCT_FROM:
                 return comparison(kind, ops.get(0), ops.get(1));
             case AND, OR: {
-                Expr acc = lower(ops.get(0));
-                for (int i = 1; i < ops.size(); i++) {
-                    BinaryExpr be = BinaryExpr.newBuilder().setLeft(acc).setRight(lower(ops.get(i))).build();
+                // right-deep: a AND (b AND c), so each conjunct decides alone whether the rest runs on the rows it
+                // keeps (ConjunctOrder), not the conjunction of all before it
+                Expr acc = lower(ops.get(ops.size() - 1));
+                for (int i = ops.size() - 2; i >= 0; i--) {
+                    BinaryExpr be = BinaryExpr.newBuilder().setLeft(lower(ops.get(i))).setRight(acc).build();
                     acc = kind == SqlKind.AND ? Expr.newBuilder().setAnd(be).build() : Expr.newBuilder().setOr(be).build();
                 }
                 return acc;
