@@ -127,7 +127,7 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         try {
             for (ScanInput scan : plan.scans()) {
                 if (scan instanceof ScanInput.Table t) {
-                    inputs.add(new SnapshotScan(readable.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows(), true));
+                    inputs.add(SnapshotScan.of(readable.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows(), true));
                 } else if (scan instanceof ScanInput.Values v) {
                     BatchList constants = new BatchList();
                     constants.add(io.rhei.olap.exec.ValuesBatch.build(v.schema(), v.rows(), allocator));
@@ -199,15 +199,17 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
     private BatchList runShares(ScanInput.Partitioned p, BufferAllocator allocator) {
         LoweredPlan stage = p.stage();
         List<TableSnapshot> snapshots = new ArrayList<>();
-        SharedSlices shared = null;
+        SplitFeed shared = null;
         BatchList out = new BatchList();
         try {
             for (ScanInput s : stage.scans()) {
                 snapshots.add(readable.snapshot(((ScanInput.Table) s).table()));
             }
             ScanInput.Table split = (ScanInput.Table) stage.scans().get(p.splitScan());
-            SharedSlices feed = new SharedSlices(new SnapshotScan(snapshots.get(p.splitScan()), split.columns(), split.filter(), allocator,
-                    options.scanBatchRows(), false));
+            TableSnapshot splitSnapshot = snapshots.get(p.splitScan());
+            SplitFeed feed = splitSnapshot.decodesOnRead() && splitSnapshot.fileCount() > 1
+                    ? new FilesByShare(splitSnapshot.scanByFile(split.columns(), split.filter(), allocator), allocator, options.scanBatchRows())
+                    : new SharedSlices(SnapshotScan.of(splitSnapshot, split.columns(), split.filter(), allocator, options.scanBatchRows(), false));
             shared = feed;
             List<java.util.concurrent.Future<BatchList>> others = new ArrayList<>();
             for (int i = 1; i < options.parallelism(); i++) {
@@ -257,12 +259,12 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         }
     }
 
-    private BatchList runShare(LoweredPlan stage, int split, List<TableSnapshot> snapshots, SharedSlices feed, BufferAllocator allocator) {
+    private BatchList runShare(LoweredPlan stage, int split, List<TableSnapshot> snapshots, SplitFeed feed, BufferAllocator allocator) {
         List<Iterator<VectorSchemaRoot>> inputs = new ArrayList<>();
         for (int j = 0; j < stage.scans().size(); j++) {
             ScanInput.Table t = (ScanInput.Table) stage.scans().get(j);
             inputs.add(j == split ? feed.share()
-                    : new SnapshotScan(snapshots.get(j), t.columns(), t.filter(), allocator, options.scanBatchRows(), false));
+                    : SnapshotScan.of(snapshots.get(j), t.columns(), t.filter(), allocator, options.scanBatchRows(), false));
         }
         BatchList out = new BatchList();
         try (NativeResultReader reader = executor.execute(stage.sql(), stage.plan(), inputs, stage.columnNames(), stage.plannedSchema(),
@@ -279,8 +281,53 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         return out;
     }
 
+    /** How the shares of a parallel stage divide the split table's rows: each share reads its own feed. */
+    private interface SplitFeed extends AutoCloseable {
+        /** A feed for one share, read on that share's thread. */
+        ScanFeed share();
+
+        /** Ends every feed: shares still running run out of input. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Files (that decode as they are read) dealt to whichever share asks first: each share decodes its files on its
+     * own thread, where slices of one shared scan would decode them all on one thread at a time.
+     */
+    private static final class FilesByShare implements SplitFeed {
+        private final java.util.function.Supplier<io.rhei.storage.BatchStream> readers;
+        private final BufferAllocator allocator;
+        private final int slice;
+        private final List<ScanFeed> opened = new ArrayList<>();
+        private boolean closed;
+
+        FilesByShare(java.util.function.Supplier<io.rhei.storage.BatchStream> readers, BufferAllocator allocator, int slice) {
+            this.readers = readers;
+            this.allocator = allocator;
+            this.slice = slice;
+        }
+
+        @Override
+        public synchronized ScanFeed share() {
+            if (closed) {
+                return new BatchList();
+            }
+            ScanFeed feed = new SnapshotScan(readers.get(), null, allocator, slice);
+            opened.add(feed);
+            return feed;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            opened.forEach(ScanFeed::close);
+            opened.clear();
+        }
+    }
+
     /** The slices of one scan, handed out one at a time to whichever share asks first. */
-    private static final class SharedSlices implements AutoCloseable {
+    private static final class SharedSlices implements SplitFeed {
         private final SnapshotScan source;
         private boolean closed;
 
@@ -296,7 +343,8 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         }
 
         /** One share's view: its own look-ahead of at most one slice. */
-        ScanFeed share() {
+        @Override
+        public ScanFeed share() {
             return new ScanFeed() {
                 private VectorSchemaRoot next;
                 private boolean done;
@@ -405,22 +453,32 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
      */
     private static final class SnapshotScan implements ScanFeed {
         private final int slice;
-        private final TableSnapshot snapshot;
+        private final TableSnapshot ownedSnapshot;
         private final io.rhei.storage.BatchStream batches;
         private final BufferAllocator allocator;
-        private final boolean ownsSnapshot;
         private VectorSchemaRoot pending;
         private int offset;
         private boolean closed;
 
-        /** {@code ownsSnapshot}: the scan releases the snapshot when done (false when several scans share it). */
-        SnapshotScan(TableSnapshot snapshot, List<String> columns, io.rhei.storage.ScanFilter filter, BufferAllocator allocator, int slice,
-                     boolean ownsSnapshot) {
+        /** {@code ownedSnapshot}: released when the scan is done; null when others share the snapshot. */
+        SnapshotScan(io.rhei.storage.BatchStream batches, TableSnapshot ownedSnapshot, BufferAllocator allocator, int slice) {
             this.slice = slice;
-            this.ownsSnapshot = ownsSnapshot;
-            this.snapshot = snapshot;
+            this.ownedSnapshot = ownedSnapshot;
             this.allocator = allocator;
-            this.batches = snapshot.scan(columns, filter, allocator);
+            this.batches = batches;
+        }
+
+        /** A scan of {@code snapshot}; {@code ownsSnapshot}: it releases the snapshot when done (false when several scans share it). */
+        static SnapshotScan of(TableSnapshot snapshot, List<String> columns, io.rhei.storage.ScanFilter filter, BufferAllocator allocator,
+                               int slice, boolean ownsSnapshot) {
+            try {
+                return new SnapshotScan(snapshot.scan(columns, filter, allocator), ownsSnapshot ? snapshot : null, allocator, slice);
+            } catch (RuntimeException e) {
+                if (ownsSnapshot) {
+                    snapshot.close();
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -473,8 +531,8 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
                 try {
                     batches.close();
                 } finally {
-                    if (ownsSnapshot) {
-                        snapshot.close();
+                    if (ownedSnapshot != null) {
+                        ownedSnapshot.close();
                     }
                 }
             }

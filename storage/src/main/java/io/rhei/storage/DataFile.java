@@ -46,6 +46,11 @@ abstract class DataFile {
      */
     abstract BatchStream read(List<String> columns, RoaringBitmap deleted, ScanFilter filter, BufferAllocator allocator);
 
+    /** Whether {@link #read} decodes the file (worth spreading over threads), rather than handing over batches in memory. */
+    boolean decodesOnRead() {
+        return false;
+    }
+
     /** The stored value of one cell, for updates that leave TOASTed columns unchanged. */
     abstract Object value(int row, int position, BufferAllocator allocator);
 

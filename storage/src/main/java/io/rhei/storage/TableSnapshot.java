@@ -95,54 +95,100 @@ public final class TableSnapshot implements AutoCloseable {
      * they can evaluate it; rows it rejects may still be returned. Closing the snapshot closes its open scans.
      */
     public synchronized BatchStream scan(List<String> columns, ScanFilter filter, BufferAllocator allocator) {
+        return open(new FileReader(wanted(columns), filter, allocator, new java.util.concurrent.atomic.AtomicInteger()));
+    }
+
+    /**
+     * Readers that share one scan, one reader per thread: each takes the next unread file when it needs one, so
+     * files that decode as they are read (Vortex) decode on several threads at once. Together the readers return
+     * the rows of {@link #scan}, each file's rows to one reader; each reader is closed by its user (or with the
+     * snapshot).
+     */
+    public java.util.function.Supplier<BatchStream> scanByFile(List<String> columns, ScanFilter filter, BufferAllocator allocator) {
+        List<Column> wanted = wanted(columns);
+        java.util.concurrent.atomic.AtomicInteger nextFile = new java.util.concurrent.atomic.AtomicInteger();
+        return () -> open(new FileReader(wanted, filter, allocator, nextFile));
+    }
+
+    /** Whether reading a file costs its decoding (files on disk or object storage), not just handing batches over. */
+    public boolean decodesOnRead() {
+        for (Segment s : segments) {
+            if (s.file().decodesOnRead()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized BatchStream open(BatchStream scan) {
         if (closed) {
+            scan.close();
             throw new IllegalStateException("snapshot of " + schema.table() + " is closed");
         }
+        openScans.add(scan);
+        return scan;
+    }
+
+    private List<Column> wanted(List<String> columns) {
         List<Column> wanted = new ArrayList<>(columns.size());
         for (String c : columns) {
             wanted.add(column(c));
         }
-        BatchStream scan = new BatchStream() {
-            private int nextSegment;
-            private BatchStream current;
+        return wanted;
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (current == null || !current.hasNext()) {
-                    if (current != null) {
-                        current.close();
-                        current = null;
-                    }
-                    while (nextSegment < segments.size() && segments.get(nextSegment).liveRows() == 0) {
-                        nextSegment++;
-                    }
-                    if (nextSegment >= segments.size()) {
-                        return false;
-                    }
-                    current = read(segments.get(nextSegment++), wanted, filter, allocator);
-                }
-                return true;
-            }
+    /** Live rows file by file, taking the next file from a cursor that other readers may share. */
+    private final class FileReader implements BatchStream {
+        private final List<Column> wanted;
+        private final ScanFilter filter;
+        private final BufferAllocator allocator;
+        private final java.util.concurrent.atomic.AtomicInteger nextFile;
+        private BatchStream current;
+        private boolean done;
 
-            @Override
-            public VectorSchemaRoot next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return current.next();
-            }
+        FileReader(List<Column> wanted, ScanFilter filter, BufferAllocator allocator, java.util.concurrent.atomic.AtomicInteger nextFile) {
+            this.wanted = wanted;
+            this.filter = filter;
+            this.allocator = allocator;
+            this.nextFile = nextFile;
+        }
 
-            @Override
-            public void close() {
+        @Override
+        public boolean hasNext() {
+            while (!done && (current == null || !current.hasNext())) {
                 if (current != null) {
                     current.close();
                     current = null;
                 }
-                nextSegment = segments.size();
+                int next = nextFile.getAndIncrement();
+                while (next < segments.size() && segments.get(next).liveRows() == 0) {
+                    next = nextFile.getAndIncrement();
+                }
+                if (next >= segments.size()) {
+                    done = true;
+                } else {
+                    current = read(segments.get(next), wanted, filter, allocator);
+                }
             }
-        };
-        openScans.add(scan);
-        return scan;
+            return !done;
+        }
+
+        @Override
+        public VectorSchemaRoot next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.next();
+        }
+
+        @Override
+        public void close() {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+            done = true;
+        }
     }
 
     /** One file's live rows as {@code wanted} columns in the current types. */

@@ -70,6 +70,11 @@ final class VortexDataFile extends DataFile {
     }
 
     @Override
+    boolean decodesOnRead() {
+        return true;
+    }
+
+    @Override
     Object value(int row, int position, BufferAllocator allocator) {
         String column = schema().column(position).name();
         ScanOptions options = ScanOptions.builder().from(ScanOptions.includeRows(row))
