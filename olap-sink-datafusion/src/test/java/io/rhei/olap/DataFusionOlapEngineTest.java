@@ -255,6 +255,34 @@ class DataFusionOlapEngineTest {
         assertTrue(everyRow >= 0 && oneInTen > everyRow && division > oneInTen, plan);
     }
 
+    /**
+     * An expression a projection uses twice is computed once, in a projection below (Q1's {@code price * (1 - disc)},
+     * also an operand of a wide decimal product); one guarded by CASE stays where it is, so a division the CASE keeps
+     * from a zero divisor is not evaluated for every row.
+     */
+    @Test
+    void commonSubexpressionsAreComputedOnceButNeverOutOfTheirGuard() {
+        String sql = "SELECT sum(total * (1 - weight_d)), sum(total * (1 - weight_d) * (1 + total)) FROM "
+                + "(SELECT total, CAST(id % 10 AS decimal(15, 2)) / 100 AS weight_d FROM orders) t";
+        String plan = new io.rhei.olap.sql.SqlPlanner(engine.storage()).plan(sql).plan().toString();
+        assertEquals(1, plan.split("subtract \\{", -1).length - 1, "1 - weight_d computed once: " + plan);
+        List<Object> sums = q(sql).get(0);
+        BigDecimal first = BigDecimal.ZERO;
+        BigDecimal second = BigDecimal.ZERO;
+        for (List<Object> row : q("SELECT total, id FROM orders")) {
+            BigDecimal total = (BigDecimal) row.get(0);
+            BigDecimal dp = total.multiply(BigDecimal.ONE.subtract(BigDecimal.valueOf((Long) row.get(1) % 10, 2)));
+            first = first.add(dp);
+            second = second.add(dp.multiply(BigDecimal.ONE.add(total)));
+        }
+        assertEquals(0, first.compareTo((BigDecimal) sums.get(0)), sums.toString());
+        assertEquals(0, second.compareTo((BigDecimal) sums.get(1)), sums.toString());
+        // customer is 0 on a tenth of the rows: the divisions run only where the CASE lets them
+        List<List<Object>> guarded = q("SELECT count(CASE WHEN customer <> 0 THEN total / customer END), "
+                + "sum(CASE WHEN customer <> 0 THEN total / customer * 2 END) FROM orders");
+        assertTrue(((Number) guarded.get(0).get(0)).longValue() > 0, guarded.toString());
+    }
+
     @Test
     void offsetAndTopK() {
         List<List<Object>> r = q("SELECT id FROM orders ORDER BY id LIMIT 3 OFFSET 2");

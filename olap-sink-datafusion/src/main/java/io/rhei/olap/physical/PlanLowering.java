@@ -200,6 +200,10 @@ public final class PlanLowering {
 
     /** A projection straight over a table scans only the columns it uses (the field trimmer puts one above every scan). */
     private Operator project(Project p) {
+        Project once = CommonSubexpressions.hoist(p);
+        if (once != null) {
+            return project(once);
+        }
         Operator child;
         List<RexNode> exprs = p.getProjects();
         if (p.getInput() instanceof TableScan ts) {
