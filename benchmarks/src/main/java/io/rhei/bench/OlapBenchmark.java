@@ -58,7 +58,7 @@ final class OlapBenchmark {
      * ran on (a query planned, then run, was 15-25 ms slower than the same query run after a pause), and planning
      * itself took 4-10 ms instead of 1-3. A server that has planned a few thousand queries is past that.
      */
-    private static final int PLANNING_WARM_UP_ROUNDS = 100;
+    static final int PLANNING_WARM_UP_ROUNDS = 100;
     private final Report report;
     private final double scaleFactor;
     private final boolean withPostgres;
