@@ -102,14 +102,12 @@ final class CommonSubexpressions {
         if (!(node instanceof RexCall call) || isConditional(call)) {
             return;
         }
-        boolean candidate = !isTrivial(call) && RexUtil.isDeterministic(call) && !RexUtil.containsCorrelation(call)
-                && !org.apache.calcite.rex.RexOver.containsOver(call);
-        if (candidate && uses.merge(call, 1, Integer::sum) > 1) {
+        if (isCandidate(call) && uses.merge(call, 1, Integer::sum) > 1) {
             return;
         }
         if (isWideDecimalProduct(call)) {
             for (RexNode operand : call.getOperands()) {
-                if (operand instanceof RexCall op && !isTrivial(op) && !isConditional(op) && RexUtil.isDeterministic(op)) {
+                if (operand instanceof RexCall op && !isConditional(op) && isCandidate(op)) {
                     uses.merge(op, 1, Integer::sum);
                 }
             }
@@ -117,6 +115,12 @@ final class CommonSubexpressions {
         for (RexNode operand : call.getOperands()) {
             count(operand, uses);
         }
+    }
+
+    /** An expression worth computing once for every row: not trivial, the same each time it is evaluated, row-local. */
+    private static boolean isCandidate(RexCall call) {
+        return !isTrivial(call) && RexUtil.isDeterministic(call) && !RexUtil.containsCorrelation(call)
+                && !org.apache.calcite.rex.RexOver.containsOver(call);
     }
 
     /** Constructs that evaluate some operands only for some rows: what is under them may be guarded. */

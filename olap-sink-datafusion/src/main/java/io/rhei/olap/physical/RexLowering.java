@@ -475,8 +475,7 @@ public final class RexLowering {
         }
         String value = lit.getValueAs(String.class);
         int length = node.getType().getPrecision();
-        boolean fits = length == org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED
-                || Bpchar.stripTrailingBlanks(value).codePointCount(0, Bpchar.stripTrailingBlanks(value).length()) <= length;
+        boolean fits = length == org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED || Bpchar.padded(value, length) != null;
         return fits ? value : null;
     }
 
