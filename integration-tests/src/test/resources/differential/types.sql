@@ -33,6 +33,7 @@ SELECT id, f4, f8, f8 / 3, f4 * 2 FROM types_t ORDER BY id
 SELECT id, CAST(f8 AS integer), CAST(f4 AS int), CAST(n AS bigint) FROM types_t WHERE id > 3 ORDER BY id
 SELECT id, CAST(n AS integer), CAST(-2.5 AS integer), CAST(2.5 AS integer), CAST(2.5::float8 AS integer), CAST(3.5::float8 AS integer) FROM types_t WHERE id > 3 ORDER BY id
 SELECT id, round(n), round(n, 2), round(f8), trunc(n), trunc(n, 1), ceil(n), floor(n) FROM types_t WHERE id > 3 ORDER BY id
+SELECT id, round(i4 + 0.5::float8), round(i4 - 0.5::float8), round(i4 * 1.5::float8), round(i4 / 3.0::float8), CAST(i4 / 2.0::float8 AS int), CAST(-i4 / 4.0::float8 AS bigint) FROM types_t WHERE id > 3 ORDER BY id
 SELECT id, abs(i4), sign(i4), mod(i4, 7), power(f8, 2), sqrt(abs(f8)) FROM types_t WHERE id > 3 ORDER BY id
 SELECT id, exp(f8 / 1000), ln(abs(f8) + 1), log(abs(f8) + 1) FROM types_t WHERE id > 3 ORDER BY id
 SELECT id, greatest(i4, i2, 0), least(i4, i2, 0) FROM types_t ORDER BY id

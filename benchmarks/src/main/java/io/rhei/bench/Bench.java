@@ -26,6 +26,9 @@ public final class Bench {
         Report report = new Report(System.out);
         report.line("Rhei benchmarks: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        String nativeLibrary = System.getProperty("rhei.datafusion.library", "");
+        report.line("DataFusion native library: " + (nativeLibrary.isBlank()
+                ? "the packaged Comet 0.12.0 JNI build (DataFusion 50.3)" : nativeLibrary + " (--datafusion-55: Comet 1.2.0, DataFusion 55.2)"));
         if (all || a.contains("core")) {
             new CoreBenchmark(report, events).run();
         }

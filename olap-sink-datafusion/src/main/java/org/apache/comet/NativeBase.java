@@ -13,6 +13,15 @@ import java.nio.file.StandardCopyOption;
 public abstract class NativeBase {
     public static final String LIBRARY_VERSION = "0.12.0";
     private static volatile boolean loaded;
+    private static volatile Abi abi;
+
+    /** The two native ABIs Rhei speaks; each {@code libcomet.so} speaks one. */
+    public enum Abi {
+        /** 0.12 (DataFusion 50.3): scans pull batches through {@link CometBatchIterator}. */
+        BATCH_ITERATOR,
+        /** 1.x (DataFusion 55.2 in 1.2.0): scans pull an Arrow C stream; createPlan also takes a TaskContext. */
+        ARROW_STREAM
+    }
 
     static {
         load();
@@ -25,7 +34,7 @@ public abstract class NativeBase {
         String explicit = System.getProperty("rhei.datafusion.library");
         Path lib;
         try {
-            if (explicit != null) {
+            if (explicit != null && !explicit.isBlank()) {
                 lib = Path.of(explicit);
             } else {
                 String resource = "/org/apache/comet/linux/amd64/libcomet.so";
@@ -50,7 +59,23 @@ public abstract class NativeBase {
         System.load(lib.toAbsolutePath().toString());
         // An empty log configuration makes the native side log to stderr at this level.
         init("", System.getProperty("rhei.datafusion.log-level", "warn"));
+        abi = detectAbi();
         loaded = true;
+    }
+
+    /** Only the 1.x library exports {@code nativeSupportsPythonUdf}; calling it is harmless. */
+    private static Abi detectAbi() {
+        try {
+            nativeSupportsPythonUdf();
+            return Abi.ARROW_STREAM;
+        } catch (UnsatisfiedLinkError e) {
+            return Abi.BATCH_ITERATOR;
+        }
+    }
+
+    /** The ABI of the loaded library. */
+    public static Abi abi() {
+        return abi;
     }
 
     public static boolean isLoaded() {
@@ -61,4 +86,7 @@ public abstract class NativeBase {
     static native void init(String logConfPath, String logLevel);
 
     public static native boolean isFeatureEnabled(String featureName);
+
+    /** 1.x only (see {@link #detectAbi}). */
+    private static native boolean nativeSupportsPythonUdf();
 }

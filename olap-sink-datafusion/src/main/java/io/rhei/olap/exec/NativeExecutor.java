@@ -4,7 +4,11 @@ import io.rhei.olap.QueryException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.comet.ArrowStreamScanInput;
 import org.apache.comet.CometBatchIterator;
+import org.apache.comet.NativeBase;
 import org.apache.comet.Native;
 import org.apache.comet.serde.Config.ConfigMap;
 import org.apache.comet.serde.OperatorOuterClass.Operator;
@@ -39,9 +43,10 @@ public final class NativeExecutor {
      */
     public NativeResultReader execute(String sql, Operator plan, List<Iterator<VectorSchemaRoot>> inputs, List<String> names,
                                       Schema plannedSchema, BufferAllocator allocator) {
-        List<CometBatchIterator> its = new ArrayList<>(inputs.size());
+        boolean streams = NativeBase.abi() == NativeBase.Abi.ARROW_STREAM;
+        List<AutoCloseable> its = new ArrayList<>(inputs.size());
         for (Iterator<VectorSchemaRoot> in : inputs) {
-            its.add(new CometBatchIterator(in, allocator));
+            its.add(streams ? exportStream(in, allocator) : new CometBatchIterator(in, allocator));
         }
         ConfigMap conf = ConfigMap.newBuilder()
                 .putEntries("spark.comet.explain.native.enabled", "false")
@@ -53,13 +58,52 @@ public final class NativeExecutor {
         long started = System.nanoTime();
         long handle;
         try {
-            handle = nativeLib.createPlan(id, its.toArray(new CometBatchIterator[0]), plan.toByteArray(), conf.toByteArray(), 1, metrics, 0L,
-                    memory, new String[]{options.spillDir().toString()}, options.batchSize(), true, "greedy_unified",
-                    options.memoryLimit(), options.memoryLimit(), id, null);
+            String[] spill = {options.spillDir().toString()};
+            handle = streams
+                    ? nativeLib.createPlan(id, its.stream().map(i -> ((StreamInput) i).stream()).toArray(), NativePlanDialect.forLoadedLibrary().translate(plan).toByteArray(),
+                            conf.toByteArray(), 1, metrics, 0L, memory, spill, options.batchSize(), true, "greedy_unified",
+                            options.memoryLimit(), options.memoryLimit(), id, null, null, null)
+                    : nativeLib.createPlan(id, its.toArray(new CometBatchIterator[0]), plan.toByteArray(), conf.toByteArray(), 1,
+                            metrics, 0L, memory, spill, options.batchSize(), true, "greedy_unified",
+                            options.memoryLimit(), options.memoryLimit(), id, null);
         } catch (RuntimeException e) {
-            its.forEach(CometBatchIterator::close);
+            closeAll(its);
             throw new QueryException(sql, "the native engine refused the plan: " + NativeErrors.oneLine(e.getMessage()), e);
         }
         return new NativeResultReader(allocator, nativeLib, handle, sql, names, plannedSchema, its, metrics, memory, started);
+    }
+
+    /**
+     * A scan input as an Arrow C stream (1.x ABI). The native side moves the stream out of its struct when it builds
+     * the scan; closing the struct afterwards frees only the struct, closing it before releases the input.
+     */
+    private static StreamInput exportStream(Iterator<VectorSchemaRoot> in, BufferAllocator allocator) {
+        ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+        Data.exportArrayStream(allocator, new ArrowStreamScanInput(in, allocator), stream);
+        return new StreamInput(stream);
+    }
+
+    private record StreamInput(ArrowArrayStream stream) implements AutoCloseable {
+        @Override
+        public void close() {
+            stream.release(); // a no-op once the native side moved the stream out
+            stream.close();
+        }
+    }
+
+    static void closeAll(List<? extends AutoCloseable> inputs) {
+        RuntimeException first = null;
+        for (AutoCloseable in : inputs) {
+            try {
+                in.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

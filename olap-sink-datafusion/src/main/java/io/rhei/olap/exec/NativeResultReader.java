@@ -11,7 +11,6 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.comet.CometBatchIterator;
 import org.apache.comet.Native;
 import org.apache.spark.CometTaskMemoryManager;
 import org.apache.spark.sql.comet.CometMetricNode;
@@ -37,7 +36,7 @@ public final class NativeResultReader extends ArrowReader {
     private final String sql;
     private final List<String> names;
     private final Schema plannedSchema;
-    private final List<CometBatchIterator> inputs;
+    private final List<? extends AutoCloseable> inputs;
     private final CometMetricNode metrics;
     private final CometTaskMemoryManager memory;
     private final BufferAllocator allocator;
@@ -49,7 +48,7 @@ public final class NativeResultReader extends ArrowReader {
     private long rows;
 
     NativeResultReader(BufferAllocator allocator, Native nativeLib, long handle, String sql, List<String> names, Schema plannedSchema,
-                       List<CometBatchIterator> inputs, CometMetricNode metrics, CometTaskMemoryManager memory, long startedNanos) {
+                       List<? extends AutoCloseable> inputs, CometMetricNode metrics, CometTaskMemoryManager memory, long startedNanos) {
         super(allocator);
         this.allocator = allocator;
         this.nativeLib = nativeLib;
@@ -171,7 +170,7 @@ public final class NativeResultReader extends ArrowReader {
         if (!released) {
             released = true;
             nativeLib.releasePlan(handle);
-            inputs.forEach(CometBatchIterator::close);
+            NativeExecutor.closeAll(inputs);
             if (LOG.isDebugEnabled()) {
                 // releasePlan has just pushed the final operator metrics (rows, time per operator) into the tree
                 LOG.debug("query returned {} rows in {} ms (peak native memory {} bytes): {}\noperator metrics:\n{}", rows,

@@ -878,27 +878,48 @@ public final class RexLowering {
         return rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE);
     }
 
-    /** round(x) to 0 decimals, half away from zero, typed {@code type}. */
+    /** round(x) of a decimal to 0 decimals, half away from zero, typed {@code type}. */
     private Expr round(Expr x, RelDataType type) {
         return Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("round").addArgs(x).addArgs(intLiteral(0))
                 .setReturnType(type(type))).build();
     }
 
-    /** PostgreSQL's rounding of a double to an integer value: to the nearest, ties to even (rint). */
+    /**
+     * PostgreSQL's rounding of a double to an integer value: to the nearest, ties to even (rint). Built from trunc
+     * alone ({@code x - trunc(x)} is exact), as the native round of a double differs between releases (1.x has none).
+     * Infinities and NaN come out as they went in.
+     */
     Expr roundHalfEven(Expr x) {
         RelDataType dbl = doubleType();
         Expr truncated = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("trunc").addArgs(x).setReturnType(type(dbl))).build();
         Expr fraction = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("abs").addArgs(
-                Expr.newBuilder().setSubtract(MathExpr.newBuilder().setLeft(x).setRight(truncated).setReturnType(type(dbl))
+                doubleMath(x, truncated, false)).setReturnType(type(dbl))).build();
+        Expr half = doubleLiteral(0.5);
+        Expr awayFromZero = Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder()
+                .addWhen(Expr.newBuilder().setGt(BinaryExpr.newBuilder().setLeft(x).setRight(doubleLiteral(0))))
+                .addThen(doubleMath(truncated, doubleLiteral(1), true))
+                .setElseExpr(doubleMath(truncated, doubleLiteral(-1), true))).build();
+        Expr truncatedHalf = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("trunc").addArgs(
+                Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(truncated).setRight(half).setReturnType(type(dbl))
                         .setEvalMode(EvalMode.LEGACY))).setReturnType(type(dbl))).build();
-        Expr half = Expr.newBuilder().setLiteral(Literal.newBuilder().setDoubleVal(0.5).setDatatype(type(dbl))).build();
-        Expr two = Expr.newBuilder().setLiteral(Literal.newBuilder().setDoubleVal(2).setDatatype(type(dbl))).build();
-        Expr isTie = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(fraction).setRight(half)).build();
-        Expr halved = Expr.newBuilder().setDivide(MathExpr.newBuilder().setLeft(x).setRight(two).setReturnType(type(dbl))
-                .setEvalMode(EvalMode.LEGACY)).build();
-        Expr even = Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(round(halved, dbl)).setRight(two)
-                .setReturnType(type(dbl)).setEvalMode(EvalMode.LEGACY)).build();
-        return Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder().addWhen(isTie).addThen(even).setElseExpr(round(x, dbl))).build();
+        Expr truncatedIsEven = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(truncatedHalf).setRight(
+                Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(truncated).setRight(half).setReturnType(type(dbl))
+                        .setEvalMode(EvalMode.LEGACY)))).build();
+        return Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder()
+                .addWhen(Expr.newBuilder().setLt(BinaryExpr.newBuilder().setLeft(fraction).setRight(half))).addThen(truncated)
+                .addWhen(Expr.newBuilder().setGt(BinaryExpr.newBuilder().setLeft(fraction).setRight(half))).addThen(awayFromZero)
+                .addWhen(truncatedIsEven).addThen(truncated)
+                .setElseExpr(awayFromZero)).build();
+    }
+
+    /** {@code a + b} (or {@code a - b}) over doubles. */
+    private Expr doubleMath(Expr a, Expr b, boolean add) {
+        MathExpr m = MathExpr.newBuilder().setLeft(a).setRight(b).setReturnType(type(doubleType())).setEvalMode(EvalMode.LEGACY).build();
+        return add ? Expr.newBuilder().setAdd(m).build() : Expr.newBuilder().setSubtract(m).build();
+    }
+
+    private Expr doubleLiteral(double v) {
+        return Expr.newBuilder().setLiteral(Literal.newBuilder().setDoubleVal(v).setDatatype(type(doubleType()))).build();
     }
 
     static Expr intLiteral(long v) {

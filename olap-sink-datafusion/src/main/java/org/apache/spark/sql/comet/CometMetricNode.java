@@ -22,15 +22,18 @@ public class CometMetricNode {
         return List.copyOf(inputs);
     }
 
-    /** The sum of a metric over the operators that have it, in this plan and the plans it read from. */
-    public long sum(String name, String onlyWhereAlso) {
-        Map<String, Long> m = metrics();
-        long total = m.containsKey(onlyWhereAlso) ? m.getOrDefault(name, 0L) : 0;
-        for (CometMetricNode c : children()) {
-            total += c.sum(name, onlyWhereAlso);
+    /**
+     * The sum of a metric over the leaf operators (the scans that fetch from the JVM), in this plan and the plans it
+     * read from. Leaves rather than a scan-only metric's name, which differs between native releases.
+     */
+    public long sumOverLeaves(String name) {
+        List<CometMetricNode> below = children();
+        long total = below.isEmpty() ? metrics().getOrDefault(name, 0L) : 0;
+        for (CometMetricNode c : below) {
+            total += c.sumOverLeaves(name);
         }
         for (CometMetricNode in : inputs) {
-            total += in.sum(name, onlyWhereAlso);
+            total += in.sumOverLeaves(name);
         }
         return total;
     }
