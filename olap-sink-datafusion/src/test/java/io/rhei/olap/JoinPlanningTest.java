@@ -62,6 +62,38 @@ class JoinPlanningTest {
         root.close();
     }
 
+    /**
+     * An aggregation over a selective semi join aggregates few rows but scans and probes a large table: it runs in
+     * shares over that table (TPC-H Q17's inner average per part), which one plan would do alone, and answers the same.
+     */
+    @Test
+    void anAggregationOverASelectiveJoinSplitsTheTableItScans() throws Exception {
+        String sql = "SELECT f.a_id, count(*), sum(f.b_id) FROM f WHERE f.a_id IN (SELECT id FROM a WHERE id <= 30) GROUP BY f.a_id";
+        try (DataFusionOlapEngine inShares = new DataFusionOlapEngine(engine.storage(),
+                new NativeQueryOptions(4L << 30, NativeQueryOptions.defaults().spillDir(), 8192, 1024, 2, 0, 0));
+             DataFusionOlapEngine onePlan = new DataFusionOlapEngine(engine.storage(), NativeQueryOptions.defaults().withParallelism(1))) {
+            String plan = inShares.explain(sql);
+            assertTrue(plan.contains("Scan rhei:shares:"), plan);
+            java.util.Map<Long, List<Long>> split = groups(inShares, sql);
+            assertEquals(30, split.size());
+            assertEquals(groups(onePlan, sql), split);
+        }
+    }
+
+    private java.util.Map<Long, List<Long>> groups(DataFusionOlapEngine e, String sql) throws Exception {
+        java.util.Map<Long, List<Long>> out = new java.util.TreeMap<>();
+        try (NativeResultReader r = e.execute(sql, root)) {
+            while (r.loadNextBatch()) {
+                var v = r.getVectorSchemaRoot();
+                for (int i = 0; i < v.getRowCount(); i++) {
+                    out.put(((Number) v.getVector(0).getObject(i)).longValue(), List.of(((Number) v.getVector(1).getObject(i)).longValue(),
+                            ((Number) v.getVector(2).getObject(i)).longValue()));
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
     void joinOrderFollowsTheEstimatesNotTheFromClause() throws Exception {
         // Calcite's guesses (15% an equality) join a, b and d on g first, 120,000 rows, as they did customer and
