@@ -69,16 +69,6 @@ public final class ArrowStreamScanInput extends ArrowReader {
             peeked.close();
             peeked = null;
         }
-        if (input instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing a scan input: " + e.getMessage(), e);
-            }
-            return;
-        }
-        while (input.hasNext()) {
-            input.next().close();
-        }
+        CometBatchIterator.closeUnread(input);
     }
 }

@@ -80,6 +80,11 @@ public class CometBatchIterator implements AutoCloseable {
     @Override
     public void close() {
         closeCurrent();
+        closeUnread(input);
+    }
+
+    /** Closes a scan input: through its own close when it has one, else by closing every batch it still holds. */
+    static void closeUnread(Iterator<VectorSchemaRoot> input) {
         if (input instanceof AutoCloseable c) {
             try {
                 c.close();
