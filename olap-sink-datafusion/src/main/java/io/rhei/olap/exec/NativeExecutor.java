@@ -44,9 +44,22 @@ public final class NativeExecutor {
     public NativeResultReader execute(String sql, Operator plan, List<Iterator<VectorSchemaRoot>> inputs, List<String> names,
                                       Schema plannedSchema, BufferAllocator allocator) {
         boolean streams = NativeBase.abi() == NativeBase.Abi.ARROW_STREAM;
+        // what createPlan receives, one per scan, and what closes each once the plan is released
+        Object[] feeds = streams ? new Object[inputs.size()] : new CometBatchIterator[inputs.size()];
         List<AutoCloseable> its = new ArrayList<>(inputs.size());
-        for (Iterator<VectorSchemaRoot> in : inputs) {
-            its.add(streams ? exportStream(in, allocator) : new CometBatchIterator(in, allocator));
+        for (int i = 0; i < inputs.size(); i++) {
+            if (streams) {
+                ArrowArrayStream stream = exportStream(inputs.get(i), allocator);
+                feeds[i] = stream;
+                its.add(() -> {
+                    stream.release(); // a no-op once the native side moved the stream out
+                    stream.close();
+                });
+            } else {
+                CometBatchIterator iterator = new CometBatchIterator(inputs.get(i), allocator);
+                feeds[i] = iterator;
+                its.add(iterator);
+            }
         }
         ConfigMap conf = ConfigMap.newBuilder()
                 .putEntries("spark.comet.explain.native.enabled", "false")
@@ -60,10 +73,10 @@ public final class NativeExecutor {
         try {
             String[] spill = {options.spillDir().toString()};
             handle = streams
-                    ? nativeLib.createPlan(id, its.stream().map(i -> ((StreamInput) i).stream()).toArray(), NativePlanDialect.forLoadedLibrary().translate(plan).toByteArray(),
+                    ? nativeLib.createPlan(id, feeds, NativePlanDialect.forLoadedLibrary().translate(plan).toByteArray(),
                             conf.toByteArray(), 1, metrics, 0L, memory, spill, options.batchSize(), true, "greedy_unified",
                             options.memoryLimit(), options.memoryLimit(), id, null, null, null)
-                    : nativeLib.createPlan(id, its.toArray(new CometBatchIterator[0]), plan.toByteArray(), conf.toByteArray(), 1,
+                    : nativeLib.createPlan(id, (CometBatchIterator[]) feeds, plan.toByteArray(), conf.toByteArray(), 1,
                             metrics, 0L, memory, spill, options.batchSize(), true, "greedy_unified",
                             options.memoryLimit(), options.memoryLimit(), id, null);
         } catch (RuntimeException e) {
@@ -75,20 +88,12 @@ public final class NativeExecutor {
 
     /**
      * A scan input as an Arrow C stream (1.x ABI). The native side moves the stream out of its struct when it builds
-     * the scan; closing the struct afterwards frees only the struct, closing it before releases the input.
+     * the scan; releasing the struct afterwards does nothing, releasing it before closes the input.
      */
-    private static StreamInput exportStream(Iterator<VectorSchemaRoot> in, BufferAllocator allocator) {
+    private static ArrowArrayStream exportStream(Iterator<VectorSchemaRoot> in, BufferAllocator allocator) {
         ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
         Data.exportArrayStream(allocator, new ArrowStreamScanInput(in, allocator), stream);
-        return new StreamInput(stream);
-    }
-
-    private record StreamInput(ArrowArrayStream stream) implements AutoCloseable {
-        @Override
-        public void close() {
-            stream.release(); // a no-op once the native side moved the stream out
-            stream.close();
-        }
+        return stream;
     }
 
     static void closeAll(List<? extends AutoCloseable> inputs) {

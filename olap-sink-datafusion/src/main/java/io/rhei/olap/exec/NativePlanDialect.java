@@ -25,7 +25,7 @@ import java.util.Map;
 
 /**
  * Rewrites a plan built against the 0.12 protobuf (the classes on Rhei's class path) into what the loaded library
- * reads. The 1.x protobuf keeps every field number Rhei uses but changed three meanings:
+ * reads. The 1.x protobuf keeps every field number Rhei uses, but changed what some of them mean:
  * <ul>
  *   <li>{@code Sum} and {@code Avg}: field {@code fail_on_error} (bool) became {@code eval_mode} (an enum where 1 is
  *       TRY, which turns an overflow into NULL); Rhei wants an error, which is ANSI (2);</li>

@@ -899,12 +899,11 @@ public final class RexLowering {
                 .addWhen(Expr.newBuilder().setGt(BinaryExpr.newBuilder().setLeft(x).setRight(doubleLiteral(0))))
                 .addThen(doubleMath(truncated, doubleLiteral(1), true))
                 .setElseExpr(doubleMath(truncated, doubleLiteral(-1), true))).build();
-        Expr truncatedHalf = Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("trunc").addArgs(
-                Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(truncated).setRight(half).setReturnType(type(dbl))
-                        .setEvalMode(EvalMode.LEGACY))).setReturnType(type(dbl))).build();
-        Expr truncatedIsEven = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(truncatedHalf).setRight(
-                Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(truncated).setRight(half).setReturnType(type(dbl))
-                        .setEvalMode(EvalMode.LEGACY)))).build();
+        // trunc(x) is even when its half has no fraction
+        Expr halfOfTruncated = Expr.newBuilder().setMultiply(MathExpr.newBuilder().setLeft(truncated).setRight(half)
+                .setReturnType(type(dbl)).setEvalMode(EvalMode.LEGACY)).build();
+        Expr truncatedIsEven = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(Expr.newBuilder().setScalarFunc(
+                ScalarFunc.newBuilder().setFunc("trunc").addArgs(halfOfTruncated).setReturnType(type(dbl)))).setRight(halfOfTruncated)).build();
         return Expr.newBuilder().setCaseWhen(CaseWhen.newBuilder()
                 .addWhen(Expr.newBuilder().setLt(BinaryExpr.newBuilder().setLeft(fraction).setRight(half))).addThen(truncated)
                 .addWhen(Expr.newBuilder().setGt(BinaryExpr.newBuilder().setLeft(fraction).setRight(half))).addThen(awayFromZero)
