@@ -80,6 +80,71 @@ class JoinPlanningTest {
         }
     }
 
+    /**
+     * EXISTS over a table much larger than the rows it tests (TPC-H Q4's late lineitems) runs in shares split on the
+     * tested table; each row of the kept side is counted once, however many shares matched it, and NOT EXISTS keeps
+     * only the rows no share matched.
+     */
+    @Test
+    void aSemiOrAntiJoinOverALargeTableSplitsThatTableAndKeepsEachRowOnce() {
+        try (DataFusionOlapEngine inShares = new DataFusionOlapEngine(engine.storage(), inShares());
+             DataFusionOlapEngine onePlan = new DataFusionOlapEngine(engine.storage(), NativeQueryOptions.defaults().withParallelism(1))) {
+            for (String sql : List.of(
+                    "SELECT a.g, count(*), sum(a.id) FROM a WHERE EXISTS (SELECT 1 FROM f WHERE f.a_id = a.id AND f.b_id < 300) GROUP BY a.g",
+                    "SELECT a.g, count(*), sum(a.id) FROM a WHERE NOT EXISTS (SELECT 1 FROM f WHERE f.a_id = a.id AND f.b_id < 300) GROUP BY a.g")) {
+                String plan = inShares.explain(sql);
+                assertTrue(plan.contains("Scan rhei:shares:"), plan);
+                List<List<Object>> split = sorted(inShares, sql);
+                assertEquals(5, split.size());
+                assertEquals(sorted(onePlan, sql), split, sql);
+            }
+        }
+    }
+
+    /**
+     * When the kept side's rows are not known to be unique, merging the shares' rows would also merge its own
+     * duplicates: such a semi join stays in one plan, and every duplicate is counted.
+     */
+    @Test
+    void aSemiJoinWhoseKeptRowsRepeatStaysInOnePlan() {
+        table("h", 60_000, i -> Row.of(i, 1 + i % 3000), "id", "a_id");
+        String sql = "SELECT count(*) FROM (SELECT f.a_id FROM f WHERE f.id <= 4000) x WHERE EXISTS (SELECT 1 FROM h WHERE h.a_id = x.a_id)";
+        try (DataFusionOlapEngine inShares = new DataFusionOlapEngine(engine.storage(), inShares())) {
+            assertEquals(List.of(List.of(4000L)), QueryResults.read(inShares.query(sql, root)).rows());
+        }
+    }
+
+    /**
+     * A stage in shares can read another stage's results (TPC-H Q17: the sum over lineitem joined with an average
+     * per part that itself runs in shares): the stage below runs first, and every share of the stage above reads its
+     * results in full. The answers equal one plan's.
+     */
+    @Test
+    void aStageInSharesReadsTheResultsOfAStageInSharesBelowIt() {
+        String sql = "SELECT count(*), sum(f.id) FROM f JOIN (SELECT a_id, avg(b_id) AS m FROM f WHERE a_id IN (SELECT id FROM a WHERE id <= 30) "
+                + "GROUP BY a_id) s ON f.a_id = s.a_id WHERE f.b_id <= s.m AND f.id % 3 <> 0";
+        try (DataFusionOlapEngine inShares = new DataFusionOlapEngine(engine.storage(), inShares());
+             DataFusionOlapEngine onePlan = new DataFusionOlapEngine(engine.storage(), NativeQueryOptions.defaults().withParallelism(1))) {
+            var planned = new SqlPlanner(engine.storage(), 2, 0, 0).plan(sql);
+            assertTrue(planned.scans().get(0) instanceof io.rhei.olap.physical.ScanInput.Partitioned above
+                    && above.stage().scans().stream().anyMatch(s -> s instanceof io.rhei.olap.physical.ScanInput.Partitioned),
+                    inShares.explain(sql));
+            List<List<Object>> split = sorted(inShares, sql);
+            assertEquals(sorted(onePlan, sql), split);
+            assertTrue(((Number) split.get(0).get(0)).longValue() > 0, split.toString());
+        }
+    }
+
+    private static NativeQueryOptions inShares() {
+        return new NativeQueryOptions(4L << 30, NativeQueryOptions.defaults().spillDir(), 8192, 1024, 2, 0, 0);
+    }
+
+    private List<List<Object>> sorted(DataFusionOlapEngine e, String sql) {
+        List<List<Object>> rows = new ArrayList<>(QueryResults.read(e.query(sql, root)).rows());
+        rows.sort(java.util.Comparator.comparing(Object::toString));
+        return rows;
+    }
+
     private java.util.Map<Long, List<Long>> groups(DataFusionOlapEngine e, String sql) throws Exception {
         java.util.Map<Long, List<Long>> out = new java.util.TreeMap<>();
         try (NativeResultReader r = e.execute(sql, root)) {

@@ -72,15 +72,15 @@ final class ParallelShares {
 
     /**
      * Makes {@code stage} (whose scans are the plan's scans from {@code scansBefore} on) run in shares split on
-     * {@code target}, and returns the scan that reads their results, with columns of {@code types}; null when its
-     * scans do not allow it (a union or another stage in shares below, or {@code target} read twice).
+     * {@code target}, and returns the scan that reads their results, with columns of {@code types}; null when
+     * {@code target} is read twice. The stage's other scans are read in full by every share: tables, and the results
+     * of what runs before the stage (another stage in shares, a union's branches).
      */
     Scan.Builder split(Operator stage, int scansBefore, TableScan target, List<RelDataType> types) {
         int split = -1;
         for (int k = scansBefore; k < plan.scans.size(); k++) {
-            if (!(plan.scans.get(k) instanceof ScanInput.Table)) {
-                return null;
-            }
+            // scans of other kinds (a stage in shares below, a union's branches, constants) run first, and every
+            // share reads their results in full
             if (plan.scanRels.get(k) == target) {
                 if (split >= 0) {
                     return null;

@@ -314,6 +314,7 @@ public final class PlanLowering {
             case ANTI -> JoinType.LeftAnti;
             default -> throw new UnsupportedSqlException(sql, j.getJoinType() + " joins");
         };
+        int scansBefore = scans.size();
         Operator left = lower(j.getLeft());
         Operator right = lower(j.getRight());
         List<RelDataTypeField> lf = j.getLeft().getRowType().getFieldList();
@@ -357,7 +358,7 @@ public final class PlanLowering {
                 hj.setCondition(j.getJoinType().projectsRight() ? rex.lowerOver(j, remaining) : rex.lower(remaining));
             }
         }
-        return op(left, right).setHashJoin(hj).build();
+        return SemiJoinInShares.lower(this, j, op(left, right).setHashJoin(hj).build(), scansBefore);
     }
 
 

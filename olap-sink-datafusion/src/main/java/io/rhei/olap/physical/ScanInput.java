@@ -31,7 +31,7 @@ public sealed interface ScanInput {
     /**
      * The merged results of one aggregation run as several native plans at once ({@code olap.parallelism}): each
      * runs {@code stage} (the whole two-phase aggregation) over a share of the slices of scan {@code splitScan}, and
-     * every other scan in full; the plan that reads them merges the per-share results. All shares read the same
+     * every other scan in full (a table, or the results of a stage below, run once before the shares start); the plan that reads them merges the per-share results. All shares read the same
      * table snapshots. {@code source} names the plan's {@code Scan} of them, whose column types are set from the
      * results before it runs.
      */
