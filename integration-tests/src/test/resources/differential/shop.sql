@@ -78,6 +78,12 @@ SELECT c.segment, count(*) FROM orders o JOIN customers c ON o.customer_id = c.i
 SELECT p.category, sum(i.qty) FROM items i JOIN products p ON i.product_id = p.id GROUP BY p.category
 SELECT o.id, p.name FROM orders o JOIN items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id WHERE o.id < 40
 SELECT c.name, count(o.id) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.name
+-- aggregates over an outer join grouped by the kept side's key: the other side aggregated per join key first
+SELECT c.id, count(o.id), count(*), sum(o.total), min(o.qty), max(o.status) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id
+SELECT c.id, c.name, count(o.weight), sum(o.qty), sum(o.weight) FROM orders o RIGHT JOIN customers c ON o.customer_id = c.id GROUP BY c.id, c.name
+SELECT n, count(*) FROM (SELECT c.id, count(o.id) AS n FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.status <> 'new' GROUP BY c.id) t GROUP BY n
+SELECT c.id, coalesce(sum(o.total), 0), count(*) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id WHERE c.id < 40 GROUP BY c.id
+SELECT o.id, count(i.qty), sum(i.qty), max(i.product_id) FROM orders o LEFT JOIN items i ON i.order_id = o.id GROUP BY o.id
 SELECT o.id FROM orders o JOIN customers c ON o.customer_id = c.id AND o.total > c.credit
 SELECT a.id, b.id FROM orders a JOIN orders b ON a.customer_id = b.customer_id AND a.id < b.id WHERE a.id < 30
 SELECT c.id FROM customers c JOIN orders o ON c.id = o.qty

@@ -135,6 +135,47 @@ class JoinPlanningTest {
         }
     }
 
+    /**
+     * Counts per row of a over a LEFT JOIN of f (TPC-H Q13's orders per customer): f is aggregated per join key first,
+     * then joined one row to one; rows of a without partners count 0 (COUNT(x)) or 1 (COUNT(*)), and sum NULL.
+     */
+    @Test
+    void anAggregateOverALeftJoinGroupedByTheKeptKeyAggregatesTheOtherSideFirst() {
+        String sql = "SELECT a.id, count(f.id), count(*), sum(f.b_id) FROM a LEFT JOIN f ON f.a_id = a.id AND f.b_id < 100 GROUP BY a.id";
+        String plan = engine.explain(sql);
+        String logical = plan.substring(0, plan.indexOf("native plan:"));
+        assertTrue(logical.indexOf("LogicalAggregate") > logical.indexOf("LogicalJoin"), plan);
+        java.util.Map<Long, long[]> expected = new java.util.TreeMap<>();
+        for (long id = 1; id <= 3000; id++) {
+            expected.put(id, new long[] {0, 1, -1});
+        }
+        for (long i = 1; i <= 20_000; i++) {
+            long aId = 1 + i % 3000;
+            long bId = 1 + (i * 7) % 1000;
+            if (bId < 100) {
+                long[] e = expected.get(aId);
+                e[1] = e[0] == 0 ? 1 : e[1] + 1;
+                e[2] = (e[2] < 0 ? 0 : e[2]) + bId;
+                e[0]++;
+            }
+        }
+        List<List<Object>> rows = sorted(engine, sql);
+        assertEquals(3000, rows.size());
+        for (List<Object> r : rows) {
+            long[] e = expected.get(((Number) r.get(0)).longValue());
+            assertEquals(List.of(e[0], e[1]), List.of(((Number) r.get(1)).longValue(), ((Number) r.get(2)).longValue()), r.toString());
+            assertEquals(e[2] < 0 ? null : e[2], r.get(3) == null ? null : ((Number) r.get(3)).longValue(), r.toString());
+        }
+    }
+
+    /** When the kept side keeps few rows, the join drops most of the other side: aggregating all of it first would cost more. */
+    @Test
+    void anAggregateOverALeftJoinOfFewKeptRowsJoinsFirst() {
+        String plan = engine.explain("SELECT a.id, count(f.id) FROM a LEFT JOIN f ON f.a_id = a.id WHERE a.id < 10 GROUP BY a.id");
+        String logical = plan.substring(0, plan.indexOf("native plan:"));
+        assertTrue(logical.indexOf("LogicalAggregate") < logical.indexOf("LogicalJoin"), plan);
+    }
+
     private static NativeQueryOptions inShares() {
         return new NativeQueryOptions(4L << 30, NativeQueryOptions.defaults().spillDir(), 8192, 1024, 2, 0, 0);
     }

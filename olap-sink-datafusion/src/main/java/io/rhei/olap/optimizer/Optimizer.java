@@ -46,6 +46,7 @@ public final class Optimizer {
         rel = JoinOrder.rewrite(rel, cardinality);
         rel = SemiJoinBeforeAggregate.rewrite(rel, cardinality);
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        rel = AggregateBeforeOuterJoin.rewrite(rel, cardinality, relBuilder);
         rel = SingleValueCheckedAfterJoin.rewrite(rel);
         RelNode summed = SumsOfOffsetsFromOneSum.rewrite(rel, relBuilder);
         if (summed != rel) {
