@@ -265,6 +265,31 @@ class JoinPlanningTest {
         assertEquals(sum, ((Number) result.get(1)).longValue());
     }
 
+    /**
+     * TPC-H Q2's shape: the per-key minimum over a join whose result is small, though the tables it reads are not;
+     * the ten keys the outer query keeps filter the aggregation's input, at the price of reading a again.
+     */
+    @Test
+    void aPerKeyAggregateOverASelectiveJoinAggregatesOnlyTheKeptKeys() {
+        String sql = "SELECT a.id, x.m FROM a JOIN (SELECT f.a_id, min(f.id) AS m FROM f JOIN b ON b.id = f.b_id AND b.g = 1 GROUP BY f.a_id) x "
+                + "ON x.a_id = a.id WHERE a.id <= 10";
+        var plan = new SqlPlanner(engine.storage()).plan(sql, root).plan();
+        assertTrue(aggregatesASemiJoin(plan, false), plan.toString());
+        java.util.Map<Long, Long> expected = new java.util.TreeMap<>();
+        for (long i = 1; i <= 20_000; i++) {
+            long aId = 1 + i % 3000;
+            if (aId <= 10 && (1 + (i * 7) % 1000) % 5 == 1) {
+                expected.merge(aId, i, Math::min);
+            }
+        }
+        assertTrue(!expected.isEmpty());
+        java.util.Map<Long, Long> actual = new java.util.TreeMap<>();
+        for (List<Object> r : QueryResults.read(engine.query(sql, root)).rows()) {
+            actual.put(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue());
+        }
+        assertEquals(expected, actual);
+    }
+
     /** Whether a hash aggregation reads (through anything but another aggregation) a left semi join. */
     private static boolean aggregatesASemiJoin(org.apache.comet.serde.OperatorOuterClass.Operator op, boolean underAggregate) {
         if (op.hasHashJoin() && underAggregate && op.getHashJoin().getJoinType() == org.apache.comet.serde.OperatorOuterClass.JoinType.LeftSemi) {
