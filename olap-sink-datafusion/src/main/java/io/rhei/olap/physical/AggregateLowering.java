@@ -188,10 +188,15 @@ final class AggregateLowering {
         }
         Operator p = plan.op(child).setHashAgg(partial).build();
         Operator f = plan.op(p).setHashAgg(fin).build();
-        if (mergeable && splitTarget != null) {
-            Operator merged = partitioned(a, f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), partTypes, merges);
-            if (merged != null) {
-                f = merged;
+        Operator merged = mergeable && splitTarget != null
+                ? partitioned(a, f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), partTypes, merges)
+                : null;
+        if (merged != null) {
+            f = merged;
+        } else {
+            Operator single = SinglePhaseAggregate.lower(plan, a, child, partial, fin);
+            if (single != null) {
+                f = single;
             }
         }
         if (!needsProjection) {
