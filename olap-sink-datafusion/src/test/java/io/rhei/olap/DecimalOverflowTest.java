@@ -114,6 +114,54 @@ class DecimalOverflowTest {
         assertEquals(List.of(List.of(2L, new BigDecimal("6.0000"))), q("SELECT id, n * i8 * i8 FROM nt WHERE id = 2"));
     }
 
+    /**
+     * A sum past the 38 digits of its type is PostgreSQL's exact total there, and the native sum would answer NULL
+     * (grouped) or leave a value out (ungrouped): Rhei refuses with its overflow error instead, also for AVG, and
+     * answers the groups whose values stay far from the limit.
+     */
+    @Test
+    void aSumBeyondThirtyEightDigitsIsAnErrorNotANullOrAWrongTotal() {
+        table("big", ColumnType.decimal(38, 0), new BigDecimal("9" + "0".repeat(37)), new BigDecimal("9" + "0".repeat(37)), new BigDecimal("5"), null,
+                new BigDecimal("-7"));
+        for (String sql : List.of("SELECT k, sum(v) FROM big GROUP BY k", "SELECT sum(v) FROM big", "SELECT avg(v) FROM big",
+                "SELECT k, avg(v) FROM big GROUP BY k", "SELECT sum(v) FROM big WHERE id <> 1 AND id <> 3 OR id = 1")) {
+            QueryException e = assertThrows(QueryException.class, () -> q(sql), sql);
+            assertTrue(e.getMessage().contains("numeric field overflow"), e.getMessage());
+        }
+        assertEquals(List.of(List.of(new BigDecimal("-2"))), q("SELECT sum(v) FROM big WHERE k = 2"));
+    }
+
+    /**
+     * A grouped aggregation with about as many groups as rows runs as one final phase over its rows
+     * ({@code SinglePhaseAggregate}): sums, counts, minimums and maximums over NULLs give what the two phases give.
+     */
+    @Test
+    void anAggregationOfManyGroupsRunsAsOnePhaseWithTheSameAnswers() {
+        table("small", ColumnType.decimal(10, 2), new BigDecimal("1.25"), new BigDecimal("-3.50"), new BigDecimal("5"), null, new BigDecimal("-7"));
+        String sql = "SELECT k, sum(v), count(v), count(*), min(v), max(v), avg(v) FROM small GROUP BY k";
+        String plan = new io.rhei.olap.sql.SqlPlanner(engine.storage()).plan(sql, root).plan().toString();
+        assertTrue(!plan.contains("Partial"), plan);
+        List<List<Object>> rows = new java.util.ArrayList<>(q(sql));
+        rows.sort(java.util.Comparator.comparing(r -> (Long) r.get(0)));
+        assertEquals(List.of(
+                java.util.Arrays.asList(1L, new BigDecimal("-2.25"), 2L, 2L, new BigDecimal("-3.50"), new BigDecimal("1.25"), new BigDecimal("-1.12500000000000000000")),
+                java.util.Arrays.asList(2L, new BigDecimal("-2.00"), 2L, 2L, new BigDecimal("-7.00"), new BigDecimal("5.00"), new BigDecimal("-1.00000000000000000000")),
+                java.util.Arrays.asList(3L, null, 0L, 1L, null, null, null)), rows);
+    }
+
+    /** Table {@code name}: rows 1.. with the values {@code v} (of {@code type}), in groups k = 1, 1, 2, 3, 2. */
+    private void table(String name, ColumnType type, BigDecimal... v) {
+        TableSchema schema = TableSchema.builder(TableId.parse("public." + name)).key("id", ColumnType.INT64).column("k", ColumnType.INT64)
+                .column("v", type).build();
+        engine.ensureTable(schema, 1);
+        long[] groups = {1, 1, 2, 3, 2};
+        List<RowChange> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < v.length; i++) {
+            rows.add(RowChange.upsert(RowKey.of((long) i + 1), Row.of((long) i + 1, groups[i], v[i]), 2));
+        }
+        engine.apply(new TableChangeBatch(schema, false, rows, 2, 2, rows.size()));
+    }
+
     @Test
     void anAggregateEvaluatesItsArgumentOnlyForTheRowsItsFilterKeeps() {
         // -99999999999999.9999 does not fit an integer: PostgreSQL never casts it where the FILTER leaves its row out

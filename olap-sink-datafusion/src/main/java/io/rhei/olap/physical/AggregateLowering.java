@@ -140,6 +140,9 @@ final class AggregateLowering {
                 partTypes.add(tf.createSqlType(SqlTypeName.BIGINT));
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
                 merges.add(org.apache.calcite.sql.SqlKind.SUM);
+                if (DecimalSumGuard.needed(argType, sumRelType)) {
+                    slot = guardSum(arg, i, sumRelType, partial, fin, results, slot, partTypes, merges);
+                }
             } else if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SINGLE_VALUE && !facts.singleRowPerGroup()) {
                 // A scalar subquery the planner cannot prove single-row: its value, and its row count to raise
                 // PostgreSQL's error when it has more than one row (MAX alone would pick one silently).
@@ -183,6 +186,12 @@ final class AggregateLowering {
                 merges.add(merge);
                 partTypes.add(computedInDouble(call) ? plan.rexBuilder.getTypeFactory().createTypeWithNullability(
                         plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), true) : call.getType());
+                org.apache.calcite.sql.SqlKind kind = call.getAggregation().getKind();
+                if ((kind == org.apache.calcite.sql.SqlKind.SUM || kind == org.apache.calcite.sql.SqlKind.SUM0)
+                        && DecimalSumGuard.needed(argType, call.getType())) {
+                    slot = guardSum(arg, i, call.getType(), partial, fin, results, slot, partTypes, merges);
+                    needsProjection = true;
+                }
             }
             i++;
         }
@@ -205,6 +214,22 @@ final class AggregateLowering {
         Projection.Builder pb = Projection.newBuilder();
         results.forEach(pb::addProjectList);
         return plan.op(f).setProjection(pb).build();
+    }
+
+    /**
+     * Adds the overflow guard ({@link DecimalSumGuard}) of the sum lowered last, whose result is the last of
+     * {@code results}, as the aggregate in column {@code slot}; returns the next free column.
+     */
+    private int guardSum(Expr arg, int i, RelDataType sumType, HashAggregate.Builder partial, HashAggregate.Builder fin, List<Expr> results,
+                         int slot, List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges) {
+        var tf = plan.rexBuilder.getTypeFactory();
+        partial.addAggExprs(DecimalSumGuard.magnitudes(arg));
+        fin.addAggExprs(DecimalSumGuard.merged(Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName("g" + i)
+                .setDatatype(CometTypes.id(DataTypeId.DOUBLE))).build()));
+        results.set(results.size() - 1, DecimalSumGuard.checked(results.get(results.size() - 1), slot, sumType));
+        partTypes.add(tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.DOUBLE), true));
+        merges.add(org.apache.calcite.sql.SqlKind.SUM);
+        return slot + 1;
     }
 
     /**
