@@ -126,7 +126,8 @@ class DecimalOverflowTest {
         for (String sql : List.of("SELECT k, sum(v) FROM big GROUP BY k", "SELECT sum(v) FROM big", "SELECT avg(v) FROM big",
                 "SELECT k, avg(v) FROM big GROUP BY k", "SELECT sum(v) FROM big WHERE id <> 1 AND id <> 3 OR id = 1")) {
             QueryException e = assertThrows(QueryException.class, () -> q(sql), sql);
-            assertTrue(e.getMessage().contains("numeric field overflow"), e.getMessage());
+            // the guard's "numeric field overflow"; on DataFusion 55.2 the ANSI sum itself may fail first ("sum overflow")
+            assertTrue(e.getMessage().contains("numeric field overflow") || e.getMessage().contains("sum overflow"), e.getMessage());
         }
         assertEquals(List.of(List.of(new BigDecimal("-2"))), q("SELECT sum(v) FROM big WHERE k = 2"));
     }
