@@ -372,6 +372,22 @@ final class PlanRunner {
         }
     }
 
+    /**
+     * Rows {@code offset} to {@code offset + n} of {@code batch} as a batch of their own that shares its buffers
+     * (retained, not copied): a slice of a scan, or a share's view of a held input.
+     */
+    private static VectorSchemaRoot rows(VectorSchemaRoot batch, int offset, int n, BufferAllocator allocator) {
+        List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>();
+        for (org.apache.arrow.vector.FieldVector v : batch.getFieldVectors()) {
+            var tp = v.getTransferPair(allocator);
+            tp.splitAndTransfer(offset, n);
+            vectors.add((org.apache.arrow.vector.FieldVector) tp.getTo());
+        }
+        VectorSchemaRoot out = new VectorSchemaRoot(vectors);
+        out.setRowCount(n);
+        return out;
+    }
+
     /** Batches for one native scan, closed by the scan when it ends or the query is abandoned. */
     private interface ScanFeed extends Iterator<VectorSchemaRoot>, AutoCloseable {
         @Override
@@ -412,15 +428,7 @@ final class PlanRunner {
                 if (b.getRowCount() == 0) {
                     continue;
                 }
-                List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>();
-                for (org.apache.arrow.vector.FieldVector f : b.getFieldVectors()) {
-                    var tp = f.getTransferPair(allocator);
-                    tp.splitAndTransfer(0, b.getRowCount());
-                    vectors.add((org.apache.arrow.vector.FieldVector) tp.getTo());
-                }
-                VectorSchemaRoot r = new VectorSchemaRoot(vectors);
-                r.setRowCount(b.getRowCount());
-                v.add(r);
+                v.add(rows(b, 0, b.getRowCount(), allocator));
             }
             return v;
         }
@@ -506,14 +514,7 @@ final class PlanRunner {
                 offset = 0;
             }
             int n = Math.min(slice, pending.getRowCount() - offset);
-            List<org.apache.arrow.vector.FieldVector> vectors = new ArrayList<>();
-            for (org.apache.arrow.vector.FieldVector v : pending.getFieldVectors()) {
-                var tp = v.getTransferPair(allocator);
-                tp.splitAndTransfer(offset, n);
-                vectors.add((org.apache.arrow.vector.FieldVector) tp.getTo());
-            }
-            VectorSchemaRoot slice = new VectorSchemaRoot(vectors);
-            slice.setRowCount(n);
+            VectorSchemaRoot slice = rows(pending, offset, n, allocator);
             offset += n;
             if (offset >= pending.getRowCount()) {
                 pending.close();
