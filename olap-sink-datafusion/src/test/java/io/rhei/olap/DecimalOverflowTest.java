@@ -133,6 +133,45 @@ class DecimalOverflowTest {
     }
 
     /**
+     * A grouped sum is guarded by its own NULL (the native sum's mark of an overflow) and a count, not by a sum of
+     * magnitudes; split into shares, a share's overflow and the merge's are both errors, and sums that fit are exact.
+     */
+    @Test
+    void aGroupedSumThatOverflowsInOneShareOrInTheMergeIsAnError() {
+        NativeQueryOptions d = NativeQueryOptions.defaults();
+        // slices of 512 rows, so that both shares take some of every group's rows
+        try (DataFusionOlapEngine shares = new DataFusionOlapEngine(engine.storage(),
+                new NativeQueryOptions(d.memoryLimit(), d.spillDir(), d.batchSize(), 512, 2, 0, d.planCacheSize()))) {
+            TableSchema schema = TableSchema.builder(TableId.parse("public.wide")).key("id", ColumnType.INT64).column("k", ColumnType.INT64)
+                    .column("v", ColumnType.decimal(38, 0)).build();
+            engine.ensureTable(schema, 1);
+            int n = 20_000;
+            BigDecimal nine = new BigDecimal("9" + "0".repeat(37));
+            BigDecimal eight = new BigDecimal("8" + "0".repeat(37));
+            List<RowChange> rows = new java.util.ArrayList<>();
+            long expected = 0;
+            for (long i = 1; i <= n; i++) {
+                // group 1 (odd ids): 9e37 in the first row and in the last, whose shares' totals fit but not their merge;
+                // group 2 (ids 2, 4 and every tenth): 8e37 twice in the first rows (one share's overflow), small values
+                // everywhere (a total in every other share, which alone would hide the first share's NULL); group 3 fits
+                long k = i % 2 == 1 ? 1 : i <= 4 || i % 10 == 0 ? 2 : 3;
+                BigDecimal v = i == 1 || i == n - 1 ? nine : i == 2 || i == 4 ? eight : BigDecimal.valueOf(i);
+                expected += k == 3 ? i : 0;
+                rows.add(RowChange.upsert(RowKey.of(i), Row.of(i, k, v), 2));
+            }
+            engine.apply(new TableChangeBatch(schema, false, rows, 2, 2, rows.size()));
+            String grouped = "SELECT k, sum(v) FROM wide GROUP BY k";
+            String plan = new io.rhei.olap.sql.SqlPlanner(engine.storage(), 2, 0, 0).plan(grouped, root).plan().toString();
+            assertTrue(plan.contains("rhei:shares") && !plan.contains("\"abs\""), plan);
+            for (String sql : List.of(grouped, "SELECT k, sum(v) FROM wide WHERE k = 2 GROUP BY k", "SELECT k, avg(v) FROM wide WHERE k = 1 GROUP BY k")) {
+                QueryException e = assertThrows(QueryException.class, () -> QueryResults.read(shares.query(sql, root)).rows(), sql);
+                assertTrue(e.getMessage().contains("numeric field overflow") || e.getMessage().contains("sum overflow"), e.getMessage());
+            }
+            assertEquals(List.of(List.of(3L, BigDecimal.valueOf(expected))), QueryResults.read(shares.query("SELECT k, sum(v) FROM wide WHERE k = 3 GROUP BY k", root)).rows());
+        }
+    }
+
+    /**
      * A grouped aggregation with about as many groups as rows runs as one final phase over its rows
      * ({@code SinglePhaseAggregate}): sums, counts, minimums and maximums over NULLs give what the two phases give.
      */

@@ -70,16 +70,11 @@ final class AggregateLowering {
         List<RelDataTypeField> in = a.getInput().getRowType().getFieldList();
         AggregateFacts facts = new AggregateFacts(in, singleRowPerGroup);
         List<Integer> groups = a.getGroupSet().asList();
-        // what merges the results of several shares: one entry per native aggregate (its result type and merge)
-        List<RelDataType> partTypes = new ArrayList<>();
-        List<org.apache.calcite.sql.SqlKind> merges = new ArrayList<>();
-        boolean mergeable = true;
-        HashAggregate.Builder partial = HashAggregate.newBuilder().setMode(AggregateMode.Partial);
-        HashAggregate.Builder fin = HashAggregate.newBuilder().setMode(AggregateMode.Final);
+        NativeAggregates aggs = new NativeAggregates(groups.size());
         for (int k = 0; k < groups.size(); k++) {
             RelDataType t = in.get(groups.get(k)).getType();
-            partial.addGroupingExprs(PlanLowering.bound(groups.get(k), t));
-            fin.addGroupingExprs(PlanLowering.bound(k, t));
+            aggs.partial.addGroupingExprs(PlanLowering.bound(groups.get(k), t));
+            aggs.fin.addGroupingExprs(PlanLowering.bound(k, t));
         }
         // AVG of a decimal runs as SUM and COUNT, divided afterwards at PostgreSQL's scale (the native AVG
         // fixes its result scale at s+4); every other call maps to one native aggregate.
@@ -89,8 +84,8 @@ final class AggregateLowering {
             results.add(PlanLowering.bound(k, in.get(groups.get(k)).getType()));
         }
         boolean needsProjection = false;
-        int slot = g;
         int i = 0;
+        var tf = plan.rexBuilder.getTypeFactory();
         for (AggregateCall call : a.getAggCallList()) {
             if (call.isDistinct()) {
                 throw new UnsupportedSqlException(plan.sql, "DISTINCT inside an aggregate (" + call + ")");
@@ -105,12 +100,9 @@ final class AggregateLowering {
                 // agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every aggregate lowered here skips NULLs
                 Expr keep = filterHolds(call, in);
                 Expr value = arg != null ? arg : PlanLowering.one();
-                DataType valueType = arg != null ? CometTypes.of(argType) : CometTypes.id(DataTypeId.INT32);
                 // no ELSE: NULL of the value's type (a NULL timestamp literal would need a zone)
                 arg = Expr.newBuilder().setCaseWhen(org.apache.comet.serde.ExprOuterClass.CaseWhen.newBuilder().addWhen(keep).addThen(value)).build();
-                if (argType == null) {
-                    argType = plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.INTEGER);
-                }
+                argType = tf.createTypeWithNullability(argType != null ? argType : tf.createSqlType(SqlTypeName.INTEGER), true);
             }
             Expr finalArg = argType == null ? null : Expr.newBuilder().setUnbound(UnboundReference.newBuilder()
                     .setName("a" + i).setDatatype(CometTypes.of(argType))).build();
@@ -119,91 +111,81 @@ final class AggregateLowering {
             }
             if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType != null && RexLowering.isIntegral(argType)) {
                 // AVG of integers is numeric (PostgreSQL): the sum and count of the values as decimal(19, 0)
-                RelDataType asDecimal = plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DECIMAL, 19, 0);
+                RelDataType asDecimal = tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.DECIMAL, 19, 0), argType.isNullable());
                 arg = PlanLowering.castExpr(arg, CometTypes.of(asDecimal));
                 argType = asDecimal;
                 finalArg = Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName("a" + i).setDatatype(CometTypes.of(argType))).build();
             }
             if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.AVG && argType.getSqlTypeName() == SqlTypeName.DECIMAL) {
-                var tf = plan.rexBuilder.getTypeFactory();
                 RelDataType sumRelType = decimalSumType(argType);
                 DataType sumType = CometTypes.of(sumRelType);
-                AggExpr sum = AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(arg).setDatatype(sumType).setFailOnError(true)).build();
-                AggExpr cnt = AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(arg)).build();
-                partial.addAggExprs(sum).addAggExprs(cnt);
-                fin.addAggExprs(AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(finalArg).setDatatype(sumType).setFailOnError(true)))
-                        .addAggExprs(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)));
-                results.add(decimalAverage(slot, sumType, call.getType()));
-                slot += 2;
+                int sum = aggs.add(AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(arg).setDatatype(sumType).setFailOnError(true)).build(),
+                        AggExpr.newBuilder().setSum(Sum.newBuilder().setChild(finalArg).setDatatype(sumType).setFailOnError(true)).build(),
+                        sumRelType, org.apache.calcite.sql.SqlKind.SUM);
+                int count = aggs.add(count(arg, argType), AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)).build(),
+                        tf.createSqlType(SqlTypeName.BIGINT), org.apache.calcite.sql.SqlKind.SUM);
+                results.add(decimalAverage(sum, count, sumType, call.getType()));
                 needsProjection = true;
-                partTypes.add(sumRelType);
-                partTypes.add(tf.createSqlType(SqlTypeName.BIGINT));
-                merges.add(org.apache.calcite.sql.SqlKind.SUM);
-                merges.add(org.apache.calcite.sql.SqlKind.SUM);
                 if (DecimalSumGuard.needed(argType, sumRelType)) {
-                    slot = guardSum(arg, i, sumRelType, partial, fin, results, slot, partTypes, merges);
+                    guardSum(arg, finalArg, argType, i, sum, sumRelType, g > 0, aggs, results);
                 }
             } else if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SINGLE_VALUE && !facts.singleRowPerGroup()) {
                 // A scalar subquery the planner cannot prove single-row: its value, and its row count to raise
                 // PostgreSQL's error when it has more than one row (MAX alone would pick one silently).
                 DataType valueType = CometTypes.of(call.getType());
-                partial.addAggExprs(AggExpr.newBuilder().setMax(Max.newBuilder().setChild(arg).setDatatype(valueType)))
-                        .addAggExprs(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(PlanLowering.one())));
-                fin.addAggExprs(AggExpr.newBuilder().setMax(Max.newBuilder().setChild(finalArg).setDatatype(valueType)))
-                        .addAggExprs(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)));
-                results.add(singleValue(slot, call.getType()));
-                slot += 2;
+                int value = aggs.add(AggExpr.newBuilder().setMax(Max.newBuilder().setChild(arg).setDatatype(valueType)).build(),
+                        AggExpr.newBuilder().setMax(Max.newBuilder().setChild(finalArg).setDatatype(valueType)).build(),
+                        call.getType(), org.apache.calcite.sql.SqlKind.MAX);
+                int rows = aggs.add(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(PlanLowering.one())).build(),
+                        AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)).build(),
+                        tf.createSqlType(SqlTypeName.BIGINT), org.apache.calcite.sql.SqlKind.SUM);
+                results.add(singleValue(value, rows, call.getType()));
                 needsProjection = true;
-                partTypes.add(call.getType());
-                partTypes.add(plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT));
-                merges.add(org.apache.calcite.sql.SqlKind.MAX);
-                merges.add(org.apache.calcite.sql.SqlKind.SUM);
             } else {
-                partial.addAggExprs(aggExpr(call, arg, argType, facts));
-                fin.addAggExprs(aggExpr(call, finalArg, argType, facts));
-                if (call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SUM0) {
+                org.apache.calcite.sql.SqlKind kind = call.getAggregation().getKind();
+                org.apache.calcite.sql.SqlKind merge = switch (kind) {
+                    case COUNT, SUM -> org.apache.calcite.sql.SqlKind.SUM;
+                    case MIN -> org.apache.calcite.sql.SqlKind.MIN;
+                    case MAX, LITERAL_AGG, SINGLE_VALUE -> org.apache.calcite.sql.SqlKind.MAX;
+                    default -> null; // AVG of a float, STDDEV, VARIANCE: results of shares do not merge
+                };
+                RelDataType partType = computedInDouble(call)
+                        ? tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.DOUBLE), true) : call.getType();
+                int slot = aggs.add(aggExpr(call, arg, argType, facts), aggExpr(call, finalArg, argType, facts), partType, merge);
+                if (kind == org.apache.calcite.sql.SqlKind.SUM0) {
                     // $SUM0 (a COUNT split by distinct aggregates) is 0 where SUM is NULL
                     results.add(PlanLowering.zeroIfNull(PlanLowering.bound(slot, call.getType()), call.getType()));
                     needsProjection = true;
                 } else if (computedInDouble(call) && call.getType().getSqlTypeName() != SqlTypeName.DOUBLE) {
                     // the native statistics aggregates compute in double; the plan's type (numeric for integer and
                     // numeric arguments, as in PostgreSQL) is what clients were told
-                    RelDataType dbl = plan.rexBuilder.getTypeFactory().createTypeWithNullability(
-                            plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), true);
-                    results.add(PlanLowering.castExpr(PlanLowering.bound(slot, dbl), CometTypes.of(call.getType())));
+                    results.add(PlanLowering.castExpr(PlanLowering.bound(slot, partType), CometTypes.of(call.getType())));
                     needsProjection = true;
                 } else {
                     results.add(PlanLowering.bound(slot, call.getType()));
                 }
-                slot++;
-                org.apache.calcite.sql.SqlKind merge = switch (call.getAggregation().getKind()) {
-                    case COUNT, SUM -> org.apache.calcite.sql.SqlKind.SUM;
-                    case MIN -> org.apache.calcite.sql.SqlKind.MIN;
-                    case MAX, LITERAL_AGG, SINGLE_VALUE -> org.apache.calcite.sql.SqlKind.MAX;
-                    default -> null; // AVG of a float, STDDEV, VARIANCE: results of shares do not merge
-                };
-                mergeable &= merge != null;
-                merges.add(merge);
-                partTypes.add(computedInDouble(call) ? plan.rexBuilder.getTypeFactory().createTypeWithNullability(
-                        plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), true) : call.getType());
-                org.apache.calcite.sql.SqlKind kind = call.getAggregation().getKind();
                 if ((kind == org.apache.calcite.sql.SqlKind.SUM || kind == org.apache.calcite.sql.SqlKind.SUM0)
                         && DecimalSumGuard.needed(argType, call.getType())) {
-                    slot = guardSum(arg, i, call.getType(), partial, fin, results, slot, partTypes, merges);
+                    guardSum(arg, finalArg, argType, i, slot, call.getType(), g > 0, aggs, results);
                     needsProjection = true;
                 }
             }
             i++;
         }
-        Operator p = plan.op(child).setHashAgg(partial).build();
-        Operator f = plan.op(p).setHashAgg(fin).build();
-        Operator merged = mergeable && splitTarget != null
-                ? partitioned(a, f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), partTypes, merges)
+        // a result that is a native aggregate's column as it is, in order, needs no projection (deduplicated ones do)
+        for (int k = 0; k < results.size() && !needsProjection; k++) {
+            needsProjection = !(results.get(k).hasBound() && results.get(k).getBound().getIndex() == k);
+        }
+        needsProjection |= results.size() != g + aggs.partial.getAggExprsCount();
+        Operator p = plan.op(child).setHashAgg(aggs.partial).build();
+        Operator f = plan.op(p).setHashAgg(aggs.fin).build();
+        Operator merged = aggs.mergeable() && splitTarget != null
+                ? partitioned(a, f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), aggs.partTypes, aggs.merges, aggs.sumChecks)
                 : null;
         if (merged != null) {
             f = merged;
         } else {
-            Operator single = SinglePhaseAggregate.lower(plan, a, child, partial, fin);
+            Operator single = SinglePhaseAggregate.lower(plan, a, child, aggs.partial, aggs.fin);
             if (single != null) {
                 f = single;
             }
@@ -216,20 +198,30 @@ final class AggregateLowering {
         return plan.op(f).setProjection(pb).build();
     }
 
+    /** COUNT(arg): of a column without NULLs, COUNT(*), which another call's equal count then shares. */
+    private static AggExpr count(Expr arg, RelDataType argType) {
+        return AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(argType.isNullable() ? arg : PlanLowering.one())).build();
+    }
+
     /**
-     * Adds the overflow guard ({@link DecimalSumGuard}) of the sum lowered last, whose result is the last of
-     * {@code results}, as the aggregate in column {@code slot}; returns the next free column.
+     * Adds the overflow guard ({@link DecimalSumGuard}) of the sum lowered last (of {@code arg}, in output column
+     * {@code sum}), whose result is the last of {@code results}.
      */
-    private int guardSum(Expr arg, int i, RelDataType sumType, HashAggregate.Builder partial, HashAggregate.Builder fin, List<Expr> results,
-                         int slot, List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges) {
+    private void guardSum(Expr arg, Expr finalArg, RelDataType argType, int i, int sum, RelDataType sumType, boolean grouped,
+                          NativeAggregates aggs, List<Expr> results) {
         var tf = plan.rexBuilder.getTypeFactory();
-        partial.addAggExprs(DecimalSumGuard.magnitudes(arg));
-        fin.addAggExprs(DecimalSumGuard.merged(Expr.newBuilder().setUnbound(UnboundReference.newBuilder().setName("g" + i)
-                .setDatatype(CometTypes.id(DataTypeId.DOUBLE))).build()));
-        results.set(results.size() - 1, DecimalSumGuard.checked(results.get(results.size() - 1), slot, sumType));
-        partTypes.add(tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.DOUBLE), true));
-        merges.add(org.apache.calcite.sql.SqlKind.SUM);
-        return slot + 1;
+        if (grouped) {
+            RelDataType bigint = tf.createSqlType(SqlTypeName.BIGINT);
+            int count = aggs.add(count(arg, argType), count(finalArg, argType), bigint, org.apache.calcite.sql.SqlKind.SUM);
+            aggs.sumChecks.add(new NativeAggregates.SumCheck(sum, count));
+            results.set(results.size() - 1, DecimalSumGuard.checkedGroup(results.get(results.size() - 1), PlanLowering.bound(sum, sumType),
+                    PlanLowering.bound(count, bigint)));
+            return;
+        }
+        int column = aggs.add(DecimalSumGuard.magnitudes(arg), DecimalSumGuard.merged(Expr.newBuilder().setUnbound(UnboundReference.newBuilder()
+                .setName("g" + i).setDatatype(CometTypes.id(DataTypeId.DOUBLE))).build()),
+                tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.DOUBLE), true), org.apache.calcite.sql.SqlKind.SUM);
+        results.set(results.size() - 1, DecimalSumGuard.checked(results.get(results.size() - 1), column, sumType));
     }
 
     /**
@@ -239,12 +231,15 @@ final class AggregateLowering {
      * {@code target} distributes over a split of its rows ({@link ParallelShares#splitTarget}) and every aggregate merges.
      */
     private Operator partitioned(Aggregate aggregate, Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes,
-                                 List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges) {
+                                 List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges, List<NativeAggregates.SumCheck> sumChecks) {
         if (!worthSplitting(aggregate, target, scansBefore)) {
             return null;
         }
         List<RelDataType> types = new ArrayList<>(groupTypes);
         types.addAll(partTypes);
+        if (!sumChecks.isEmpty()) {
+            agg = plan.op(agg).setProjection(DecimalSumGuard.checkedColumns(types, sumChecks)).build();
+        }
         Scan.Builder merged = shares.split(agg, scansBefore, target, types);
         if (merged == null) {
             return null;
@@ -301,18 +296,18 @@ final class AggregateLowering {
     }
 
     /** The value of a scalar subquery's group, or PostgreSQL's error when the group has more than one row. */
-    private Expr singleValue(int valueSlot, RelDataType resultType) {
+    private Expr singleValue(int valueSlot, int countSlot, RelDataType resultType) {
         DataType result = CometTypes.of(resultType);
         Expr value = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(valueSlot).setDatatype(result)).build();
-        Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(valueSlot + 1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(countSlot).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
         return FunctionLowering.checkedSingleValue(value, count);
     }
 
     /** sum / count at the result's scale; NULL for an empty group (count 0), as AVG gives. */
-    Expr decimalAverage(int sumSlot, DataType sumType, RelDataType resultType) {
+    Expr decimalAverage(int sumSlot, int countSlot, DataType sumType, RelDataType resultType) {
         DataType result = CometTypes.of(resultType);
         Expr sum = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot).setDatatype(sumType)).build();
-        Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(sumSlot + 1).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        Expr count = Expr.newBuilder().setBound(BoundReference.newBuilder().setIndex(countSlot).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
         Expr divisor = PlanLowering.castExpr(count, CometTypes.decimal(19, 0));
         // the sum as it is: the division rescales it (a sum may have more integer digits than the average)
         Expr dividend = sumType.getTypeId() == DataTypeId.DECIMAL ? sum : PlanLowering.castExpr(sum, CometTypes.decimal(19, 0));
@@ -359,10 +354,13 @@ final class AggregateLowering {
                 if (call.getArgList().size() > 1) {
                     throw new UnsupportedSqlException(plan.sql, "COUNT of several columns");
                 }
-                b.setCount(Count.newBuilder().addChildren(arg != null ? arg : PlanLowering.one()));
+                return arg != null ? count(arg, argType) : AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(PlanLowering.one())).build();
             }
             case SUM, SUM0 -> {
-                b.setSum(Sum.newBuilder().setChild(plan.castTo(arg, argType, call.getType())).setDatatype(result).setFailOnError(true));
+                // a decimal of the sum's scale needs no cast: the native sum adds the unscaled values in its own type
+                boolean sameScale = argType.getSqlTypeName() == SqlTypeName.DECIMAL && call.getType().getSqlTypeName() == SqlTypeName.DECIMAL
+                        && argType.getScale() == call.getType().getScale();
+                b.setSum(Sum.newBuilder().setChild(sameScale ? arg : plan.castTo(arg, argType, call.getType())).setDatatype(result).setFailOnError(true));
             }
             case MIN -> b.setMin(Min.newBuilder().setChild(arg).setDatatype(result));
             case MAX -> b.setMax(Max.newBuilder().setChild(arg).setDatatype(result));

@@ -56,7 +56,9 @@ final class SinglePhaseAggregate {
         if (e.hasSum() && e.getSum().getDatatype().getTypeId() == DataTypeId.DECIMAL) {
             // the decimal sum's state: (sum, is_empty); a NULL value is an empty state the merge skips
             Expr c = e.getSum().getChild();
-            states.addProjectList(c).addProjectList(isNull(c));
+            // the state has the sum's type; the sum's argument may be a narrower decimal of the same scale
+            Expr state = c.hasBound() && c.getBound().getDatatype().equals(e.getSum().getDatatype()) ? c : PlanLowering.castExpr(c, e.getSum().getDatatype());
+            states.addProjectList(state).addProjectList(isNull(c));
             return true;
         }
         if (e.hasMin()) {

@@ -153,7 +153,7 @@ final class WindowLowering {
                         types.add(plan.rexBuilder.getTypeFactory().createSqlType(SqlTypeName.BIGINT));
                         if (call.getType().getSqlTypeName() == SqlTypeName.DECIMAL) {
                             // numeric (and integer) averages exact, as PostgreSQL gives them
-                            results.add(new AggregateLowering(plan).decimalAverage(sumAt, CometTypes.of(sumType), call.getType()));
+                            results.add(new AggregateLowering(plan).decimalAverage(sumAt, sumAt + 1, CometTypes.of(sumType), call.getType()));
                         } else {
                             DataType dbl = CometTypes.id(DataTypeId.DOUBLE);
                             Expr quotient = Expr.newBuilder().setDivide(org.apache.comet.serde.ExprOuterClass.MathExpr.newBuilder()

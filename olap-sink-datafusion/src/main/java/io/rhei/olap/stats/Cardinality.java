@@ -263,7 +263,7 @@ public final class Cardinality {
             if (e instanceof RexLiteral) {
                 return 1;
             }
-            return rows(rel);
+            return computedDistinct(p.getInput(), e);
         }
         if (rel instanceof Join j) {
             int leftWidth = j.getLeft().getRowType().getFieldCount();
@@ -279,6 +279,22 @@ public final class Cardinality {
             return distinct(s.getInput(), column);
         }
         return rows(rel);
+    }
+
+    /**
+     * Distinct values of an expression over {@code input}'s columns: a deterministic expression takes at most as many
+     * values as the combinations of the columns it reads (so {@code extract(year from d)} or {@code ascii(flag)} is
+     * not taken for a unique key, which would make an aggregation by it look as large as its input).
+     */
+    private double computedDistinct(RelNode input, RexNode e) {
+        if (!org.apache.calcite.rex.RexUtil.isDeterministic(e)) {
+            return rows(input);
+        }
+        double product = 1;
+        for (int ref : org.apache.calcite.plan.RelOptUtil.InputFinder.bits(e)) {
+            product *= distinct(input, ref);
+        }
+        return product;
     }
 
     /** The statistics of the table column behind output {@code column} of {@code rel}, when it is one unchanged. */
