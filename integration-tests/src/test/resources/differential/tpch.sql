@@ -56,3 +56,10 @@ SELECT o_orderpriority, count(*), count(DISTINCT o_custkey) FROM tpch.orders GRO
 SELECT * FROM tpch.nation LIMIT 0
 SELECT * FROM tpch.region OFFSET 10
 SELECT r_name FROM tpch.region ORDER BY r_name LIMIT 2 OFFSET 4
+-- char(1) group keys run as code points (CharGroupKeys): flags alone, with other keys, NULL from an outer join, DISTINCT
+SELECT l_returnflag, l_linestatus, count(*), sum(l_quantity), avg(l_extendedprice) FROM tpch.lineitem GROUP BY l_returnflag, l_linestatus ORDER BY 1, 2
+SELECT o_orderstatus, o_orderpriority, count(*) FROM tpch.orders GROUP BY o_orderstatus, o_orderpriority ORDER BY 1, 2
+SELECT l_linestatus, l_shipmode, max(l_shipdate) FROM tpch.lineitem WHERE l_quantity > 45 GROUP BY l_shipmode, l_linestatus
+SELECT c_custkey % 7, o_orderstatus, count(*), count(o_orderkey) FROM tpch.customer LEFT JOIN tpch.orders ON o_custkey = c_custkey AND o_totalprice > 300000 GROUP BY 1, 2
+SELECT DISTINCT l_returnflag FROM tpch.lineitem WHERE l_shipdate > DATE '1995-06-01'
+SELECT o_orderstatus, count(*) FROM tpch.orders GROUP BY o_orderstatus HAVING count(*) > 10 ORDER BY o_orderstatus DESC

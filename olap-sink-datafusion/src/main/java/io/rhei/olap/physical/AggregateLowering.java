@@ -71,21 +71,32 @@ final class AggregateLowering {
         AggregateFacts facts = new AggregateFacts(in, singleRowPerGroup);
         List<Integer> groups = a.getGroupSet().asList();
         NativeAggregates aggs = new NativeAggregates(groups.size());
+        var tf = plan.rexBuilder.getTypeFactory();
+        // the native group keys (a char(1) column's is its code point) and the group columns of the result
+        List<RelDataType> keyTypes = new ArrayList<>();
+        List<Expr> results = new ArrayList<>();
+        boolean needsProjection = false;
         for (int k = 0; k < groups.size(); k++) {
             RelDataType t = in.get(groups.get(k)).getType();
-            aggs.partial.addGroupingExprs(PlanLowering.bound(groups.get(k), t));
-            aggs.fin.addGroupingExprs(PlanLowering.bound(k, t));
+            Expr key = PlanLowering.bound(groups.get(k), t);
+            if (CharGroupKeys.applies(a, groups.get(k))) {
+                RelDataType code = tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.INTEGER), t.isNullable());
+                aggs.partial.addGroupingExprs(CharGroupKeys.codePoint(key));
+                aggs.fin.addGroupingExprs(PlanLowering.bound(k, code));
+                keyTypes.add(code);
+                results.add(CharGroupKeys.character(PlanLowering.bound(k, code)));
+                needsProjection = true;
+            } else {
+                aggs.partial.addGroupingExprs(key);
+                aggs.fin.addGroupingExprs(PlanLowering.bound(k, t));
+                keyTypes.add(t);
+                results.add(PlanLowering.bound(k, t));
+            }
         }
         // AVG of a decimal runs as SUM and COUNT, divided afterwards at PostgreSQL's scale (the native AVG
         // fixes its result scale at s+4); every other call maps to one native aggregate.
-        List<Expr> results = new ArrayList<>();
         int g = groups.size();
-        for (int k = 0; k < g; k++) {
-            results.add(PlanLowering.bound(k, in.get(groups.get(k)).getType()));
-        }
-        boolean needsProjection = false;
         int i = 0;
-        var tf = plan.rexBuilder.getTypeFactory();
         for (AggregateCall call : a.getAggCallList()) {
             if (call.isDistinct()) {
                 throw new UnsupportedSqlException(plan.sql, "DISTINCT inside an aggregate (" + call + ")");
@@ -180,7 +191,7 @@ final class AggregateLowering {
         Operator p = plan.op(child).setHashAgg(aggs.partial).build();
         Operator f = plan.op(p).setHashAgg(aggs.fin).build();
         Operator merged = aggs.mergeable() && splitTarget != null
-                ? partitioned(a, f, scansBefore, splitTarget, groups.stream().map(k -> in.get(k).getType()).toList(), aggs.partTypes, aggs.merges, aggs.sumChecks)
+                ? partitioned(a, f, scansBefore, splitTarget, keyTypes, aggs.partTypes, aggs.merges, aggs.sumChecks)
                 : null;
         if (merged != null) {
             f = merged;
