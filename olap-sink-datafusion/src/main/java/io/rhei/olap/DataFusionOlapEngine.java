@@ -100,11 +100,40 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         return planner.plan(sql).plannedSchema();
     }
 
-    /** The optimised Calcite plan, then the native operator tree ({@link io.rhei.olap.exec.NativePlanText}). */
+    /**
+     * The optimised Calcite plan, then the native operator tree ({@link io.rhei.olap.exec.NativePlanText}) and the
+     * trees of the stages it reads (run in shares, or first). Planned with the column statistics already counted:
+     * {@link #explain(String, BufferAllocator)} counts those it lacks, as a query does, so it shows the plan that runs.
+     */
     @Override
     public String explain(String sql) {
-        LoweredPlan plan = planner.plan(sql);
-        return "logical plan:\n" + plan.logicalPlan() + "native plan:\n" + io.rhei.olap.exec.NativePlanText.of(plan.plan());
+        return explained(planner.plan(sql));
+    }
+
+    /** {@link #explain(String)}, counting the statistics the plan needs with buffers from {@code allocator}, as a query does. */
+    public String explain(String sql, BufferAllocator allocator) {
+        return explained(planner.plan(sql, allocator));
+    }
+
+    private static String explained(LoweredPlan plan) {
+        StringBuilder out = new StringBuilder("logical plan:\n").append(plan.logicalPlan()).append("native plan:\n");
+        appendNative(plan, "", out);
+        return out.toString();
+    }
+
+    private static void appendNative(LoweredPlan plan, String indent, StringBuilder out) {
+        out.append(io.rhei.olap.exec.NativePlanText.of(plan.plan()).indent(indent.length()));
+        for (io.rhei.olap.physical.ScanInput input : plan.scans()) {
+            if (input instanceof io.rhei.olap.physical.ScanInput.Partitioned p) {
+                out.append(indent).append("stage ").append(p.source()).append(", in shares:\n");
+                appendNative(p.stage(), indent + "  ", out);
+            } else if (input instanceof io.rhei.olap.physical.ScanInput.Materialized m) {
+                for (LoweredPlan branch : m.branches()) {
+                    out.append(indent).append("run first:\n");
+                    appendNative(branch, indent + "  ", out);
+                }
+            }
+        }
     }
 
     /** Like {@link #query}, with the native reader's metrics and memory figures. */

@@ -99,4 +99,11 @@ class CharGroupKeysTest {
         }
         return out.toString();
     }
+
+    /** explain shows the plan that runs: planned with the column statistics a query counts, with its stages. */
+    @Test
+    void explainShowsTheStagesInShares() {
+        String explained = engine.explain("SELECT flag, count(*) FROM items GROUP BY flag", root);
+        assertTrue(explained.contains("stage rhei:shares:") && explained.contains("HashAggregate Partial"), explained);
+    }
 }
