@@ -93,7 +93,8 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("rhei demo: starting an embedded PostgreSQL (data in " + dir + ")");
         boolean matched;
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"))) {
+        // stopped by this try, after the final check that Ctrl-C's shutdown hook waits for (not by a hook of its own)
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), 0, false)) {
             try (Connection c = pg.connect()) {
                 ShopWorkload.createSchema(c, 2000, 300);
             }

@@ -41,6 +41,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Like {@link #start(Path)} on a given port (0: any free one): a restart on the same data and port. */
     public static EmbeddedPostgresServer start(Path dataDir, int port) {
+        return start(dataDir, port, true);
+    }
+
+    /**
+     * Like {@link #start(Path, int)}; with {@code stopOnJvmExit} false the server is stopped only by {@link #close},
+     * not also by a JVM shutdown hook, for a program whose own shutdown still uses it (the demo's final check after
+     * Ctrl-C: the two hooks ran at once, and PostgreSQL went away under the check).
+     */
+    public static EmbeddedPostgresServer start(Path dataDir, int port, boolean stopOnJvmExit) {
         long t0 = System.nanoTime();
         try {
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
@@ -51,7 +60,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "16")
                     .setServerConfig("max_wal_senders", "16")
-                    .setServerConfig("listen_addresses", "127.0.0.1");
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setRegisterShutdownHook(stopOnJvmExit);
             if (dataDir != null) {
                 b.setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false);
             }
