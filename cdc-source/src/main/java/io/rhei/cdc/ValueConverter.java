@@ -68,13 +68,9 @@ final class ValueConverter {
         return UNCHANGED_PLACEHOLDER.equals(value);
     }
 
-    /** A char(n) value as PostgreSQL stores it: blank-padded to n characters (Debezium delivers it so already). */
+    /** A char(n) value as PostgreSQL stores it ({@link io.rhei.core.schema.CharValues}; Debezium delivers it so already). */
     static Object padded(Object value, int length) {
-        if (!(value instanceof String s) || length == 0) {
-            return value;
-        }
-        int chars = s.codePointCount(0, s.length());
-        return chars >= length ? s : s + " ".repeat(length - chars);
+        return value instanceof String s ? io.rhei.core.schema.CharValues.padded(s, length) : value;
     }
 
     private static Object text(Object value) {

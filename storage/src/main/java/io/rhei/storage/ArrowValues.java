@@ -58,7 +58,7 @@ public final class ArrowValues {
                 }
             }
             case TEXT, JSON -> ((VarCharVector) vector).setSafe(index, ((String) value).getBytes(StandardCharsets.UTF_8));
-            case CHAR -> ((VarCharVector) vector).setSafe(index, bpchar((String) value, type.precision()).getBytes(StandardCharsets.UTF_8));
+            case CHAR -> ((VarCharVector) vector).setSafe(index, io.rhei.core.schema.CharValues.padded((String) value, type.precision()).getBytes(StandardCharsets.UTF_8));
             case UUID -> ((VarCharVector) vector).setSafe(index, value.toString().getBytes(StandardCharsets.UTF_8));
             case BYTES -> ((VarBinaryVector) vector).setSafe(index, (byte[]) value);
             case DATE -> ((DateDayVector) vector).setSafe(index, (int) ((LocalDate) value).toEpochDay());
@@ -70,30 +70,6 @@ public final class ArrowValues {
     }
 
     /** Reads the cell at {@code index} as Rhei's Java value for {@code type} (null when null). */
-    /**
-     * A char(n) value as PostgreSQL stores it, exactly n characters: blank-padded, or cut where only blanks pass n
-     * (PostgreSQL's rule); longer text is PostgreSQL's error 22001. Queries rely on it: comparisons and group keys
-     * read the stored value as it is. Change events already arrive so; this holds for every other writer too.
-     */
-    static String bpchar(String value, int length) {
-        if (length == 0) {
-            return value; // bpchar without a length keeps what it is given
-        }
-        int chars = value.codePointCount(0, value.length());
-        if (chars == length) {
-            return value;
-        }
-        if (chars < length) {
-            return value + " ".repeat(length - chars);
-        }
-        int end = value.offsetByCodePoints(0, length);
-        if (value.substring(end).chars().anyMatch(c -> c != ' ')) {
-            String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-            throw new RheiException("value too long for type character(" + length + "): '" + shown + "' (PostgreSQL's error 22001)");
-        }
-        return value.substring(0, end);
-    }
-
     public static Object get(FieldVector vector, int index, ColumnType type) {
         if (vector.isNull(index)) {
             return null;

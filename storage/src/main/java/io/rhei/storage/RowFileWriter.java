@@ -48,7 +48,7 @@ final class RowFileWriter {
                     }
                     try {
                         ArrowValues.set(out[c], r, cols[c].type(), value);
-                    } catch (ClassCastException | ArithmeticException e) {
+                    } catch (ClassCastException | ArithmeticException | RheiException e) {
                         throw new RheiException("table " + schema.table() + " column " + cols[c].name() + " (" + cols[c].type()
                                 + ") cannot store value " + value + " (" + value.getClass().getSimpleName() + "): " + e.getMessage(), e);
                     }

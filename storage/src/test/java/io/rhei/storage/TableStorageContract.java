@@ -391,4 +391,18 @@ abstract class TableStorageContract {
         RheiException e2 = assertThrows(RheiException.class, () -> storage.apply(toastWithoutRow));
         assertTrue(e2.getMessage().contains("(9)") || e2.getMessage().contains("9"), e2.getMessage());
     }
+
+    /** char(n) holds n characters in every storage: padded when shorter; longer text refused, naming the column. */
+    @Test
+    void charValuesAreStoredPaddedAndLongerTextIsRefusedByName() {
+        TableSchema schema = TableSchema.builder(T).key("id", ColumnType.INT32).column("flag", ColumnType.bpchar(2)).build();
+        storage.ensureTable(schema, 0);
+        storage.apply(batch(schema, false, List.of(RowChange.upsert(RowKey.of(1), Row.of(1, "a"), 1))));
+        assertEquals(Map.of(RowKey.of(1), Row.of(1, "a ")), current());
+        TableChangeBatch tooLong = batch(schema, false, List.of(RowChange.upsert(RowKey.of(2), Row.of(2, "abc"), 2)));
+        RheiException e = assertThrows(RheiException.class, () -> storage.apply(tooLong));
+        assertTrue(e.getMessage().contains("shop.items") && e.getMessage().contains("flag")
+                && e.getMessage().contains("value too long for type character(2)"), e.getMessage());
+        assertEquals(Map.of(RowKey.of(1), Row.of(1, "a ")), current());
+    }
 }

@@ -147,7 +147,7 @@ final class AggregateLowering {
                 int value = aggs.add(AggExpr.newBuilder().setMax(Max.newBuilder().setChild(arg).setDatatype(valueType)).build(),
                         AggExpr.newBuilder().setMax(Max.newBuilder().setChild(finalArg).setDatatype(valueType)).build(),
                         call.getType(), org.apache.calcite.sql.SqlKind.MAX);
-                int rows = aggs.add(AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(PlanLowering.one())).build(),
+                int rows = aggs.add(countRows(),
                         AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(finalArg)).build(),
                         tf.createSqlType(SqlTypeName.BIGINT), org.apache.calcite.sql.SqlKind.SUM);
                 results.add(singleValue(value, rows, call.getType()));
@@ -211,7 +211,12 @@ final class AggregateLowering {
 
     /** COUNT(arg): of a column without NULLs, COUNT(*), which another call's equal count then shares. */
     private static AggExpr count(Expr arg, RelDataType argType) {
-        return AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(argType.isNullable() ? arg : PlanLowering.one())).build();
+        return argType.isNullable() ? AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(arg)).build() : countRows();
+    }
+
+    /** COUNT(*). */
+    private static AggExpr countRows() {
+        return AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(PlanLowering.one())).build();
     }
 
     /**
@@ -365,7 +370,7 @@ final class AggregateLowering {
                 if (call.getArgList().size() > 1) {
                     throw new UnsupportedSqlException(plan.sql, "COUNT of several columns");
                 }
-                return arg != null ? count(arg, argType) : AggExpr.newBuilder().setCount(Count.newBuilder().addChildren(PlanLowering.one())).build();
+                return arg != null ? count(arg, argType) : countRows();
             }
             case SUM, SUM0 -> {
                 // a decimal of the sum's scale needs no cast: the native sum adds the unscaled values in its own type

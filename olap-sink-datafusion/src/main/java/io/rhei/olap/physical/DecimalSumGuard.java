@@ -3,17 +3,17 @@ package io.rhei.olap.physical;
 import io.rhei.olap.exec.NativeErrors;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
-
-import java.util.List;
 import org.apache.comet.serde.ExprOuterClass.AggExpr;
 import org.apache.comet.serde.ExprOuterClass.BinaryExpr;
 import org.apache.comet.serde.ExprOuterClass.Expr;
 import org.apache.comet.serde.ExprOuterClass.ScalarFunc;
 import org.apache.comet.serde.ExprOuterClass.Sum;
-import org.apache.comet.serde.OperatorOuterClass.Projection;
 import org.apache.comet.serde.LiteralOuterClass.Literal;
+import org.apache.comet.serde.OperatorOuterClass.Projection;
 import org.apache.comet.serde.Types.DataType;
 import org.apache.comet.serde.Types.DataType.DataTypeId;
+
+import java.util.List;
 
 /**
  * The native decimal SUM keeps its running total in its result's digits (at most 38) and, past them, answers NULL
