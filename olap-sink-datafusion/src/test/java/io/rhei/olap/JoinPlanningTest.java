@@ -136,6 +136,33 @@ class JoinPlanningTest {
     }
 
     /**
+     * A join side that filters and joins a large table down to few rows (TPC-H Q3's orders of one segment's
+     * customers) runs first in shares of that table, and the stage above, split on the fact table, reads its rows in
+     * full instead of every share filtering and joining it again. Inner and left joins answer as one plan does,
+     * rows without a partner included.
+     */
+    @Test
+    void aSelectiveBuildSideRunsFirstInSharesOfItsOwnTable() {
+        String inner = "SELECT f.b_id % 10 AS k, count(*), sum(f.id) FROM f JOIN (SELECT a.id FROM a JOIN d ON a.g = d.id "
+                + "WHERE a.id % 8 = 0 AND d.name = 'y') s ON f.a_id = s.id GROUP BY f.b_id % 10";
+        String left = "SELECT f.b_id % 10 AS k, count(s.id), sum(f.id), sum(s.g) FROM f LEFT JOIN (SELECT a.id, a.g FROM a JOIN d ON a.g = d.id "
+                + "WHERE a.id % 8 = 0 AND d.name = 'y') s ON f.a_id = s.id GROUP BY f.b_id % 10";
+        try (DataFusionOlapEngine inShares = new DataFusionOlapEngine(engine.storage(), inShares());
+             DataFusionOlapEngine onePlan = new DataFusionOlapEngine(engine.storage(), NativeQueryOptions.defaults().withParallelism(1))) {
+            for (String sql : List.of(inner, left)) {
+                var planned = new SqlPlanner(engine.storage(), 2, 0, 0).plan(sql);
+                assertTrue(planned.scans().get(0) instanceof io.rhei.olap.physical.ScanInput.Partitioned above
+                        && above.stage().scans().stream().anyMatch(s -> s instanceof io.rhei.olap.physical.ScanInput.Partitioned below
+                                && below.stage().scans().size() == 2),
+                        inShares.explain(sql, root));
+                List<List<Object>> split = sorted(inShares, sql);
+                assertEquals(sorted(onePlan, sql), split, sql);
+                assertTrue(split.size() > 1, sql);
+            }
+        }
+    }
+
+    /**
      * Counts per row of a over a LEFT JOIN of f (TPC-H Q13's orders per customer): f is aggregated per join key first,
      * then joined one row to one; rows of a without partners count 0 (COUNT(x)) or 1 (COUNT(*)), and sum NULL.
      */

@@ -31,6 +31,9 @@ final class ParallelShares {
      * an outer, semi or anti join); the largest such scan by estimate. Null when there is none.
      */
     TableScan splitTarget(RelNode rel) {
+        if (plan.staged.contains(rel)) {
+            return null; // its tables are read by a stage of its own
+        }
         if (rel instanceof TableScan ts) {
             return ts;
         }

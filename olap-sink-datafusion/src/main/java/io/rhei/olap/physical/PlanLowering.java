@@ -60,6 +60,8 @@ public final class PlanLowering {
     final long parallelMinRows;
     private int nextPlanId = 1;
     int nextStage = 1;
+    /** Join sides already run first in shares ({@link BuildSideInShares}): no stage above splits a table inside them. */
+    final java.util.Set<RelNode> staged = new java.util.HashSet<>();
 
     public PlanLowering(String sql, RexBuilder rexBuilder, Cardinality cardinality, int parallelism, long parallelMinRows) {
         this.sql = sql;
@@ -315,12 +317,19 @@ public final class PlanLowering {
             default -> throw new UnsupportedSqlException(sql, j.getJoinType() + " joins");
         };
         int scansBefore = scans.size();
-        Operator left = lower(j.getLeft());
-        Operator right = lower(j.getRight());
-        List<RelDataTypeField> lf = j.getLeft().getRowType().getFieldList();
-        List<RelDataTypeField> rf = j.getRight().getRowType().getFieldList();
         // The hash table is built on the side the planner estimates smaller.
         boolean buildLeft = cardinality.rows(j.getLeft()) < cardinality.rows(j.getRight());
+        Operator left = lower(j.getLeft());
+        if (buildLeft) {
+            left = BuildSideInShares.lower(this, j.getLeft(), j.getRight(), left, scansBefore);
+        }
+        int rightScans = scans.size();
+        Operator right = lower(j.getRight());
+        if (!buildLeft) {
+            right = BuildSideInShares.lower(this, j.getRight(), j.getLeft(), right, rightScans);
+        }
+        List<RelDataTypeField> lf = j.getLeft().getRowType().getFieldList();
+        List<RelDataTypeField> rf = j.getRight().getRowType().getFieldList();
         HashJoin.Builder hj = HashJoin.newBuilder().setJoinType(type).setBuildSide(buildLeft ? BuildSide.BuildLeft : BuildSide.BuildRight);
         for (int k = 0; k < info.leftKeys.size(); k++) {
             RelDataType lt = lf.get(info.leftKeys.get(k)).getType();
