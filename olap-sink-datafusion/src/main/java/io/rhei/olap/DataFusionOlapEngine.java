@@ -125,7 +125,7 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         out.append(io.rhei.olap.exec.NativePlanText.of(plan.plan()).indent(indent.length()));
         for (io.rhei.olap.physical.ScanInput input : plan.scans()) {
             if (input instanceof io.rhei.olap.physical.ScanInput.Partitioned p) {
-                out.append(indent).append("stage ").append(p.source()).append(", in shares:\n");
+                out.append(indent).append("stage ").append(p.source()).append(p.splitScan() < 0 ? ", in shares by key:\n" : ", in shares:\n");
                 appendNative(p.stage(), indent + "  ", out);
             } else if (input instanceof io.rhei.olap.physical.ScanInput.Materialized m) {
                 for (LoweredPlan branch : m.branches()) {

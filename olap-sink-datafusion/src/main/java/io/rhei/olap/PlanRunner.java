@@ -149,20 +149,17 @@ final class PlanRunner {
                 }
             }
             ShareInputs inputs = new ShareInputs(stage, plan, p.splitScan(), snapshots);
-            ScanInput.Table split = (ScanInput.Table) stage.scans().get(p.splitScan());
-            TableSnapshot splitSnapshot = snapshots.get(p.splitScan());
-            SplitFeed feed = splitSnapshot.decodesOnRead() && splitSnapshot.fileCount() > 1
-                    ? new FilesByShare(splitSnapshot.scanByFile(split.columns(), split.filter(), allocator), allocator, options.scanBatchRows())
-                    : new SharedSlices(SnapshotScan.of(splitSnapshot, split.columns(), split.filter(), allocator, options.scanBatchRows(), false));
+            SplitFeed feed = p.splitScan() < 0 ? new NoSplit() : splitFeed(stage, p.splitScan(), snapshots.get(p.splitScan()), allocator);
             shared = feed;
             List<java.util.concurrent.Future<BatchList>> others = new ArrayList<>();
             for (int i = 1; i < options.parallelism(); i++) {
                 List<BatchList> copies = views(held, allocator); // made here: a share's thread only reads its own
-                others.add(shares.submit(() -> runShare(inputs, copies, feed, allocator)));
+                int share = i;
+                others.add(shares.submit(() -> runShare(inputs, copies, feed, allocator, share)));
             }
             RuntimeException failure = null;
             try {
-                out.addAll(runShare(inputs, views(held, allocator), feed, allocator));
+                out.addAll(runShare(inputs, views(held, allocator), feed, allocator, 0));
             } catch (RuntimeException e) {
                 failure = e;
                 feed.close(); // the other shares run out of input and end
@@ -213,6 +210,14 @@ final class PlanRunner {
         }
     }
 
+    /** How the shares divide the slices of the stage's scan {@code split}. */
+    private SplitFeed splitFeed(LoweredPlan stage, int split, TableSnapshot snapshot, BufferAllocator allocator) {
+        ScanInput.Table table = (ScanInput.Table) stage.scans().get(split);
+        return snapshot.decodesOnRead() && snapshot.fileCount() > 1
+                ? new FilesByShare(snapshot.scanByFile(table.columns(), table.filter(), allocator), allocator, options.scanBatchRows())
+                : new SharedSlices(SnapshotScan.of(snapshot, table.columns(), table.filter(), allocator, options.scanBatchRows(), false));
+    }
+
     /** What every share of one stage reads: the stage's plan (patched), which scan is split, the tables' snapshots. */
     private record ShareInputs(LoweredPlan stage, org.apache.comet.serde.OperatorOuterClass.Operator plan, int split,
                                List<TableSnapshot> snapshots) {
@@ -227,7 +232,7 @@ final class PlanRunner {
         return copies;
     }
 
-    private BatchList runShare(ShareInputs share, List<BatchList> held, SplitFeed feed, BufferAllocator allocator) {
+    private BatchList runShare(ShareInputs share, List<BatchList> held, SplitFeed feed, BufferAllocator allocator, int index) {
         LoweredPlan stage = share.stage();
         List<Iterator<VectorSchemaRoot>> inputs = new ArrayList<>();
         BatchList out = new BatchList();
@@ -252,7 +257,7 @@ final class PlanRunner {
             throw e;
         }
         try (NativeResultReader reader = executor.execute(stage.sql(), share.plan(), inputs, stage.columnNames(), stage.plannedSchema(),
-                allocator)) {
+                allocator, index)) {
             drain(reader, out, allocator);
             out.metrics.add(reader.metrics());
         } catch (java.io.IOException e) {
@@ -273,6 +278,18 @@ final class PlanRunner {
         /** Ends every feed: shares still running run out of input. */
         @Override
         void close();
+    }
+
+    /** A stage whose shares each read every table in full and keep their own part of the rows (by key). */
+    private static final class NoSplit implements SplitFeed {
+        @Override
+        public ScanFeed share() {
+            throw new IllegalStateException("a stage in shares by key splits no scan");
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /**

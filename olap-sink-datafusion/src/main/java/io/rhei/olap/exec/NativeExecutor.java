@@ -43,6 +43,15 @@ public final class NativeExecutor {
      */
     public NativeResultReader execute(String sql, Operator plan, List<Iterator<VectorSchemaRoot>> inputs, List<String> names,
                                       Schema plannedSchema, BufferAllocator allocator) {
+        return execute(sql, plan, inputs, names, plannedSchema, allocator, 0);
+    }
+
+    /**
+     * As {@link #execute(String, Operator, List, List, Schema, BufferAllocator)}, as share {@code share} of a stage
+     * run in shares: the plan's {@code SparkPartitionId} expressions read {@code share}.
+     */
+    public NativeResultReader execute(String sql, Operator plan, List<Iterator<VectorSchemaRoot>> inputs, List<String> names,
+                                      Schema plannedSchema, BufferAllocator allocator, int share) {
         boolean streams = NativeBase.abi() == NativeBase.Abi.ARROW_STREAM;
         // what createPlan receives, one per scan, and what closes each once the plan is released
         Object[] feeds = streams ? new Object[inputs.size()] : new CometBatchIterator[inputs.size()];
@@ -83,7 +92,7 @@ public final class NativeExecutor {
             closeAll(its);
             throw new QueryException(sql, "the native engine refused the plan: " + NativeErrors.oneLine(e.getMessage()), e);
         }
-        return new NativeResultReader(allocator, nativeLib, handle, sql, names, plannedSchema, its, metrics, memory, started);
+        return new NativeResultReader(allocator, nativeLib, handle, sql, names, plannedSchema, its, metrics, memory, started, share);
     }
 
     /**

@@ -46,10 +46,14 @@ public final class NativeResultReader extends ArrowReader {
     private boolean finished;
     private boolean released;
     private long rows;
+    /** The partition the native planner is told (its {@code SparkPartitionId}): the share of a stage in shares. */
+    private final int share;
 
     NativeResultReader(BufferAllocator allocator, Native nativeLib, long handle, String sql, List<String> names, Schema plannedSchema,
-                       List<? extends AutoCloseable> inputs, CometMetricNode metrics, CometTaskMemoryManager memory, long startedNanos) {
+                       List<? extends AutoCloseable> inputs, CometMetricNode metrics, CometTaskMemoryManager memory, long startedNanos,
+                       int share) {
         super(allocator);
+        this.share = share;
         this.allocator = allocator;
         this.nativeLib = nativeLib;
         this.handle = handle;
@@ -83,7 +87,7 @@ public final class NativeResultReader extends ArrowReader {
             }
             long r;
             try {
-                r = nativeLib.executePlan(0, 0, handle, arrayAddrs, schemaAddrs);
+                r = nativeLib.executePlan(0, share, handle, arrayAddrs, schemaAddrs);
             } catch (RuntimeException e) {
                 throw new QueryException(sql, "query failed: " + NativeErrors.oneLine(e.getMessage()), e);
             }

@@ -193,20 +193,26 @@ final class AggregateLowering {
         Operator merged = aggs.mergeable() && splitTarget != null
                 ? partitioned(a, f, scansBefore, splitTarget, keyTypes, aggs.partTypes, aggs.merges, aggs.sumChecks)
                 : null;
+        boolean byKey = false;
         if (merged != null) {
             f = merged;
         } else {
+            byKey = KeySharedAggregate.applies(plan, a, keyTypes, aggs.mergeable(), scansBefore);
+            if (byKey) {
+                child = KeySharedAggregate.ownKeys(plan, child, aggs.partial.getGroupingExprsList(), keyTypes);
+                f = plan.op(plan.op(child).setHashAgg(aggs.partial).build()).setHashAgg(aggs.fin).build();
+            }
             Operator single = SinglePhaseAggregate.lower(plan, a, child, aggs.partial, aggs.fin);
             if (single != null) {
                 f = single;
             }
         }
-        if (!needsProjection) {
-            return f;
+        if (needsProjection) {
+            Projection.Builder pb = Projection.newBuilder();
+            results.forEach(pb::addProjectList);
+            f = plan.op(f).setProjection(pb).build();
         }
-        Projection.Builder pb = Projection.newBuilder();
-        results.forEach(pb::addProjectList);
-        return plan.op(f).setProjection(pb).build();
+        return byKey ? KeySharedAggregate.inShares(plan, a, f, scansBefore) : f;
     }
 
     /** COUNT(arg): of a column without NULLs, COUNT(*), which another call's equal count then shares. */

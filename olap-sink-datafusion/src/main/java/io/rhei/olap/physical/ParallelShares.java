@@ -94,6 +94,18 @@ final class ParallelShares {
         if (split < 0) {
             return null;
         }
+        return stage(stage, scansBefore, split, types);
+    }
+
+    /**
+     * Makes {@code stage} (whose scans are the plan's scans from {@code scansBefore} on) run in shares that each read
+     * every scan in full and keep their own keys' rows ({@link KeySharedAggregate}); returns the scan of their results.
+     */
+    Scan.Builder byKey(Operator stage, int scansBefore, List<RelDataType> types) {
+        return stage(stage, scansBefore, -1, types);
+    }
+
+    private Scan.Builder stage(Operator stage, int scansBefore, int split, List<RelDataType> types) {
         List<String> names = new ArrayList<>();
         List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
         Scan.Builder merged = Scan.newBuilder().setSource("rhei:shares:" + plan.nextStage++).setArrowFfiSafe(true);

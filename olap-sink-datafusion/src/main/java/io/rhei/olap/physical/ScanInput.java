@@ -33,7 +33,8 @@ public sealed interface ScanInput {
      * runs {@code stage} (the whole two-phase aggregation) over a share of the slices of scan {@code splitScan}, and
      * every other scan in full (a table, or the results of a stage below, run once before the shares start); the plan that reads them merges the per-share results. All shares read the same
      * table snapshots. {@code source} names the plan's {@code Scan} of them, whose column types are set from the
-     * results before it runs.
+     * results before it runs. A {@code splitScan} of -1 splits no scan: every share reads every input in full and
+     * keeps the rows of its own keys ({@link KeySharedAggregate}), its index being the plan's {@code SparkPartitionId}.
      */
     record Partitioned(LoweredPlan stage, int splitScan, String source) implements ScanInput {
     }
