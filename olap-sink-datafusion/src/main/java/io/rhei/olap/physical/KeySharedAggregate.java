@@ -77,6 +77,17 @@ final class KeySharedAggregate {
      */
     static Operator ownKeys(PlanLowering plan, Operator child, List<Expr> keys, List<RelDataType> types) {
         boolean integers = types.stream().allMatch(t -> SqlTypeName.INT_TYPES.contains(t.getSqlTypeName()));
+        int n = plan.parallelism;
+        if (integers && Integer.bitCount(n) == 1) {
+            // n a power of two: the hash's top log2(n) bits, as a signed number, are the share (less its offset)
+            int bits = Integer.numberOfTrailingZeros(n);
+            Expr top = Expr.newBuilder().setBitwiseShiftRight(BinaryExpr.newBuilder().setLeft(fibonacci(keys, types))
+                    .setRight(literal(64 - bits, DataTypeId.INT64))).build();
+            Expr share = Expr.newBuilder().setSubtract(math(PlanLowering.castExpr(Expr.newBuilder().setSparkPartitionId(
+                    EmptyExpr.newBuilder()).build(), CometTypes.id(DataTypeId.INT64)), literal(n / 2, DataTypeId.INT64), DataTypeId.INT64)).build();
+            Expr own = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(nullAsZero(top, types)).setRight(share)).build();
+            return plan.op(child).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder().setPredicate(own)).build();
+        }
         DataTypeId type = integers ? DataTypeId.INT64 : DataTypeId.INT32;
         Expr bucket = integers ? multiplicativeBucket(keys, types) : murmur3Bucket(keys);
         // share i keeps buckets b with i * BUCKETS <= b * n < (i + 1) * BUCKETS: an even division for any n
@@ -96,6 +107,21 @@ final class KeySharedAggregate {
      * key is bucket 0.
      */
     private static Expr multiplicativeBucket(List<Expr> keys, List<RelDataType> types) {
+        Expr top = Expr.newBuilder().setBitwiseAnd(BinaryExpr.newBuilder().setLeft(Expr.newBuilder().setBitwiseShiftRight(
+                BinaryExpr.newBuilder().setLeft(fibonacci(keys, types)).setRight(literal(56, DataTypeId.INT64))))
+                .setRight(literal(BUCKETS - 1, DataTypeId.INT64))).build();
+        return nullAsZero(top, types);
+    }
+
+    /** {@code e}, 0 where a nullable key made it NULL: a NULL key belongs to one share like any other. */
+    private static Expr nullAsZero(Expr e, List<RelDataType> types) {
+        boolean nullable = types.stream().anyMatch(RelDataType::isNullable);
+        return nullable ? Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("coalesce").addArgs(e)
+                .addArgs(literal(0, DataTypeId.INT64)).setReturnType(CometTypes.id(DataTypeId.INT64))).build() : e;
+    }
+
+    /** (k1 * C + k2) * C ... in wrapping 64-bit arithmetic. */
+    private static Expr fibonacci(List<Expr> keys, List<RelDataType> types) {
         Expr h = null;
         for (int k = 0; k < keys.size(); k++) {
             Expr key = types.get(k).getSqlTypeName() == SqlTypeName.BIGINT ? keys.get(k)
@@ -103,11 +129,7 @@ final class KeySharedAggregate {
             h = times(h == null ? key : Expr.newBuilder().setAdd(math(h, key, DataTypeId.INT64)).build(),
                     literal(FIBONACCI, DataTypeId.INT64), DataTypeId.INT64);
         }
-        Expr top = Expr.newBuilder().setBitwiseAnd(BinaryExpr.newBuilder().setLeft(Expr.newBuilder().setBitwiseShiftRight(
-                BinaryExpr.newBuilder().setLeft(h).setRight(literal(56, DataTypeId.INT64)))).setRight(literal(BUCKETS - 1, DataTypeId.INT64))).build();
-        boolean nullable = types.stream().anyMatch(RelDataType::isNullable);
-        return nullable ? Expr.newBuilder().setScalarFunc(ScalarFunc.newBuilder().setFunc("coalesce").addArgs(top)
-                .addArgs(literal(0, DataTypeId.INT64)).setReturnType(CometTypes.id(DataTypeId.INT64))).build() : top;
+        return h;
     }
 
     /** Other keys: Spark's {@code murmur3_hash} of them all (a NULL hashes too), its top 8 of 31 bits. */
