@@ -117,20 +117,25 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
 
     private static String explained(LoweredPlan plan) {
         StringBuilder out = new StringBuilder("logical plan:\n").append(plan.logicalPlan()).append("native plan:\n");
-        appendNative(plan, "", out);
+        appendNative(plan, "", out, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return out.toString();
     }
 
-    private static void appendNative(LoweredPlan plan, String indent, StringBuilder out) {
+    /** {@code shown}: the parts computed once already printed (their other readers name them only). */
+    private static void appendNative(LoweredPlan plan, String indent, StringBuilder out,
+                                     java.util.Set<io.rhei.olap.physical.ScanInput> shown) {
         out.append(io.rhei.olap.exec.NativePlanText.of(plan.plan()).indent(indent.length()));
         for (io.rhei.olap.physical.ScanInput input : plan.scans()) {
             if (input instanceof io.rhei.olap.physical.ScanInput.Partitioned p) {
                 out.append(indent).append("stage ").append(p.source()).append(p.splitScan() < 0 ? ", in shares by key:\n" : ", in shares:\n");
-                appendNative(p.stage(), indent + "  ", out);
+                appendNative(p.stage(), indent + "  ", out, shown);
+            } else if (input instanceof io.rhei.olap.physical.ScanInput.Shared sh && shown.add(sh)) {
+                out.append(indent).append(sh.source()).append(", run once, read wherever it repeats:\n");
+                appendNative(sh.plan(), indent + "  ", out, shown);
             } else if (input instanceof io.rhei.olap.physical.ScanInput.Materialized m) {
                 for (LoweredPlan branch : m.branches()) {
                     out.append(indent).append("run first:\n");
-                    appendNative(branch, indent + "  ", out);
+                    appendNative(branch, indent + "  ", out, shown);
                 }
             }
         }

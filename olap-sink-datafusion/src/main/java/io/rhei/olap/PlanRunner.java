@@ -35,6 +35,13 @@ final class PlanRunner {
     }
 
     NativeResultReader run(LoweredPlan plan, BufferAllocator allocator) {
+        // the parts computed once are read by the time the plan starts: each reader holds its own view of their rows
+        try (SharedResults shared = new SharedResults()) {
+            return run(plan, allocator, shared);
+        }
+    }
+
+    private NativeResultReader run(LoweredPlan plan, BufferAllocator allocator, SharedResults shared) {
         List<Iterator<VectorSchemaRoot>> inputs = new ArrayList<>();
         List<org.apache.spark.sql.comet.CometMetricNode> inputMetrics = new ArrayList<>();
         org.apache.comet.serde.OperatorOuterClass.Operator op = plan.plan();
@@ -43,7 +50,7 @@ final class PlanRunner {
                 if (scan instanceof ScanInput.Table t) {
                     inputs.add(SnapshotScan.of(readable.snapshot(t.table()), t.columns(), t.filter(), allocator, options.scanBatchRows(), true));
                 } else {
-                    BatchList held = hold(scan, allocator);
+                    BatchList held = hold(scan, allocator, shared);
                     inputs.add(held);
                     inputMetrics.addAll(held.metrics);
                     op = withResultSchema(op, scan, held);
@@ -59,17 +66,20 @@ final class PlanRunner {
     }
 
     /** The batches of a scan that reads no table: constant rows, or the results of plans that run before it. */
-    private BatchList hold(ScanInput scan, BufferAllocator allocator) {
+    private BatchList hold(ScanInput scan, BufferAllocator allocator, SharedResults shared) {
         if (scan instanceof ScanInput.Values v) {
             BatchList constants = new BatchList();
             constants.add(io.rhei.olap.exec.ValuesBatch.build(v.schema(), v.rows(), allocator));
             return constants;
         }
         if (scan instanceof ScanInput.Materialized m) {
-            return materialize(m, allocator);
+            return materialize(m, allocator, shared);
         }
         if (scan instanceof ScanInput.Partitioned p) {
-            return runShares(p, allocator);
+            return runShares(p, allocator, shared);
+        }
+        if (scan instanceof ScanInput.Shared once) {
+            return shared.view(once, allocator);
         }
         throw new IllegalArgumentException("not a held input: " + scan);
     }
@@ -80,15 +90,45 @@ final class PlanRunner {
         if (scan instanceof ScanInput.Partitioned p && held.schema() != null) {
             return PlanPatches.withScanSchema(op, p.source(), held.schema());
         }
+        if (scan instanceof ScanInput.Shared once && held.schema() != null) {
+            return PlanPatches.withScanSchema(op, once.source(), held.schema());
+        }
         return op;
     }
 
+    /**
+     * The rows of the parts one query computes once ({@link ScanInput.Shared}): run at their first read, kept until
+     * the query's plans have all taken their views of them.
+     */
+    private final class SharedResults implements AutoCloseable {
+        private final java.util.Map<ScanInput.Shared, BatchList> rows = new java.util.IdentityHashMap<>();
+
+        BatchList view(ScanInput.Shared once, BufferAllocator allocator) {
+            BatchList held = rows.get(once);
+            boolean first = held == null;
+            if (first) {
+                held = materialize(new ScanInput.Materialized(List.of(once.plan())), allocator, this);
+                rows.put(once, held);
+            }
+            BatchList view = held.view(allocator);
+            if (first) {
+                view.metrics.addAll(held.metrics); // the plan ran once: its metrics once
+            }
+            return view;
+        }
+
+        @Override
+        public void close() {
+            rows.values().forEach(BatchList::close);
+        }
+    }
+
     /** Runs each branch to completion and keeps its batches for the scan that reads them. */
-    private BatchList materialize(ScanInput.Materialized m, BufferAllocator allocator) {
+    private BatchList materialize(ScanInput.Materialized m, BufferAllocator allocator, SharedResults shared) {
         BatchList out = new BatchList();
         try {
             for (LoweredPlan branch : m.branches()) {
-                try (NativeResultReader reader = run(branch, allocator)) {
+                try (NativeResultReader reader = run(branch, allocator, shared)) {
                     drain(reader, out, allocator);
                 }
             }
@@ -127,11 +167,11 @@ final class PlanRunner {
      * pool threads, taking the split table's slices from one shared feed as they go (so a slow share takes fewer);
      * every share reads the same snapshots. Their results are kept for the plan that merges them.
      */
-    private BatchList runShares(ScanInput.Partitioned p, BufferAllocator allocator) {
+    private BatchList runShares(ScanInput.Partitioned p, BufferAllocator allocator, SharedResults shared) {
         LoweredPlan stage = p.stage();
         List<TableSnapshot> snapshots = new ArrayList<>(); // per scan of the stage: null where it reads no table
         List<BatchList> held = new ArrayList<>(); // per scan: what every share reads in full, where it reads no table
-        SplitFeed shared = null;
+        SplitFeed opened = null;
         BatchList out = new BatchList();
         try {
             org.apache.comet.serde.OperatorOuterClass.Operator plan = stage.plan();
@@ -142,7 +182,7 @@ final class PlanRunner {
                 } else {
                     // a stage below that ran in shares too (or constants): its results go whole to every share
                     snapshots.add(null);
-                    BatchList h = hold(s, allocator);
+                    BatchList h = hold(s, allocator, shared);
                     held.add(h);
                     out.metrics.addAll(h.metrics);
                     plan = withResultSchema(plan, s, h);
@@ -150,7 +190,7 @@ final class PlanRunner {
             }
             ShareInputs inputs = new ShareInputs(stage, plan, p.splitScan(), snapshots);
             SplitFeed feed = p.splitScan() < 0 ? new NoSplit() : splitFeed(stage, p.splitScan(), snapshots.get(p.splitScan()), allocator);
-            shared = feed;
+            opened = feed;
             List<java.util.concurrent.Future<BatchList>> others = new ArrayList<>();
             for (int i = 1; i < options.parallelism(); i++) {
                 List<BatchList> copies = views(held, allocator); // made here: a share's thread only reads its own
@@ -194,8 +234,8 @@ final class PlanRunner {
             out.close();
             throw e;
         } finally {
-            if (shared != null) {
-                shared.close();
+            if (opened != null) {
+                opened.close();
             }
             held.forEach(h -> {
                 if (h != null) {

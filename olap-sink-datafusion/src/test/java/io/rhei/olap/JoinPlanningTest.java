@@ -163,6 +163,37 @@ class JoinPlanningTest {
     }
 
     /**
+     * A part the query computes twice (TPC-H Q15's revenue per supplier, read by the query and by its subquery's
+     * maximum) runs once, and both places read its rows: the answer is the groups whose sum is the largest sum,
+     * checked against sums computed here.
+     */
+    @Test
+    void aRepeatedAggregationRunsOnceAndEveryReaderReadsItsRows() {
+        String sql = "WITH r AS (SELECT a_id, sum(b_id) AS t FROM f GROUP BY a_id) "
+                + "SELECT a.id, r.t FROM a JOIN r ON a.id = r.a_id WHERE r.t = (SELECT max(t) FROM r) ORDER BY a.id";
+        java.util.Map<Long, Long> sums = new java.util.HashMap<>();
+        for (long i = 1; i <= 20_000; i++) {
+            sums.merge(1 + i % 3000, 1 + (i * 7) % 1000, Long::sum);
+        }
+        long max = java.util.Collections.max(sums.values());
+        List<List<Object>> expected = new ArrayList<>();
+        sums.entrySet().stream().filter(e -> e.getValue() == max).map(java.util.Map.Entry::getKey).sorted()
+                .forEach(id -> expected.add(List.of(id, max)));
+        try (DataFusionOlapEngine inShares = new DataFusionOlapEngine(engine.storage(), inShares());
+             DataFusionOlapEngine onePlan = new DataFusionOlapEngine(engine.storage(), NativeQueryOptions.defaults().withParallelism(1))) {
+            for (DataFusionOlapEngine e : List.of(inShares, onePlan)) {
+                String plan = e.explain(sql, root);
+                assertEquals(1, plan.split("run once", -1).length - 1, plan);
+                List<List<Object>> actual = new ArrayList<>();
+                for (List<Object> r : QueryResults.read(e.query(sql, root)).rows()) {
+                    actual.add(List.of(((Number) r.get(0)).longValue(), ((Number) r.get(1)).longValue()));
+                }
+                assertEquals(expected, actual, plan);
+            }
+        }
+    }
+
+    /**
      * Counts per row of a over a LEFT JOIN of f (TPC-H Q13's orders per customer): f is aggregated per join key first,
      * then joined one row to one; rows of a without partners count 0 (COUNT(x)) or 1 (COUNT(*)), and sum NULL.
      */

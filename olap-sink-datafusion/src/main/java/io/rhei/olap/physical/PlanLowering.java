@@ -60,8 +60,14 @@ public final class PlanLowering {
     final long parallelMinRows;
     private int nextPlanId = 1;
     int nextStage = 1;
-    /** Join sides already run first in shares ({@link BuildSideInShares}): no stage above splits a table inside them. */
+    /**
+     * Join sides already run first in shares ({@link BuildSideInShares}) and parts computed once ({@link SharedSubtrees}):
+     * no stage above splits a table inside them.
+     */
     final java.util.Set<RelNode> staged = new java.util.HashSet<>();
+    /** The plan's repeated parts, and the input of each once lowered, by its key. */
+    private SharedSubtrees shared;
+    private final java.util.Map<String, ScanInput.Shared> sharedInputs = new java.util.HashMap<>();
 
     public PlanLowering(String sql, RexBuilder rexBuilder, Cardinality cardinality, int parallelism, long parallelMinRows) {
         this.sql = sql;
@@ -84,7 +90,18 @@ public final class PlanLowering {
         return rex.usesClock() || branchLowerings.stream().anyMatch(PlanLowering::usesClock);
     }
 
+    /** Lowers the whole plan {@code root}: parts of it that repeat are computed once ({@link SharedSubtrees}). */
+    public Operator lowerRoot(RelNode root) {
+        shared = SharedSubtrees.of(root);
+        staged.addAll(shared.all());
+        return lower(root);
+    }
+
     public Operator lower(RelNode rel) {
+        String sharedKey = shared == null ? null : shared.keyOf(rel);
+        if (sharedKey != null) {
+            return sharedScan(rel, sharedKey);
+        }
         if (rel instanceof Project p) {
             return project(p);
         }
@@ -415,6 +432,36 @@ public final class PlanLowering {
             s.addFields(CometTypes.of(f.getType()));
         }
         scans.add(new ScanInput.Materialized(branches));
+        scanRels.add(null);
+        return op().setScan(s).build();
+    }
+
+    /**
+     * A repeated part of the plan: lowered once, as a plan of its own that runs first, and read here as a scan of its
+     * rows. Every occurrence reads the same input, which runs once for the query ({@code PlanRunner}).
+     */
+    private Operator sharedScan(RelNode rel, String key) {
+        List<RelDataTypeField> fields = rel.getRowType().getFieldList();
+        ScanInput.Shared input = sharedInputs.get(key);
+        if (input == null) {
+            PlanLowering sub = new PlanLowering(sql, rexBuilder, cardinality, parallelism, parallelMinRows);
+            branchLowerings.add(sub);
+            Operator op = sub.lower(rel);
+            List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
+            for (RelDataTypeField f : fields) {
+                schema.add(new org.apache.arrow.vector.types.pojo.Field(f.getName(),
+                        org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
+            }
+            LoweredPlan once = new LoweredPlan(sql, op, List.copyOf(sub.scans()), rel.getRowType().getFieldNames(),
+                    new org.apache.arrow.vector.types.pojo.Schema(schema), () -> "");
+            input = new ScanInput.Shared(once, "rhei:shared:" + nextStage++);
+            sharedInputs.put(key, input);
+        }
+        Scan.Builder s = Scan.newBuilder().setSource(input.source()).setArrowFfiSafe(true);
+        for (RelDataTypeField f : fields) {
+            s.addFields(CometTypes.of(f.getType()));
+        }
+        scans.add(input);
         scanRels.add(null);
         return op().setScan(s).build();
     }

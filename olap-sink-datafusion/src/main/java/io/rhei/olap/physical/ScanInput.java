@@ -38,4 +38,12 @@ public sealed interface ScanInput {
      */
     record Partitioned(LoweredPlan stage, int splitScan, String source) implements ScanInput {
     }
+
+    /**
+     * The rows of {@code plan}, a part the query computes in more than one place ({@link SharedSubtrees}): it runs
+     * once, before the plans that read it, and every scan of this same input reads its rows. {@code source} names
+     * those scans, whose column types are set from the rows before they run.
+     */
+    record Shared(LoweredPlan plan, String source) implements ScanInput {
+    }
 }

@@ -233,7 +233,7 @@ public final class SqlPlanner {
             LOG.debug("plan of {}:\n{}", sql, org.apache.calcite.plan.RelOptUtil.toString(rel));
         }
         PlanLowering lowering = new PlanLowering(sql, rel.getCluster().getRexBuilder(), cardinality, parallelism, parallelMinRows);
-        var op = lowering.lower(rel);
+        var op = lowering.lowerRoot(rel);
         List<String> names = PostgresColumnNames.of(namingItems, validated, relRoot.validatedRowType.getFieldNames());
         List<Field> fields = new ArrayList<>();
         List<RelDataTypeField> out = rel.getRowType().getFieldList();

@@ -1,0 +1,65 @@
+package io.rhei.olap.physical;
+
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.sql.SqlExplainLevel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts of a plan it computes more than once: aggregations and joins that appear twice or more, equal in every
+ * operator and expression below them (TPC-H Q15's revenue per supplier, read by the query and by its subquery's
+ * maximum). {@link PlanLowering} runs each once, first, and every place that reads it reads its rows. Only the
+ * outermost such part counts; a table read through filters and projections alone is cheaper read again.
+ */
+final class SharedSubtrees {
+    /** Each repeated part's occurrences, by the text of the part. */
+    private final Map<String, List<RelNode>> occurrences = new HashMap<>();
+    private final Map<RelNode, String> keys = new IdentityHashMap<>();
+
+    private SharedSubtrees() {
+    }
+
+    static SharedSubtrees of(RelNode root) {
+        SharedSubtrees s = new SharedSubtrees();
+        s.visit(root);
+        s.occurrences.values().removeIf(l -> l.size() < 2);
+        s.keys.values().removeIf(k -> !s.occurrences.containsKey(k));
+        return s;
+    }
+
+    private void visit(RelNode rel) {
+        if (rel instanceof Aggregate || rel instanceof Join) {
+            String key = RelOptUtil.toString(rel, SqlExplainLevel.DIGEST_ATTRIBUTES);
+            keys.put(rel, key);
+            List<RelNode> seen = occurrences.computeIfAbsent(key, k -> new ArrayList<>());
+            seen.add(rel);
+            if (seen.size() > 1) {
+                return; // its parts were visited in its first occurrence
+            }
+        }
+        rel.getInputs().forEach(this::visit);
+    }
+
+    boolean isEmpty() {
+        return occurrences.isEmpty();
+    }
+
+    /** The key of {@code rel} when it is a repeated part; null otherwise. */
+    String keyOf(RelNode rel) {
+        return keys.get(rel);
+    }
+
+    /** Every occurrence of every repeated part. */
+    List<RelNode> all() {
+        List<RelNode> all = new ArrayList<>();
+        occurrences.values().forEach(all::addAll);
+        return all;
+    }
+}
