@@ -416,22 +416,32 @@ public final class PlanLowering {
             }
             RelNode branch = org.apache.calcite.rel.logical.LogicalProject.create(source, List.of(), casts, u.getRowType().getFieldNames(),
                     java.util.Set.of());
-            PlanLowering sub = new PlanLowering(sql, rexBuilder, cardinality, parallelism, parallelMinRows);
-            branchLowerings.add(sub);
-            Operator op = sub.lower(branch);
-            List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
-            for (RelDataTypeField f : fields) {
-                schema.add(new org.apache.arrow.vector.types.pojo.Field(f.getName(),
-                        org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
-            }
-            branches.add(new LoweredPlan(sql, op, List.copyOf(sub.scans()), u.getRowType().getFieldNames(),
-                    new org.apache.arrow.vector.types.pojo.Schema(schema), () -> ""));
+            branches.add(lowerApart(branch, u.getRowType()));
         }
-        Scan.Builder s = Scan.newBuilder().setSource("union").setArrowFfiSafe(true);
+        return scanOf(new ScanInput.Materialized(branches), "union", fields);
+    }
+
+    /** {@code rel} lowered as a plan of its own, which runs before the plan that reads its rows as columns of {@code rowType}. */
+    private LoweredPlan lowerApart(RelNode rel, RelDataType rowType) {
+        PlanLowering sub = new PlanLowering(sql, rexBuilder, cardinality, parallelism, parallelMinRows);
+        branchLowerings.add(sub);
+        Operator op = sub.lower(rel);
+        List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
+        for (RelDataTypeField f : rowType.getFieldList()) {
+            schema.add(new org.apache.arrow.vector.types.pojo.Field(f.getName(),
+                    org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
+        }
+        return new LoweredPlan(sql, op, List.copyOf(sub.scans()), rowType.getFieldNames(), new org.apache.arrow.vector.types.pojo.Schema(schema),
+                () -> "");
+    }
+
+    /** A scan named {@code source} of {@code input}'s rows, with columns of {@code fields}' types. */
+    private Operator scanOf(ScanInput input, String source, List<RelDataTypeField> fields) {
+        Scan.Builder s = Scan.newBuilder().setSource(source).setArrowFfiSafe(true);
         for (RelDataTypeField f : fields) {
             s.addFields(CometTypes.of(f.getType()));
         }
-        scans.add(new ScanInput.Materialized(branches));
+        scans.add(input);
         scanRels.add(null);
         return op().setScan(s).build();
     }
@@ -441,29 +451,12 @@ public final class PlanLowering {
      * rows. Every occurrence reads the same input, which runs once for the query ({@code PlanRunner}).
      */
     private Operator sharedScan(RelNode rel, String key) {
-        List<RelDataTypeField> fields = rel.getRowType().getFieldList();
         ScanInput.Shared input = sharedInputs.get(key);
         if (input == null) {
-            PlanLowering sub = new PlanLowering(sql, rexBuilder, cardinality, parallelism, parallelMinRows);
-            branchLowerings.add(sub);
-            Operator op = sub.lower(rel);
-            List<org.apache.arrow.vector.types.pojo.Field> schema = new ArrayList<>();
-            for (RelDataTypeField f : fields) {
-                schema.add(new org.apache.arrow.vector.types.pojo.Field(f.getName(),
-                        org.apache.arrow.vector.types.pojo.FieldType.nullable(CometTypes.arrow(f.getType())), null));
-            }
-            LoweredPlan once = new LoweredPlan(sql, op, List.copyOf(sub.scans()), rel.getRowType().getFieldNames(),
-                    new org.apache.arrow.vector.types.pojo.Schema(schema), () -> "");
-            input = new ScanInput.Shared(once, "rhei:shared:" + nextStage++);
+            input = new ScanInput.Shared(lowerApart(rel, rel.getRowType()), "rhei:shared:" + nextStage++);
             sharedInputs.put(key, input);
         }
-        Scan.Builder s = Scan.newBuilder().setSource(input.source()).setArrowFfiSafe(true);
-        for (RelDataTypeField f : fields) {
-            s.addFields(CometTypes.of(f.getType()));
-        }
-        scans.add(input);
-        scanRels.add(null);
-        return op().setScan(s).build();
+        return scanOf(input, input.source(), rel.getRowType().getFieldList());
     }
 
     /** VALUES and queries without FROM: a scan of the constant rows, built in Java ({@link ScanInput.Values}). */

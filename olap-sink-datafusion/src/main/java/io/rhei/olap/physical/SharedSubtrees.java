@@ -28,14 +28,49 @@ final class SharedSubtrees {
 
     static SharedSubtrees of(RelNode root) {
         SharedSubtrees s = new SharedSubtrees();
-        s.visit(root);
+        // a cheap shape first: only parts whose shape repeats are written out in full and compared (planning time)
+        Map<Integer, Integer> shapes = new HashMap<>();
+        Map<RelNode, Integer> shapeOf = new IdentityHashMap<>();
+        countShapes(root, shapeOf, shapes);
+        if (shapes.values().stream().allMatch(n -> n < 2)) {
+            return s;
+        }
+        s.visit(root, shapeOf, shapes);
         s.occurrences.values().removeIf(l -> l.size() < 2);
         s.keys.values().removeIf(k -> !s.occurrences.containsKey(k));
         return s;
     }
 
-    private void visit(RelNode rel) {
+    /** Counts the shapes of the aggregations and joins of the tree (one object may stand in two places of it). */
+    private static void countShapes(RelNode rel, Map<RelNode, Integer> shapeOf, Map<Integer, Integer> shapes) {
+        int h = shape(rel, shapeOf);
         if (rel instanceof Aggregate || rel instanceof Join) {
+            shapes.merge(h, 1, Integer::sum);
+        }
+        for (RelNode input : rel.getInputs()) {
+            countShapes(input, shapeOf, shapes);
+        }
+    }
+
+    /** A hash of the operators, row types and tables below {@code rel}: equal parts have equal shapes. */
+    private static int shape(RelNode rel, Map<RelNode, Integer> shapeOf) {
+        Integer known = shapeOf.get(rel);
+        if (known != null) {
+            return known;
+        }
+        int h = rel.getRelTypeName().hashCode() * 31 + rel.getRowType().getFullTypeString().hashCode();
+        if (rel.getTable() != null) {
+            h = h * 31 + rel.getTable().getQualifiedName().hashCode();
+        }
+        for (RelNode input : rel.getInputs()) {
+            h = h * 31 + shape(input, shapeOf);
+        }
+        shapeOf.put(rel, h);
+        return h;
+    }
+
+    private void visit(RelNode rel, Map<RelNode, Integer> shapeOf, Map<Integer, Integer> shapes) {
+        if ((rel instanceof Aggregate || rel instanceof Join) && shapes.getOrDefault(shapeOf.get(rel), 0) > 1) {
             String key = RelOptUtil.toString(rel, SqlExplainLevel.DIGEST_ATTRIBUTES);
             keys.put(rel, key);
             List<RelNode> seen = occurrences.computeIfAbsent(key, k -> new ArrayList<>());
@@ -44,7 +79,9 @@ final class SharedSubtrees {
                 return; // its parts were visited in its first occurrence
             }
         }
-        rel.getInputs().forEach(this::visit);
+        for (RelNode input : rel.getInputs()) {
+            visit(input, shapeOf, shapes);
+        }
     }
 
     boolean isEmpty() {
