@@ -194,6 +194,22 @@ class JoinPlanningTest {
     }
 
     /**
+     * A repeated part estimated larger than can be held in memory ({@code SharedSubtrees.MAX_HELD_ROWS}) is computed
+     * again where it repeats, streaming, and is not held; a small one is held (the test above).
+     */
+    @Test
+    void aRepeatedPartTooLargeToHoldIsComputedAgain() {
+        String large = "WITH x AS (SELECT f1.id AS i, f2.id AS j FROM f f1 JOIN f f2 ON f1.a_id < f2.a_id) "
+                + "SELECT count(*) FROM x a JOIN x b ON a.i = b.i AND a.j = b.j";
+        String small = "WITH x AS (SELECT f1.id AS i, f2.id AS j FROM f f1 JOIN f f2 ON f1.a_id < f2.a_id WHERE f1.id < 20 AND f2.id < 20) "
+                + "SELECT count(*) FROM x a JOIN x b ON a.i = b.i AND a.j = b.j";
+        String plan = engine.explain(large, root);
+        assertTrue(!plan.contains("run once"), plan);
+        String held = engine.explain(small, root);
+        assertTrue(held.contains("run once"), held);
+    }
+
+    /**
      * Counts per row of a over a LEFT JOIN of f (TPC-H Q13's orders per customer): f is aggregated per join key first,
      * then joined one row to one; rows of a without partners count 0 (COUNT(x)) or 1 (COUNT(*)), and sum NULL.
      */

@@ -92,7 +92,7 @@ public final class PlanLowering {
 
     /** Lowers the whole plan {@code root}: parts of it that repeat are computed once ({@link SharedSubtrees}). */
     public Operator lowerRoot(RelNode root) {
-        shared = SharedSubtrees.of(root);
+        shared = SharedSubtrees.of(root, cardinality);
         staged.addAll(shared.all());
         return lower(root);
     }

@@ -16,7 +16,8 @@ import java.util.Map;
  * The parts of a plan it computes more than once: aggregations and joins that appear twice or more, equal in every
  * operator and expression below them (TPC-H Q15's revenue per supplier, read by the query and by its subquery's
  * maximum). {@link PlanLowering} runs each once, first, and every place that reads it reads its rows. Only the
- * outermost such part counts; a table read through filters and projections alone is cheaper read again.
+ * outermost such part counts; a table read through filters and projections alone is cheaper read again, and so is a
+ * part too large to hold ({@link #MAX_HELD_ROWS}).
  */
 final class SharedSubtrees {
     /** Each repeated part's occurrences, by the text of the part. */
@@ -26,7 +27,13 @@ final class SharedSubtrees {
     private SharedSubtrees() {
     }
 
-    static SharedSubtrees of(RelNode root) {
+    /**
+     * Parts estimated to return more rows than this are computed again where they repeat: a part computed once is
+     * held in memory until the query's plans start, where computing it again streams.
+     */
+    static final double MAX_HELD_ROWS = 1_000_000;
+
+    static SharedSubtrees of(RelNode root, io.rhei.olap.stats.Cardinality cardinality) {
         SharedSubtrees s = new SharedSubtrees();
         // a cheap shape first: only parts whose shape repeats are written out in full and compared (planning time)
         Map<Integer, Integer> shapes = new HashMap<>();
@@ -36,7 +43,7 @@ final class SharedSubtrees {
             return s;
         }
         s.visit(root, shapeOf, shapes);
-        s.occurrences.values().removeIf(l -> l.size() < 2);
+        s.occurrences.values().removeIf(l -> l.size() < 2 || cardinality.rows(l.get(0)) > MAX_HELD_ROWS);
         s.keys.values().removeIf(k -> !s.occurrences.containsKey(k));
         return s;
     }
