@@ -84,16 +84,11 @@ final class PlanRunner {
         throw new IllegalArgumentException("not a held input: " + scan);
     }
 
-    /** {@code op} with the scan of a parallel stage's results declaring the column types the stage returned. */
+    /** {@code op} with the scan of a parallel stage's (or a part computed once's) results declaring the column types it returned. */
     private static org.apache.comet.serde.OperatorOuterClass.Operator withResultSchema(org.apache.comet.serde.OperatorOuterClass.Operator op,
                                                                                       ScanInput scan, BatchList held) {
-        if (scan instanceof ScanInput.Partitioned p && held.schema() != null) {
-            return PlanPatches.withScanSchema(op, p.source(), held.schema());
-        }
-        if (scan instanceof ScanInput.Shared once && held.schema() != null) {
-            return PlanPatches.withScanSchema(op, once.source(), held.schema());
-        }
-        return op;
+        String source = scan instanceof ScanInput.Partitioned p ? p.source() : scan instanceof ScanInput.Shared once ? once.source() : null;
+        return source != null && held.schema() != null ? PlanPatches.withScanSchema(op, source, held.schema()) : op;
     }
 
     /**

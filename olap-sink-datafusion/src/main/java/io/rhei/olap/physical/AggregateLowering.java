@@ -188,8 +188,7 @@ final class AggregateLowering {
             needsProjection = !(results.get(k).hasBound() && results.get(k).getBound().getIndex() == k);
         }
         needsProjection |= results.size() != g + aggs.partial.getAggExprsCount();
-        Operator p = plan.op(child).setHashAgg(aggs.partial).build();
-        Operator f = plan.op(p).setHashAgg(aggs.fin).build();
+        Operator f = twoPhase(child, aggs);
         Operator merged = aggs.mergeable() && splitTarget != null
                 ? partitioned(a, f, scansBefore, splitTarget, keyTypes, aggs.partTypes, aggs.merges, aggs.sumChecks)
                 : null;
@@ -200,7 +199,7 @@ final class AggregateLowering {
             byKey = KeySharedAggregate.applies(plan, a, keyTypes, aggs.mergeable(), scansBefore);
             if (byKey) {
                 child = KeySharedAggregate.ownKeys(plan, child, aggs.partial.getGroupingExprsList(), keyTypes);
-                f = plan.op(plan.op(child).setHashAgg(aggs.partial).build()).setHashAgg(aggs.fin).build();
+                f = twoPhase(child, aggs);
             }
             Operator single = SinglePhaseAggregate.lower(plan, a, child, aggs.partial, aggs.fin);
             if (single != null) {
@@ -213,6 +212,11 @@ final class AggregateLowering {
             f = plan.op(f).setProjection(pb).build();
         }
         return byKey ? KeySharedAggregate.inShares(plan, a, f, scansBefore) : f;
+    }
+
+    /** The partial and the final aggregation of {@code aggs} over {@code input}. */
+    private Operator twoPhase(Operator input, NativeAggregates aggs) {
+        return plan.op(plan.op(input).setHashAgg(aggs.partial).build()).setHashAgg(aggs.fin).build();
     }
 
     /** COUNT(arg): of a column without NULLs, COUNT(*), which another call's equal count then shares. */

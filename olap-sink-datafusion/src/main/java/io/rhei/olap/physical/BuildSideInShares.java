@@ -2,13 +2,8 @@ package io.rhei.olap.physical;
 
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.comet.serde.OperatorOuterClass.Operator;
 import org.apache.comet.serde.OperatorOuterClass.Scan;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The side a hash join builds its table from runs first, in shares of its own largest table ({@link ParallelShares}),
@@ -47,11 +42,7 @@ final class BuildSideInShares {
         if (probeTarget == null || plan.cardinality.rows(probeTarget) <= scanned || kept > MAX_KEPT * scanned) {
             return lowered;
         }
-        List<RelDataType> types = new ArrayList<>();
-        for (RelDataTypeField f : build.getRowType().getFieldList()) {
-            types.add(f.getType());
-        }
-        Scan.Builder merged = shares.split(lowered, scansBefore, target, types);
+        Scan.Builder merged = shares.split(lowered, scansBefore, target, ParallelShares.columnTypes(build));
         if (merged == null) {
             return lowered;
         }

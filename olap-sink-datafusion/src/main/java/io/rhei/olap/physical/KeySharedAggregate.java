@@ -6,7 +6,6 @@ import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.comet.serde.ExprOuterClass.BinaryExpr;
 import org.apache.comet.serde.ExprOuterClass.EmptyExpr;
@@ -19,7 +18,6 @@ import org.apache.comet.serde.OperatorOuterClass.Operator;
 import org.apache.comet.serde.OperatorOuterClass.Scan;
 import org.apache.comet.serde.Types.DataType.DataTypeId;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -78,26 +76,27 @@ final class KeySharedAggregate {
     static Operator ownKeys(PlanLowering plan, Operator child, List<Expr> keys, List<RelDataType> types) {
         boolean integers = types.stream().allMatch(t -> SqlTypeName.INT_TYPES.contains(t.getSqlTypeName()));
         int n = plan.parallelism;
+        Expr share = Expr.newBuilder().setSparkPartitionId(EmptyExpr.newBuilder()).build();
+        Expr own;
         if (integers && Integer.bitCount(n) == 1) {
             // n a power of two: the hash's top log2(n) bits, as a signed number, are the share (less its offset)
             int bits = Integer.numberOfTrailingZeros(n);
             Expr top = Expr.newBuilder().setBitwiseShiftRight(BinaryExpr.newBuilder().setLeft(fibonacci(keys, types))
                     .setRight(literal(64 - bits, DataTypeId.INT64))).build();
-            Expr share = Expr.newBuilder().setSubtract(math(PlanLowering.castExpr(Expr.newBuilder().setSparkPartitionId(
-                    EmptyExpr.newBuilder()).build(), CometTypes.id(DataTypeId.INT64)), literal(n / 2, DataTypeId.INT64), DataTypeId.INT64)).build();
-            Expr own = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(nullAsZero(top, types)).setRight(share)).build();
-            return plan.op(child).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder().setPredicate(own)).build();
+            Expr offsetShare = Expr.newBuilder().setSubtract(math(PlanLowering.castExpr(share, CometTypes.id(DataTypeId.INT64)),
+                    literal(n / 2, DataTypeId.INT64), DataTypeId.INT64)).build();
+            own = Expr.newBuilder().setEq(BinaryExpr.newBuilder().setLeft(nullAsZero(top, types)).setRight(offsetShare)).build();
+        } else {
+            DataTypeId type = integers ? DataTypeId.INT64 : DataTypeId.INT32;
+            Expr bucket = integers ? multiplicativeBucket(keys, types) : murmur3Bucket(keys);
+            // share i keeps buckets b with i * BUCKETS <= b * n < (i + 1) * BUCKETS: an even division for any n
+            Expr scaled = times(bucket, literal(n, type), type);
+            Expr from = times(integers ? PlanLowering.castExpr(share, CometTypes.id(type)) : share, literal(BUCKETS, type), type);
+            Expr to = Expr.newBuilder().setAdd(math(from, literal(BUCKETS, type), type)).build();
+            own = Expr.newBuilder().setAnd(BinaryExpr.newBuilder()
+                    .setLeft(Expr.newBuilder().setGtEq(BinaryExpr.newBuilder().setLeft(scaled).setRight(from)))
+                    .setRight(Expr.newBuilder().setLt(BinaryExpr.newBuilder().setLeft(scaled).setRight(to)))).build();
         }
-        DataTypeId type = integers ? DataTypeId.INT64 : DataTypeId.INT32;
-        Expr bucket = integers ? multiplicativeBucket(keys, types) : murmur3Bucket(keys);
-        // share i keeps buckets b with i * BUCKETS <= b * n < (i + 1) * BUCKETS: an even division for any n
-        Expr scaled = times(bucket, literal(plan.parallelism, type), type);
-        Expr share = Expr.newBuilder().setSparkPartitionId(EmptyExpr.newBuilder()).build();
-        Expr from = times(integers ? PlanLowering.castExpr(share, CometTypes.id(type)) : share, literal(BUCKETS, type), type);
-        Expr to = Expr.newBuilder().setAdd(math(from, literal(BUCKETS, type), type)).build();
-        Expr own = Expr.newBuilder().setAnd(BinaryExpr.newBuilder()
-                .setLeft(Expr.newBuilder().setGtEq(BinaryExpr.newBuilder().setLeft(scaled).setRight(from)))
-                .setRight(Expr.newBuilder().setLt(BinaryExpr.newBuilder().setLeft(scaled).setRight(to)))).build();
         return plan.op(child).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder().setPredicate(own)).build();
     }
 
@@ -144,11 +143,7 @@ final class KeySharedAggregate {
 
     /** {@code aggregated} (the whole aggregation, scans from {@code scansBefore} on) as the stage in shares by key. */
     static Operator inShares(PlanLowering plan, Aggregate a, Operator aggregated, int scansBefore) {
-        List<RelDataType> types = new ArrayList<>();
-        for (RelDataTypeField f : a.getRowType().getFieldList()) {
-            types.add(f.getType());
-        }
-        Scan.Builder results = new ParallelShares(plan).byKey(aggregated, scansBefore, types);
+        Scan.Builder results = new ParallelShares(plan).byKey(aggregated, scansBefore, ParallelShares.columnTypes(a));
         return plan.op().setScan(results).build();
     }
 

@@ -25,6 +25,13 @@ final class ParallelShares {
         this.plan = plan;
     }
 
+    /** The types of {@code rel}'s columns: the columns of a stage's results when {@code rel} is the stage. */
+    static List<RelDataType> columnTypes(RelNode rel) {
+        List<RelDataType> types = new ArrayList<>();
+        rel.getRowType().getFieldList().forEach(f -> types.add(f.getType()));
+        return types;
+    }
+
     /**
      * The table scan whose rows a stage over {@code rel} may split into shares: reached only through projections,
      * filters and joins that distribute over a split of that side (either side of an inner join, the preserved side of

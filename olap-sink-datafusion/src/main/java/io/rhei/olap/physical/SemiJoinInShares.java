@@ -19,7 +19,6 @@ import org.apache.comet.serde.OperatorOuterClass.Projection;
 import org.apache.comet.serde.OperatorOuterClass.Scan;
 import org.apache.comet.serde.Types.DataType.DataTypeId;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,8 +51,7 @@ final class SemiJoinInShares {
             LOG.debug("{} join {}: the kept side's rows are not known to be unique; one plan", j.getJoinType(), j.getId());
             return joined;
         }
-        List<RelDataType> types = new ArrayList<>();
-        kept.forEach(f -> types.add(f.getType()));
+        List<RelDataType> types = ParallelShares.columnTypes(j.getLeft());
         Scan.Builder merged = shares.split(joined, scansBefore, target, types);
         if (merged == null) {
             return joined;

@@ -24,14 +24,14 @@ final class SharedSubtrees {
     private final Map<String, List<RelNode>> occurrences = new HashMap<>();
     private final Map<RelNode, String> keys = new IdentityHashMap<>();
 
-    private SharedSubtrees() {
-    }
-
     /**
      * Parts estimated to return more rows than this are computed again where they repeat: a part computed once is
      * held in memory until the query's plans start, where computing it again streams.
      */
     static final double MAX_HELD_ROWS = 1_000_000;
+
+    private SharedSubtrees() {
+    }
 
     static SharedSubtrees of(RelNode root, io.rhei.olap.stats.Cardinality cardinality) {
         SharedSubtrees s = new SharedSubtrees();
@@ -89,10 +89,6 @@ final class SharedSubtrees {
         for (RelNode input : rel.getInputs()) {
             visit(input, shapeOf, shapes);
         }
-    }
-
-    boolean isEmpty() {
-        return occurrences.isEmpty();
     }
 
     /** The key of {@code rel} when it is a repeated part; null otherwise. */

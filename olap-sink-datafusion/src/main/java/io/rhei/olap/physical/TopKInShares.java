@@ -2,13 +2,8 @@ package io.rhei.olap.physical;
 
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.comet.serde.OperatorOuterClass.Operator;
 import org.apache.comet.serde.OperatorOuterClass.Scan;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A top-k sort ({@code ORDER BY ... LIMIT k}) over a large table's rows runs in shares ({@link ParallelShares}): each
@@ -30,11 +25,7 @@ final class TopKInShares {
         if (target == null || !shares.large(target, scansBefore)) {
             return topK;
         }
-        List<RelDataType> types = new ArrayList<>();
-        for (RelDataTypeField f : sort.getInput().getRowType().getFieldList()) {
-            types.add(f.getType());
-        }
-        Scan.Builder merged = shares.split(topK, scansBefore, target, types);
+        Scan.Builder merged = shares.split(topK, scansBefore, target, ParallelShares.columnTypes(sort.getInput()));
         if (merged == null) {
             return topK;
         }
