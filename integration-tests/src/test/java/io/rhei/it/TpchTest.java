@@ -69,6 +69,17 @@ class TpchTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void queriesJoiningOrdersAndLineitemOnTheOrderKeyRunInSharesByKeyRange() {
+        // so that the answers above check those plans against PostgreSQL: tables loaded in key order, in memory
+        org.junit.jupiter.api.Assumptions.assumeFalse("vortex".equals(System.getProperty("rhei.it.storage")),
+                "Vortex files keep no value ranges the planner reads: no shares by key range");
+        for (int q : new int[]{4, 21}) {
+            String plan = rhei.explain(TpchDataset.query(q), root);
+            assertTrue(plan.contains("in shares by key range of"), "Q" + q + "\n" + plan);
+        }
+    }
+
     static IntStream queries() {
         return IntStream.rangeClosed(1, 22);
     }

@@ -121,13 +121,27 @@ public final class DataFusionOlapEngine implements TableSink, io.rhei.core.query
         return out.toString();
     }
 
+    /** How a stage's shares divide its rows, as explained: by a split of one table, by key hash, or by key range. */
+    private static String sharesOf(io.rhei.olap.physical.ScanInput.Partitioned p) {
+        if (p.splitScan() >= 0) {
+            return ", in shares";
+        }
+        List<String> ranged = new java.util.ArrayList<>();
+        for (io.rhei.olap.physical.ScanInput s : p.stage().scans()) {
+            if (s instanceof io.rhei.olap.physical.ScanInput.Table t && t.keyRange() != null) {
+                ranged.add(t.table().table() + "." + t.keyRange().column());
+            }
+        }
+        return ranged.isEmpty() ? ", in shares by key" : ", in shares by key range of " + String.join(", ", ranged);
+    }
+
     /** {@code shown}: the parts computed once already printed (their other readers name them only). */
     private static void appendNative(LoweredPlan plan, String indent, StringBuilder out,
                                      java.util.Set<io.rhei.olap.physical.ScanInput> shown) {
         out.append(io.rhei.olap.exec.NativePlanText.of(plan.plan()).indent(indent.length()));
         for (io.rhei.olap.physical.ScanInput input : plan.scans()) {
             if (input instanceof io.rhei.olap.physical.ScanInput.Partitioned p) {
-                out.append(indent).append("stage ").append(p.source()).append(p.splitScan() < 0 ? ", in shares by key:\n" : ", in shares:\n");
+                out.append(indent).append("stage ").append(p.source()).append(sharesOf(p)).append(":\n");
                 appendNative(p.stage(), indent + "  ", out, shown);
             } else if (input instanceof io.rhei.olap.physical.ScanInput.Shared sh && shown.add(sh)) {
                 out.append(indent).append(sh.source()).append(", run once, read wherever it repeats:\n");

@@ -279,7 +279,8 @@ final class PlanRunner {
                     inputs.add(held.get(j));
                 } else {
                     ScanInput.Table t = (ScanInput.Table) stage.scans().get(j);
-                    inputs.add(SnapshotScan.of(share.snapshots().get(j), t.columns(), t.filter(), allocator, options.scanBatchRows(), false));
+                    // a table divided by key range: the files of other shares' ranges are skipped
+                    inputs.add(SnapshotScan.of(share.snapshots().get(j), t.columns(), t.filterFor(index), allocator, options.scanBatchRows(), false));
                 }
             }
         } catch (RuntimeException e) {

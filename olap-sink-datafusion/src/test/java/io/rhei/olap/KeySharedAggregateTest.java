@@ -82,7 +82,7 @@ class KeySharedAggregateTest {
              DataFusionOlapEngine onePlan = new DataFusionOlapEngine(storage, NativeQueryOptions.defaults().withParallelism(1))) {
             for (String sql : queries) {
                 String plan = byKey.explain(sql, root);
-                assertTrue(plan.contains("in shares by key:"), plan);
+                assertTrue(plan.contains("in shares by key:"), plan); // by hash, not by range
                 List<List<Object>> split = sorted(byKey, sql);
                 assertEquals(sorted(onePlan, sql), split, sql);
             }

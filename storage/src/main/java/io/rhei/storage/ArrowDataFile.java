@@ -10,18 +10,26 @@ import org.roaringbitmap.RoaringBitmap;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A data file held as one Arrow batch in memory. Reads without deletions hand the buffers over without copying. */
+/**
+ * A data file held as one Arrow batch in memory. Reads without deletions hand the buffers over without copying; a read
+ * whose filter no row can satisfy ({@link ZoneMap}) returns nothing.
+ */
 final class ArrowDataFile extends DataFile {
     private final VectorSchemaRoot root;
+    private final ZoneMap zoneMap;
 
     /** Takes ownership of {@code root}. */
     ArrowDataFile(long id, TableSchema schema, VectorSchemaRoot root) {
         super(id, schema, root.getRowCount());
         this.root = root;
+        this.zoneMap = new ZoneMap(root);
     }
 
     @Override
     BatchStream read(List<String> columns, RoaringBitmap deleted, ScanFilter filter, BufferAllocator allocator) {
+        if (!mayMatch(filter)) {
+            return BatchStream.empty();
+        }
         List<FieldVector> out = new ArrayList<>(columns.size());
         int live = rowCount() - deleted.getCardinality();
         try {
@@ -52,6 +60,11 @@ final class ArrowDataFile extends DataFile {
         VectorSchemaRoot batch = new VectorSchemaRoot(out);
         batch.setRowCount(live);
         return BatchStream.of(batch);
+    }
+
+    @Override
+    boolean mayMatch(ScanFilter filter) {
+        return zoneMap.mayMatch(filter);
     }
 
     @Override

@@ -10,6 +10,25 @@ public interface BatchStream extends Iterator<VectorSchemaRoot>, AutoCloseable {
     @Override
     void close();
 
+    /** No batches. */
+    static BatchStream empty() {
+        return new BatchStream() {
+            @Override
+            public boolean hasNext() {
+                return false;
+            }
+
+            @Override
+            public VectorSchemaRoot next() {
+                throw new NoSuchElementException();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     static BatchStream of(VectorSchemaRoot single) {
         return new BatchStream() {
             private VectorSchemaRoot next = single;

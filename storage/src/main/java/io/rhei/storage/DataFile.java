@@ -46,6 +46,11 @@ abstract class DataFile {
      */
     abstract BatchStream read(List<String> columns, RoaringBitmap deleted, ScanFilter filter, BufferAllocator allocator);
 
+    /** False when no row of the file satisfies {@code filter}, so that a scan with it skips the file; true when unknown. */
+    boolean mayMatch(ScanFilter filter) {
+        return true;
+    }
+
     /** Whether {@link #read} decodes the file (worth spreading over threads), rather than handing over batches in memory. */
     boolean decodesOnRead() {
         return false;

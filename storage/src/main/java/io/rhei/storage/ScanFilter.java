@@ -27,6 +27,10 @@ public sealed interface ScanFilter {
     record And(List<ScanFilter> terms) implements ScanFilter {
     }
 
+    /** Some term holds. */
+    record Or(List<ScanFilter> terms) implements ScanFilter {
+    }
+
     static ScanFilter and(List<ScanFilter> terms) {
         List<ScanFilter> kept = terms.stream().filter(t -> !(t instanceof All)).toList();
         return kept.isEmpty() ? ALL : kept.size() == 1 ? kept.get(0) : new And(kept);

@@ -53,6 +53,18 @@ public final class TableSnapshot implements AutoCloseable {
         return n;
     }
 
+    /**
+     * The live rows of the files a scan with {@code filter} reads: files no row of which can satisfy it are skipped
+     * (in memory, by their ranges of values, {@link ZoneMap}); every file counts where that is not known.
+     */
+    public long rowsToRead(ScanFilter filter) {
+        long n = 0;
+        for (Segment s : segments) {
+            n += s.file().mayMatch(filter) ? s.liveRows() : 0;
+        }
+        return n;
+    }
+
     /** Bytes of the live files (memory, or where they are stored). */
     public long bytes() {
         long n = 0;

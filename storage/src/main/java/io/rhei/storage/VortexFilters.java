@@ -35,6 +35,18 @@ final class VortexFilters {
             return terms.isEmpty() ? Optional.empty()
                     : Optional.of(terms.size() == 1 ? terms.get(0) : Expression.and(terms.toArray(new Expression[0])));
         }
+        if (filter instanceof ScanFilter.Or or) {
+            // every term or none: leaving a term out would reject the rows only it accepts
+            List<Expression> terms = new ArrayList<>();
+            for (ScanFilter t : or.terms()) {
+                Optional<Expression> e = toExpression(t, stored);
+                if (e.isEmpty()) {
+                    return Optional.empty();
+                }
+                terms.add(e.get());
+            }
+            return terms.size() == 1 ? Optional.of(terms.get(0)) : Optional.of(Expression.or(terms.toArray(new Expression[0])));
+        }
         if (filter instanceof ScanFilter.IsNull n) {
             if (stored.column(n.column()).isEmpty()) {
                 return Optional.empty();

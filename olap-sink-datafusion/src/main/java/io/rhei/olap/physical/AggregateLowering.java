@@ -64,9 +64,17 @@ final class AggregateLowering {
         if (a.getGroupType() != Aggregate.Group.SIMPLE) {
             throw new UnsupportedSqlException(plan.sql, "GROUPING SETS / ROLLUP / CUBE");
         }
-        TableScan splitTarget = plan.parallelism > 1 ? shares.splitTarget(a.getInput()) : null;
+        TableScan splitTarget = plan.sharesAllowed() ? shares.splitTarget(a.getInput()) : null;
+        KeyRangeShares.Partition byRange = plan.sharesAllowed() ? KeyRangeShares.find(plan, a, splitTarget).orElse(null) : null;
         int scansBefore = plan.scans.size();
-        Operator child = plan.lower(a.getInput());
+        Operator child;
+        KeyRangeShares.Partition outer = plan.keyShares;
+        plan.keyShares = byRange != null ? byRange : outer;
+        try {
+            child = plan.lower(a.getInput());
+        } finally {
+            plan.keyShares = outer;
+        }
         List<RelDataTypeField> in = a.getInput().getRowType().getFieldList();
         AggregateFacts facts = new AggregateFacts(in, singleRowPerGroup);
         List<Integer> groups = a.getGroupSet().asList();
@@ -189,14 +197,22 @@ final class AggregateLowering {
         }
         needsProjection |= results.size() != g + aggs.partial.getAggExprsCount();
         Operator f = twoPhase(child, aggs);
-        Operator merged = aggs.mergeable() && splitTarget != null
-                ? partitioned(a, f, scansBefore, splitTarget, keyTypes, aggs.partTypes, aggs.merges, aggs.sumChecks)
-                : null;
+        // in shares by key range, grouped by the key: each share's groups are its own, read one share after the other
+        boolean rangesOwnGroups = byRange != null && byRange.groupsByKey(a);
+        Operator merged = null;
+        if (byRange != null && !rangesOwnGroups) {
+            if (!aggs.mergeable()) {
+                throw new IllegalStateException("aggregation " + a.getId() + " in shares by key range does not merge");
+            }
+            merged = partitioned(a, f, scansBefore, null, keyTypes, aggs.partTypes, aggs.merges, aggs.sumChecks);
+        } else if (byRange == null && aggs.mergeable() && splitTarget != null) {
+            merged = partitioned(a, f, scansBefore, splitTarget, keyTypes, aggs.partTypes, aggs.merges, aggs.sumChecks);
+        }
         boolean byKey = false;
         if (merged != null) {
             f = merged;
         } else {
-            byKey = KeySharedAggregate.applies(plan, a, keyTypes, aggs.mergeable(), scansBefore);
+            byKey = !rangesOwnGroups && KeySharedAggregate.applies(plan, a, keyTypes, aggs.mergeable(), scansBefore);
             if (byKey) {
                 child = KeySharedAggregate.ownKeys(plan, child, aggs.partial.getGroupingExprsList(), keyTypes);
                 f = twoPhase(child, aggs);
@@ -211,7 +227,7 @@ final class AggregateLowering {
             results.forEach(pb::addProjectList);
             f = plan.op(f).setProjection(pb).build();
         }
-        return byKey ? KeySharedAggregate.inShares(plan, a, f, scansBefore) : f;
+        return byKey || rangesOwnGroups ? KeySharedAggregate.inShares(plan, a, f, scansBefore) : f;
     }
 
     /** The partial and the final aggregation of {@code aggs} over {@code input}. */
@@ -252,13 +268,14 @@ final class AggregateLowering {
 
     /**
      * Runs aggregation {@code agg} (whose scans are those from {@code scansBefore} on) as several native plans at once,
-     * each over a share of {@code target}'s rows, and returns the plan that merges their results (the same columns
-     * as {@code agg}'s); null when the scans do not allow it. Exact because everything between the aggregation and
-     * {@code target} distributes over a split of its rows ({@link ParallelShares#splitTarget}) and every aggregate merges.
+     * each over a share of {@code target}'s rows (with no target: of the rows of each key range, {@link KeyRangeShares}),
+     * and returns the plan that merges their results (the same columns as {@code agg}'s); null when the scans do not
+     * allow it. Exact because everything between the aggregation and {@code target} distributes over a split of its
+     * rows ({@link ParallelShares#splitTarget}), or over key ranges, and every aggregate merges.
      */
     private Operator partitioned(Aggregate aggregate, Operator agg, int scansBefore, TableScan target, List<RelDataType> groupTypes,
                                  List<RelDataType> partTypes, List<org.apache.calcite.sql.SqlKind> merges, List<NativeAggregates.SumCheck> sumChecks) {
-        if (!worthSplitting(aggregate, target, scansBefore)) {
+        if (target != null && !worthSplitting(aggregate, target, scansBefore)) {
             return null;
         }
         List<RelDataType> types = new ArrayList<>(groupTypes);
@@ -266,7 +283,8 @@ final class AggregateLowering {
         if (!sumChecks.isEmpty()) {
             agg = plan.op(agg).setProjection(DecimalSumGuard.checkedColumns(types, sumChecks)).build();
         }
-        Scan.Builder merged = shares.split(agg, scansBefore, target, types);
+        // no target: shares by key range, each reading its own rows of every keyed table
+        Scan.Builder merged = target == null ? shares.byKey(agg, scansBefore, types) : shares.split(agg, scansBefore, target, types);
         if (merged == null) {
             return null;
         }

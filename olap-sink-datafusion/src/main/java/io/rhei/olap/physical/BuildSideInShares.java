@@ -26,7 +26,7 @@ final class BuildSideInShares {
      * when it pays, read back by a scan; else {@code lowered}. {@code probe} is the join's other side.
      */
     static Operator lower(PlanLowering plan, RelNode build, RelNode probe, Operator lowered, int scansBefore) {
-        if (plan.parallelism <= 1) {
+        if (!plan.sharesAllowed()) {
             return lowered;
         }
         ParallelShares shares = new ParallelShares(plan);

@@ -47,7 +47,7 @@ final class KeySharedAggregate {
      * large table read through filters and projections, grouped by keys of {@code keyTypes} that hash exactly.
      */
     static boolean applies(PlanLowering plan, Aggregate a, List<RelDataType> keyTypes, boolean mergeable, int scansBefore) {
-        if (plan.parallelism <= 1 || a.getGroupCount() == 0 || plan.scans.size() != scansBefore + 1
+        if (!plan.sharesAllowed() || a.getGroupCount() == 0 || plan.scans.size() != scansBefore + 1
                 || !(plan.scans.get(scansBefore) instanceof ScanInput.Table)) {
             return false;
         }

@@ -65,6 +65,8 @@ public final class PlanLowering {
      * no stage above splits a table inside them.
      */
     final java.util.Set<RelNode> staged = new java.util.HashSet<>();
+    /** While the input of an aggregation in shares by key range is lowered: which tables its shares divide. */
+    KeyRangeShares.Partition keyShares;
     /** The plan's repeated parts, and the input of each once lowered, by its key. */
     private SharedSubtrees shared;
     private final java.util.Map<String, ScanInput.Shared> sharedInputs = new java.util.HashMap<>();
@@ -80,6 +82,19 @@ public final class PlanLowering {
 
     public List<ScanInput> scans() {
         return scans;
+    }
+
+    /**
+     * Whether a part of the plan may run in shares: parallelism is on, and it is not already inside a stage in shares
+     * by key range (whose shares each run one plan).
+     */
+    boolean sharesAllowed() {
+        return parallelism > 1 && keyShares == null;
+    }
+
+    /** Whether {@code rel} runs apart from the plan around it: a join side run first, or a part computed once. */
+    boolean isStagedOrShared(RelNode rel) {
+        return staged.contains(rel) || shared != null && shared.keyOf(rel) != null;
     }
 
     /** Lowerings of the union branches this one planned. */
@@ -179,9 +194,16 @@ public final class PlanLowering {
             s.addFields(CometTypes.of(f.getType()));
             names.add(f.getName());
         }
-        scans.add(new ScanInput.Table(table, names, io.rhei.storage.ScanFilter.ALL));
+        Integer key = keyShares == null ? null : keyShares.keyColumns().get(ts);
+        KeyRange range = key == null ? null : keyShares.rangeOf(ts);
+        scans.add(new ScanInput.Table(table, names, io.rhei.storage.ScanFilter.ALL, range));
         scanRels.add(ts);
-        return op().setScan(s).build();
+        Operator scan = op().setScan(s).build();
+        if (key == null) {
+            return scan;
+        }
+        return op(scan).setFilter(org.apache.comet.serde.OperatorOuterClass.Filter.newBuilder()
+                .setPredicate(KeyRangeShares.ownRange(keyShares, columns.indexOf(key), fields.get(key).getType()))).build();
     }
 
     /**
@@ -214,7 +236,7 @@ public final class PlanLowering {
             });
         }
         io.rhei.storage.ScanFilter pushed = ScanFilters.extract(f.getCondition(), inputColumns, types);
-        scans.set(scansBefore, new ScanInput.Table(t.table(), t.columns(), pushed));
+        scans.set(scansBefore, new ScanInput.Table(t.table(), t.columns(), pushed, t.keyRange()));
     }
 
     /** A projection straight over a table scans only the columns it uses (the field trimmer puts one above every scan). */
@@ -227,6 +249,10 @@ public final class PlanLowering {
         List<RexNode> exprs = p.getProjects();
         if (p.getInput() instanceof TableScan ts) {
             ImmutableBitSet used = RelOptUtilHolder.inputs(exprs);
+            Integer key = keyShares == null ? null : keyShares.keyColumns().get(ts);
+            if (key != null) {
+                used = used.union(ImmutableBitSet.of(key)); // a share keeps its rows by the key, used or not
+            }
             List<Integer> columns = used.asList();
             int[] remap = new int[ts.getRowType().getFieldCount()];
             for (int i = 0; i < columns.size(); i++) {
@@ -311,7 +337,7 @@ public final class PlanLowering {
                 sb.setFetch(fetch + offset); // top-k
             }
             out = op(child).setSort(sb).build();
-            if (fetch != null && parallelism > 1) {
+            if (fetch != null && sharesAllowed()) {
                 out = TopKInShares.lower(this, s, out, sb, scansBefore);
             }
         }

@@ -9,8 +9,15 @@ import java.util.List;
 /** What feeds one native {@code Scan} of a plan, in the order the plan's scans are fed. */
 public sealed interface ScanInput {
 
-    /** The live rows of a table, only {@code columns}, in that order; {@code filter} may be pushed into its files. */
-    record Table(TableId table, List<String> columns, ScanFilter filter) implements ScanInput {
+    /**
+     * The live rows of a table, only {@code columns}, in that order; {@code filter} may be pushed into its files. In a
+     * stage in shares by key range, {@code keyRange} says which rows each share keeps (null elsewhere).
+     */
+    record Table(TableId table, List<String> columns, ScanFilter filter, KeyRange keyRange) implements ScanInput {
+        /** The filter hint of share {@code share}'s scan of the table. */
+        public ScanFilter filterFor(int share) {
+            return keyRange == null ? filter : ScanFilter.and(java.util.List.of(filter, keyRange.filterFor(share)));
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ final class SemiJoinInShares {
 
     /** {@code joined} (the join {@code j} lowered, its scans from {@code scansBefore} on) run in shares when it pays; else {@code joined}. */
     static Operator lower(PlanLowering plan, Join j, Operator joined, int scansBefore) {
-        if (plan.parallelism <= 1 || (j.getJoinType() != JoinRelType.SEMI && j.getJoinType() != JoinRelType.ANTI)) {
+        if (!plan.sharesAllowed() || (j.getJoinType() != JoinRelType.SEMI && j.getJoinType() != JoinRelType.ANTI)) {
             return joined;
         }
         ParallelShares shares = new ParallelShares(plan);

@@ -298,9 +298,24 @@ public final class Cardinality {
     }
 
     /** The statistics of the table column behind output {@code column} of {@code rel}, when it is one unchanged. */
-    Optional<ColumnStats> columnStats(RelNode rel, int column) {
+    public Optional<ColumnStats> columnStats(RelNode rel, int column) {
         // each lookup opens a snapshot of the table: once per column and query is enough
         return origin(rel, column).flatMap(o -> statsMemo.computeIfAbsent(o, this::lookUpStats));
+    }
+
+    /**
+     * The share of {@code ts}'s table a scan with {@code filter} reads (the rest is in files it skips): 1 where that
+     * is not known.
+     */
+    public double shareRead(TableScan ts, io.rhei.storage.ScanFilter filter) {
+        StorageCatalog.StorageTable table = ts.getTable().unwrap(StorageCatalog.StorageTable.class);
+        if (table == null) {
+            return 1;
+        }
+        TableId id = table.tableSchema().table();
+        java.util.OptionalLong all = statistics.rowsToRead(id, io.rhei.storage.ScanFilter.ALL);
+        java.util.OptionalLong read = statistics.rowsToRead(id, filter);
+        return all.isEmpty() || read.isEmpty() || all.getAsLong() == 0 ? 1 : (double) read.getAsLong() / all.getAsLong();
     }
 
     private Optional<ColumnStats> lookUpStats(Origin o) {

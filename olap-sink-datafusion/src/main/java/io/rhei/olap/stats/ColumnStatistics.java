@@ -51,6 +51,19 @@ public final class ColumnStatistics {
     }
 
     /**
+     * The rows a scan of {@code table} with {@code filter} reads now: all of them but the files it skips
+     * ({@link TableSnapshot#rowsToRead}). Empty when the table cannot be read.
+     */
+    public java.util.OptionalLong rowsToRead(TableId table, io.rhei.storage.ScanFilter filter) {
+        try (TableSnapshot snapshot = storage.snapshot(table)) {
+            return java.util.OptionalLong.of(snapshot.rowsToRead(filter));
+        } catch (RuntimeException e) {
+            LOG.debug("no file ranges for {}: {}", table, e.toString());
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /**
      * Statistics of {@code column} of {@code table} as it is now, counted with buffers from {@code allocator} (which
      * must share the storage's root) when they are not known yet; with a null allocator only what is known already.
      * Empty when the table or column is gone or could not be read.
