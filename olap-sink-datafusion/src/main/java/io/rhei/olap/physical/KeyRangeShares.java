@@ -198,7 +198,8 @@ final class KeyRangeShares {
      * The native filter over a keyed table's scan: the rows of this share's range, for a key at scan column
      * {@code column} of type {@code type}. The share is the plan's partition id; the range's bounds are computed from
      * it as constants, so that a row costs two comparisons: {@code lo <= key <= hi}, with the first share's {@code lo}
-     * the smallest long and the last share's {@code hi} the largest. A NULL key counts as the smallest value.
+     * the smallest long and the last share's {@code hi} the largest (one comparison with two shares). A NULL key counts
+     * as the smallest value.
      */
     static Expr ownRange(Partition p, int column, RelDataType type) {
         Expr key = PlanLowering.bound(column, type);
@@ -210,6 +211,11 @@ final class KeyRangeShares {
                     .addArgs(key).addArgs(literal(p.from())).setReturnType(CometTypes.id(DataTypeId.INT64))).build();
         }
         Expr share = PlanLowering.castExpr(Expr.newBuilder().setSparkPartitionId(EmptyExpr.newBuilder()).build(), CometTypes.id(DataTypeId.INT64));
+        if (p.shares() == 2) {
+            // one comparison: whether the key is in the upper range is whether this is the second share
+            Expr upper = Expr.newBuilder().setGtEq(BinaryExpr.newBuilder().setLeft(key).setRight(literal(p.from() + p.width()))).build();
+            return eq(upper, eq(share, literal(1)));
+        }
         Expr first = flag(eq(share, literal(0)));
         Expr last = flag(eq(share, literal(p.shares() - 1)));
         Expr lo = choose(first, literal(Long.MIN_VALUE), add(literal(p.from()), times(share, literal(p.width()))));
