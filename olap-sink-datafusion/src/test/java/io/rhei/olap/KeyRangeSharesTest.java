@@ -18,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -160,8 +159,6 @@ class KeyRangeSharesTest {
     }
 
     private List<List<Object>> sorted(DataFusionOlapEngine e, String sql) {
-        List<List<Object>> rows = new ArrayList<>(QueryResults.read(e.query(sql, root)).rows());
-        rows.sort(Comparator.comparing(Object::toString));
-        return rows;
+        return SortedRows.of(e, sql, root);
     }
 }

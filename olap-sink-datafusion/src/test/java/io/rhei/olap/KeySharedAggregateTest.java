@@ -17,7 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,8 +109,6 @@ class KeySharedAggregateTest {
     }
 
     private List<List<Object>> sorted(DataFusionOlapEngine e, String sql) {
-        List<List<Object>> rows = new ArrayList<>(QueryResults.read(e.query(sql, root)).rows());
-        rows.sort(Comparator.comparing(Object::toString));
-        return rows;
+        return SortedRows.of(e, sql, root);
     }
 }
