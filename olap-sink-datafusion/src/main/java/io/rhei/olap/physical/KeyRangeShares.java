@@ -19,10 +19,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.comet.serde.ExprOuterClass.BinaryExpr;
 import org.apache.comet.serde.ExprOuterClass.EmptyExpr;
-import org.apache.comet.serde.ExprOuterClass.EvalMode;
 import org.apache.comet.serde.ExprOuterClass.Expr;
-import org.apache.comet.serde.ExprOuterClass.MathExpr;
-import org.apache.comet.serde.LiteralOuterClass.Literal;
 import org.apache.comet.serde.Types.DataType.DataTypeId;
 
 import java.util.ArrayList;
@@ -76,7 +73,7 @@ final class KeyRangeShares {
      * off, a split of {@code splitTarget} already pays, or no key qualifies.
      */
     static Optional<Partition> find(PlanLowering plan, Aggregate a, TableScan splitTarget) {
-        if (plan.parallelism <= 1 || plan.keyShares != null) {
+        if (!plan.sharesAllowed()) {
             return Optional.empty();
         }
         Analysis an = new Analysis(plan);
@@ -165,31 +162,36 @@ final class KeyRangeShares {
         }
         long from = (long) Math.floor(min);
         long width = (long) Math.ceil((Math.ceil(max) - from + 1) / n);
-        Partition p = new Partition(keys, from, width, n, new java.util.HashSet<>());
+        Set<Integer> keyOutputs = new java.util.HashSet<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            if (outputs.get(i) != null && an.find(outputs.get(i)).equals(root)) {
+                keyOutputs.add(i);
+            }
+        }
+        Partition p = new Partition(keys, from, width, n, keyOutputs);
         // the tables must be stored in about key order, so that a share's range skips the files of the others: each
-        // share reads at most half way from its own part to the whole table (by rows, over the keyed scans)
+        // share reads at most half way from its own part to the whole table (by rows, over the keyed scans; a table
+        // read twice is asked once and counted twice)
+        Map<TableScan, Double> mostRead = new IdentityHashMap<>();
+        for (TableScan ts : keys.keySet()) {
+            KeyRange range = p.rangeOf(ts);
+            double most = 0;
+            for (int i = 0; i < n; i++) {
+                most = Math.max(most, plan.cardinality.shareRead(ts, range.filterFor(i)));
+            }
+            mostRead.put(ts, most);
+        }
         double rows = 0;
         double read = 0;
         for (TableScan ts : an.scans) {
             if (keys.containsKey(ts)) {
-                double most = 0;
-                for (int i = 0; i < n; i++) {
-                    KeyRange range = p.rangeOf(ts);
-                    most = Math.max(most, plan.cardinality.shareRead(ts, range.filterFor(i)));
-                }
                 rows += plan.cardinality.rows(ts);
-                read += most * plan.cardinality.rows(ts);
+                read += mostRead.get(ts) * plan.cardinality.rows(ts);
             }
         }
         if (read > rows * (1 + 1.0 / n) / 2) {
             LOG.debug("key ranges: the keyed tables are not stored in key order (a share reads {} of their rows)", read / rows);
             return null;
-        }
-        Set<Integer> keyOutputs = p.keyOutputs();
-        for (int i = 0; i < outputs.size(); i++) {
-            if (outputs.get(i) != null && an.find(outputs.get(i)).equals(root)) {
-                keyOutputs.add(i);
-            }
         }
         return p;
     }
@@ -232,7 +234,7 @@ final class KeyRangeShares {
 
     /** {@code flag} ? {@code a} : {@code b}, for constants, in wrapping arithmetic: {@code a * flag + b * (1 - flag)}. */
     private static Expr choose(Expr flag, Expr a, Expr b) {
-        Expr notFlag = Expr.newBuilder().setSubtract(math(literal(1), flag)).build();
+        Expr notFlag = Expr.newBuilder().setSubtract(WrappingArithmetic.math(literal(1), flag, DataTypeId.INT64)).build();
         return add(times(a, flag), times(b, notFlag));
     }
 
@@ -241,19 +243,15 @@ final class KeyRangeShares {
     }
 
     private static Expr add(Expr a, Expr b) {
-        return Expr.newBuilder().setAdd(math(a, b)).build();
+        return WrappingArithmetic.add(a, b, DataTypeId.INT64);
     }
 
     private static Expr times(Expr a, Expr b) {
-        return Expr.newBuilder().setMultiply(math(a, b)).build();
-    }
-
-    private static MathExpr math(Expr a, Expr b) {
-        return MathExpr.newBuilder().setLeft(a).setRight(b).setReturnType(CometTypes.id(DataTypeId.INT64)).setEvalMode(EvalMode.LEGACY).build();
+        return WrappingArithmetic.times(a, b, DataTypeId.INT64);
     }
 
     private static Expr literal(long v) {
-        return Expr.newBuilder().setLiteral(Literal.newBuilder().setLongVal(v).setDatatype(CometTypes.id(DataTypeId.INT64))).build();
+        return WrappingArithmetic.literal(v, DataTypeId.INT64);
     }
 
     /** A table column as one scan of the plan reads it. */

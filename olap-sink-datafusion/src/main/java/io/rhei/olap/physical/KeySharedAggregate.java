@@ -9,16 +9,17 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.comet.serde.ExprOuterClass.BinaryExpr;
 import org.apache.comet.serde.ExprOuterClass.EmptyExpr;
-import org.apache.comet.serde.ExprOuterClass.EvalMode;
 import org.apache.comet.serde.ExprOuterClass.Expr;
-import org.apache.comet.serde.ExprOuterClass.MathExpr;
 import org.apache.comet.serde.ExprOuterClass.ScalarFunc;
-import org.apache.comet.serde.LiteralOuterClass.Literal;
 import org.apache.comet.serde.OperatorOuterClass.Operator;
 import org.apache.comet.serde.OperatorOuterClass.Scan;
 import org.apache.comet.serde.Types.DataType.DataTypeId;
 
 import java.util.List;
+
+import static io.rhei.olap.physical.WrappingArithmetic.literal;
+import static io.rhei.olap.physical.WrappingArithmetic.math;
+import static io.rhei.olap.physical.WrappingArithmetic.times;
 
 /**
  * An aggregation of many groups over one large table (TPC-H Q18's quantity per order: 1.5M groups from 6M rows) runs
@@ -161,19 +162,5 @@ final class KeySharedAggregate {
             case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, DECIMAL, DATE, TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE, CHAR, VARCHAR -> true;
             default -> false;
         };
-    }
-
-    private static Expr times(Expr a, Expr b, DataTypeId type) {
-        return Expr.newBuilder().setMultiply(math(a, b, type)).build();
-    }
-
-    /** Wrapping arithmetic (LEGACY): the hash wants the low 64 bits of the product. */
-    private static MathExpr math(Expr a, Expr b, DataTypeId type) {
-        return MathExpr.newBuilder().setLeft(a).setRight(b).setReturnType(CometTypes.id(type)).setEvalMode(EvalMode.LEGACY).build();
-    }
-
-    private static Expr literal(long v, DataTypeId type) {
-        Literal.Builder l = Literal.newBuilder().setDatatype(CometTypes.id(type));
-        return Expr.newBuilder().setLiteral(type == DataTypeId.INT64 ? l.setLongVal(v) : l.setIntVal((int) v)).build();
     }
 }

@@ -312,10 +312,7 @@ public final class Cardinality {
         if (table == null) {
             return 1;
         }
-        TableId id = table.tableSchema().table();
-        java.util.OptionalLong all = statistics.rowsToRead(id, io.rhei.storage.ScanFilter.ALL);
-        java.util.OptionalLong read = statistics.rowsToRead(id, filter);
-        return all.isEmpty() || read.isEmpty() || all.getAsLong() == 0 ? 1 : (double) read.getAsLong() / all.getAsLong();
+        return statistics.shareRead(table.tableSchema().table(), filter);
     }
 
     private Optional<ColumnStats> lookUpStats(Origin o) {

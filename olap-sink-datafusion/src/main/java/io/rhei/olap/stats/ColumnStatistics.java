@@ -51,15 +51,16 @@ public final class ColumnStatistics {
     }
 
     /**
-     * The rows a scan of {@code table} with {@code filter} reads now: all of them but the files it skips
-     * ({@link TableSnapshot#rowsToRead}). Empty when the table cannot be read.
+     * The share of {@code table}'s live rows a scan with {@code filter} reads now: all of them but the files it skips
+     * ({@link TableSnapshot#rowsToRead}). 1 when the table is empty or cannot be read.
      */
-    public java.util.OptionalLong rowsToRead(TableId table, io.rhei.storage.ScanFilter filter) {
+    public double shareRead(TableId table, io.rhei.storage.ScanFilter filter) {
         try (TableSnapshot snapshot = storage.snapshot(table)) {
-            return java.util.OptionalLong.of(snapshot.rowsToRead(filter));
+            long all = snapshot.rowCount();
+            return all == 0 ? 1 : (double) snapshot.rowsToRead(filter) / all;
         } catch (RuntimeException e) {
             LOG.debug("no file ranges for {}: {}", table, e.toString());
-            return java.util.OptionalLong.empty();
+            return 1;
         }
     }
 
